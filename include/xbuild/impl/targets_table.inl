@@ -1,0 +1,199 @@
+// The rows of xbuild's platform table (see targets.hpp for what each column means).
+// Sources: the xx shell helpers' names (shared/docs/xx-compat.md), Debian/Alpine/Fedora arch
+// lists, Go's and Rust's target lists, the ELF/PE/Mach-O specifications.
+#pragma once
+
+namespace xbuild {
+namespace detail {
+
+using enum Endian;
+
+// ELF e_machine values
+inline constexpr std::uint16_t EM_386 = 3, EM_MIPS = 8, EM_PPC64 = 21, EM_S390 = 22, EM_ARM = 40,
+                               EM_X86_64 = 62, EM_AARCH64 = 183, EM_RISCV = 243, EM_LOONGARCH = 258;
+// PE/COFF machine values
+inline constexpr std::uint16_t PE_AMD64 = 0x8664, PE_I386 = 0x14c, PE_ARM64 = 0xaa64, PE_ARMNT = 0x1c4;
+// Mach-O cpu types
+inline constexpr std::uint32_t MACHO_X86_64 = 0x01000007, MACHO_ARM64 = 0x0100000c;
+
+// Linux rows share their CPU columns with the other OSes' rows; these build the linux ones.
+constexpr Target amd64(std::string_view variant, std::string_view goamd64, std::string_view qemu_cpu) {
+    return {.os = "linux", .arch = "amd64", .variant = variant, .implied_variant = variant.empty() ? "v1" : "",
+            .uname = "x86_64", .uname_aliases = "amd64", .arch_aliases = variant.empty() ? "x86_64 x86-64" : "",
+            .runs_32bit = "386",
+            .debian = "amd64", .alpine = "x86_64", .rhel = "x86_64", .multiarch = "x86_64-linux-gnu",
+            .triple_arch = "x86_64", .triple_arch_alpine = "x86_64",
+            .go_arch = "amd64", .go_var = "GOAMD64", .go_value = goamd64,
+            .rust_gnu = "x86_64-unknown-linux-gnu", .rust_musl = "x86_64-unknown-linux-musl",
+            .qemu = "x86_64", .qemu_cpu = qemu_cpu,
+            .machine_name = "x86-64", .bits = 64, .endian = little, .elf_machine = EM_X86_64};
+}
+
+constexpr Target arm(std::string_view variant, bool is_default, std::string_view uname,
+                     std::string_view uname_aliases, std::string_view arch_aliases,
+                     std::string_view debian, std::string_view alpine, std::string_view rhel,
+                     std::string_view multiarch, std::string_view triple_arch_alpine,
+                     std::string_view abi, std::string_view abi_alpine, std::string_view goarm,
+                     std::string_view rust_gnu, std::string_view rust_musl, std::string_view qemu_cpu,
+                     std::uint8_t attr_min, std::uint8_t attr_max) {
+    return {.os = "linux", .arch = "arm", .variant = variant, .default_variant = is_default,
+            .uname = uname, .uname_aliases = uname_aliases, .arch_aliases = arch_aliases,
+            .debian = debian, .alpine = alpine, .rhel = rhel, .multiarch = multiarch,
+            .triple_arch = "arm", .triple_arch_alpine = triple_arch_alpine,
+            .triple_abi = abi, .triple_abi_alpine = abi_alpine, .triple_arch_env = "ARM_TARGET_ARCH",
+            .go_arch = "arm", .go_var = "GOARM", .go_value = goarm,
+            .rust_gnu = rust_gnu, .rust_musl = rust_musl,
+            .qemu = "arm", .qemu_cpu = qemu_cpu,
+            .machine_name = "ARM", .bits = 32, .endian = little, .elf_machine = EM_ARM,
+            .elf_arm_arch_min = attr_min, .elf_arm_arch_max = attr_max};
+}
+
+// A CPU that has one row (no variants): names are regular enough to pass positionally.
+constexpr Target plain(std::string_view arch, std::string_view uname, std::string_view uname_aliases,
+                       std::string_view arch_aliases, std::string_view debian, std::string_view alpine,
+                       std::string_view rhel, std::string_view multiarch, std::string_view triple_arch,
+                       std::string_view triple_arch_alpine, std::string_view abi,
+                       std::string_view go_var, std::string_view go_value,
+                       std::string_view rust_gnu, std::string_view rust_musl, std::string_view qemu,
+                       std::string_view machine_name, std::uint8_t bits, Endian endian,
+                       std::uint16_t elf_machine) {
+    return {.os = "linux", .arch = arch, .variant = "",
+            .uname = uname, .uname_aliases = uname_aliases, .arch_aliases = arch_aliases,
+            .debian = debian, .alpine = alpine, .rhel = rhel, .multiarch = multiarch,
+            .triple_arch = triple_arch, .triple_arch_alpine = triple_arch_alpine,
+            .triple_abi = abi, .triple_abi_alpine = abi,
+            .triple_arch_env = arch == "riscv64" ? "RISCV64_TARGET_ARCH" : "",
+            .go_arch = arch, .go_var = go_var, .go_value = go_value,
+            .rust_gnu = rust_gnu, .rust_musl = rust_musl, .qemu = qemu,
+            .machine_name = machine_name, .bits = bits, .endian = endian, .elf_machine = elf_machine};
+}
+
+// The same CPU on another OS: only the OS-specific columns change.
+constexpr Target on(std::string_view os, Target t, std::string_view triple_arch, std::string_view uname,
+                    std::string_view rust) {
+    t.os = os;
+    t.uname = uname;
+    t.uname_aliases = "";
+    t.arch_aliases = "";
+    t.multiarch = "";
+    t.triple_arch = t.triple_arch_alpine = triple_arch;
+    t.triple_abi = t.triple_abi_alpine = "";
+    t.triple_arch_env = "";
+    t.rust_gnu = t.rust_musl = rust;
+    t.qemu = t.qemu_cpu = "";
+    return t;
+}
+constexpr Target on_windows(Target t, std::string_view triple_arch, std::string_view rust,
+                            std::uint16_t pe_machine) {
+    t = on("windows", t, triple_arch, t.uname, rust);
+    t.elf_machine = 0;
+    t.pe_machine = pe_machine;
+    return t;
+}
+constexpr Target on_darwin(Target t, std::string_view triple_arch, std::string_view uname,
+                           std::string_view rust, std::string_view macos_min, std::uint32_t macho_cpu) {
+    t = on("darwin", t, triple_arch, uname, rust);
+    t.macos_min = macos_min;
+    t.elf_machine = 0;
+    t.macho_cpu = macho_cpu;
+    return t;
+}
+
+inline constexpr Target linux_amd64 = amd64("", "v1", "");
+inline constexpr Target linux_386 = plain(
+    "386", "i386", "i486 i586 i686", "i386 i486 i586 i686", "i386", "x86", "i386", "i386-linux-gnu",
+    "i686", "i586", "", "GO386", "sse2", "i686-unknown-linux-gnu", "i686-unknown-linux-musl", "i386",
+    "Intel 80386", 32, little, EM_386);
+constexpr Target with_32bit(Target t, std::string_view arch32, std::string_view implied_variant) {
+    t.runs_32bit = arch32;
+    t.implied_variant = implied_variant;
+    return t;
+}
+inline constexpr Target linux_arm64 = with_32bit(plain(
+    "arm64", "aarch64", "arm64", "aarch64", "arm64", "aarch64", "aarch64", "aarch64-linux-gnu",
+    "aarch64", "aarch64", "", "", "", "aarch64-unknown-linux-gnu", "aarch64-unknown-linux-musl",
+    "aarch64", "ARM aarch64", 64, little, EM_AARCH64), "arm", "v8");
+inline constexpr Target linux_armv7 = arm(
+    "v7", true, "armv7l", "armv7", "armhf", "armhf", "armv7", "armv7hl", "arm-linux-gnueabihf", "armv7",
+    "eabihf", "eabihf", "7", "armv7-unknown-linux-gnueabihf", "armv7-unknown-linux-musleabihf", "",
+    10, 13);
+
+inline constexpr Target table[] = {
+    linux_amd64,
+    amd64("v2", "v2", "max"),
+    amd64("v3", "v3", "max"),
+    amd64("v4", "v4", "max"),
+    linux_386,
+    linux_arm64,
+    linux_armv7,
+    // Debian's armel is soft-float (gnueabi); Alpine's armhf is an armv6 hard-float port.
+    arm("v6", false, "armv6l", "armv6", "armel", "armel", "armhf", "armv6hl", "arm-linux-gnueabi",
+        "armv6", "eabi", "eabihf", "6", "arm-unknown-linux-gnueabi", "arm-unknown-linux-musleabihf",
+        "arm1176", 6, 9),
+    arm("v5", false, "armv5l", "armv5 armv5tel armv5tejl", "", "armel", "armel", "armv5tel",
+        "arm-linux-gnueabi", "armv5", "eabi", "eabi", "5", "armv5te-unknown-linux-gnueabi",
+        "armv5te-unknown-linux-musleabi", "arm926", 0, 5),
+    // 32-bit code on an ARMv8 CPU: the armhf ABI, and v7's names (as the xx shell helper prints).
+    arm("v8", false, "armv7l", "armv8l", "", "armhf", "armv7", "armv7hl", "arm-linux-gnueabihf",
+        "armv7", "eabihf", "eabihf", "7", "armv7-unknown-linux-gnueabihf",
+        "armv7-unknown-linux-musleabihf", "", 14, 255),
+    plain("riscv64", "riscv64", "", "", "riscv64", "riscv64", "riscv64", "riscv64-linux-gnu", "riscv64",
+          "riscv64", "", "", "", "riscv64gc-unknown-linux-gnu", "riscv64gc-unknown-linux-musl",
+          "riscv64", "RISC-V", 64, little, EM_RISCV),
+    plain("ppc64le", "ppc64le", "", "ppc64el powerpc64le", "ppc64el", "ppc64le", "ppc64le",
+          "powerpc64le-linux-gnu", "powerpc64le", "powerpc64le", "", "", "",
+          "powerpc64le-unknown-linux-gnu", "powerpc64le-unknown-linux-musl", "ppc64le",
+          "64-bit PowerPC", 64, little, EM_PPC64),
+    plain("s390x", "s390x", "", "", "s390x", "s390x", "s390x", "s390x-linux-gnu", "s390x", "s390x", "",
+          "", "", "s390x-unknown-linux-gnu", "s390x-unknown-linux-musl", "s390x", "IBM S/390", 64, big,
+          EM_S390),
+    plain("loong64", "loongarch64", "", "loongarch64", "loong64", "loongarch64", "loongarch64",
+          "loongarch64-linux-gnu", "loongarch64", "loongarch64", "", "", "",
+          "loongarch64-unknown-linux-gnu", "loongarch64-unknown-linux-musl", "loongarch64", "LoongArch",
+          64, little, EM_LOONGARCH),
+    plain("mips", "mips", "", "", "mips", "mips", "mips", "mips-linux-gnu", "mips", "mips", "", "GOMIPS",
+          "hardfloat", "mips-unknown-linux-gnu", "mips-unknown-linux-musl", "mips", "MIPS", 32, big,
+          EM_MIPS),
+    plain("mipsle", "mipsle", "", "mipsel", "mipsel", "mipsle", "mipsel", "mipsel-linux-gnu", "mipsel",
+          "mipsel", "", "GOMIPS", "hardfloat", "mipsel-unknown-linux-gnu", "mipsel-unknown-linux-musl",
+          "mipsel", "MIPS", 32, little, EM_MIPS),
+    plain("mips64", "mips64", "", "", "mips64", "mips64", "mips64", "mips64-linux-gnuabi64", "mips64",
+          "mips64", "abi64", "GOMIPS64", "hardfloat", "mips64-unknown-linux-gnuabi64",
+          "mips64-unknown-linux-muslabi64", "mips64", "MIPS", 64, big, EM_MIPS),
+    plain("mips64le", "mips64le", "", "mips64el", "mips64el", "mips64le", "mips64el",
+          "mips64el-linux-gnuabi64", "mips64el", "mips64el", "abi64", "GOMIPS64", "hardfloat",
+          "mips64el-unknown-linux-gnuabi64", "mips64el-unknown-linux-muslabi64", "mips64el", "MIPS", 64,
+          little, EM_MIPS),
+
+    on_windows(linux_amd64, "x86_64", "x86_64-pc-windows-gnu", PE_AMD64),
+    on_windows(linux_386, "i686", "i686-pc-windows-gnu", PE_I386),
+    on_windows(linux_arm64, "aarch64", "aarch64-pc-windows-gnullvm", PE_ARM64),
+    on_windows(linux_armv7, "armv7", "thumbv7a-pc-windows-msvc", PE_ARMNT),
+
+    on_darwin(linux_amd64, "x86_64", "x86_64", "x86_64-apple-darwin", "10.6", MACHO_X86_64),
+    on_darwin(linux_arm64, "arm64", "arm64", "aarch64-apple-darwin", "11.0", MACHO_ARM64),
+
+    on("freebsd", linux_amd64, "x86_64", "amd64", "x86_64-unknown-freebsd"),
+    on("freebsd", linux_arm64, "aarch64", "arm64", "aarch64-unknown-freebsd"),
+};
+
+}  // namespace detail
+
+inline std::span<const Target> targets() noexcept { return detail::table; }
+
+inline const Target* find_target(std::string_view os, std::string_view arch,
+                                 std::string_view variant) noexcept {
+    for (const Target& t : detail::table)
+        if (t.os == os && t.arch == arch && t.variant == variant) return &t;
+    return nullptr;
+}
+
+inline const Target* find_target_by_uname(std::string_view machine) noexcept {
+    for (const Target& t : detail::table)
+        if (t.os == "linux" && t.uname == machine) return &t;
+    for (const Target& t : detail::table)
+        if (t.os == "linux" && in_word_list(t.uname_aliases, machine)) return &t;
+    return nullptr;
+}
+
+}  // namespace xbuild

@@ -1,0 +1,90 @@
+// xbuild/targets.hpp: the platform table, the one place that spells architecture names.
+//
+// One row per target platform, holding its name in every ecosystem the project talks to:
+// OCI (os/arch/variant), `uname -m`, package managers, GNU/LLVM triples, Go, Rust, QEMU, and
+// how its object files identify themselves (ELF machine, PE machine, Mach-O cpu type).
+// Every other file converts names by looking rows up here, never by string-munging.
+//
+//   for (const xbuild::Target& t : xbuild::targets()) ...
+//   const xbuild::Target* t = xbuild::find_target("linux", "arm", "v7");
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace xbuild {
+
+enum class Endian : std::uint8_t { little, big };
+
+struct Target {
+    // --- OCI platform ---------------------------------------------------------------------
+    std::string_view os;       // linux, windows, darwin, freebsd
+    std::string_view arch;     // GOARCH-style: amd64, arm64, arm, 386, riscv64, ...
+    std::string_view variant;  // "" when none; arm: v5..v8, amd64: v2..v4
+    bool default_variant = false;  // the variant a bare `arch` means (arm -> v7)
+    std::string_view implied_variant;  // the variant a variant-less row also answers to (arm64: v8)
+
+    // --- names of the CPU elsewhere ---------------------------------------------------------
+    std::string_view uname;          // `uname -m` as xx-info prints it (march)
+    std::string_view uname_aliases;  // other `uname -m` values meaning this CPU, space-separated
+    std::string_view arch_aliases;   // other spellings accepted in platform strings, space-separated
+    std::string_view runs_32bit;     // the 32-bit arch this CPU also runs (amd64: 386)
+    std::string_view debian;         // dpkg architecture
+    std::string_view alpine;         // apk architecture
+    std::string_view rhel;           // rpm architecture
+    std::string_view multiarch;      // Debian multiarch tuple: /usr/lib/<multiarch>
+
+    // --- GNU/LLVM triple parts (xx-info triple) ---------------------------------------------
+    std::string_view triple_arch;         // glibc distros (Debian, Ubuntu, RHEL, ...), mingw, darwin
+    std::string_view triple_arch_alpine;  // Alpine
+    std::string_view triple_abi;          // after the libc on glibc distros: "", eabihf, eabi, abi64
+    std::string_view triple_abi_alpine;   // ... on Alpine
+    std::string_view triple_arch_env;     // variable that overrides triple_arch (ARM_TARGET_ARCH)
+    std::string_view macos_min;           // darwin rows: default MACOSX_VERSION_MIN
+
+    // --- Go and Rust ----------------------------------------------------------------------
+    std::string_view go_arch;
+    std::string_view go_var, go_value;    // the one GO* variable the variant sets (GOARM=7, ...)
+    std::string_view rust_gnu, rust_musl; // Rust target triples per libc
+
+    // --- QEMU user mode -------------------------------------------------------------------
+    std::string_view qemu;      // qemu-<qemu> / qemu-<qemu>-static
+    std::string_view qemu_cpu;  // QEMU_CPU the variant needs, "" for the default
+
+    // --- object files (xx-verify, xx-run) ---------------------------------------------------
+    std::string_view machine_name;  // for messages: "x86-64", "ARM aarch64", ...
+    std::uint8_t bits = 0;          // 32 or 64
+    Endian endian = Endian::little;
+    std::uint16_t elf_machine = 0;  // e_machine (EM_*)
+    // ARM only: the range of the ELF Tag_CPU_arch attribute this variant means (.ARM.attributes)
+    std::uint8_t elf_arm_arch_min = 0, elf_arm_arch_max = 0;
+    std::uint16_t pe_machine = 0;   // IMAGE_FILE_MACHINE_*, windows rows
+    std::uint32_t macho_cpu = 0;    // CPU_TYPE_*, darwin rows
+};
+
+// The table. Rows of one arch are adjacent; the first row of an arch is its canonical form.
+std::span<const Target> targets() noexcept;
+
+// Exact row for os/arch/variant, or nullptr.
+const Target* find_target(std::string_view os, std::string_view arch,
+                          std::string_view variant) noexcept;
+
+// Row whose `uname -m` (or one of its aliases) is `machine`, for the linux OS; nullptr if none.
+const Target* find_target_by_uname(std::string_view machine) noexcept;
+
+// True when `name` appears in a space-separated list.
+constexpr bool in_word_list(std::string_view list, std::string_view name) noexcept {
+    while (!list.empty()) {
+        auto end = list.find(' ');
+        if (list.substr(0, end) == name) return true;
+        if (end == std::string_view::npos) break;
+        list.remove_prefix(end + 1);
+    }
+    return false;
+}
+
+}  // namespace xbuild
+
+#include "impl/targets_table.inl"

@@ -1,0 +1,78 @@
+// xx: the multi-call binary behind every xx-* helper. It dispatches on the name it was run as
+// (argv[0], usually a symlink such as xx-info), or on its first argument (`xx info ...`,
+// `xx xx-info ...`).
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "helpers.hpp"
+
+namespace {
+
+constexpr std::string_view version = "0.1.0";
+
+void usage(std::FILE* out) {
+    std::fprintf(out,
+                 "Usage: xx HELPER [ARGS...]   or run a helper by its link name, e.g. xx-info\n"
+                 "       xx --install-links DIR   create the helper links in DIR\n\n"
+                 "Helpers:\n");
+    for (const auto& h : xx::helpers)
+        std::fprintf(out, "  %-12.*s %.*s\n", int(h.name.size()), h.name.data(), int(h.summary.size()),
+                     h.summary.data());
+}
+
+const xx::Helper* find_helper(std::string_view name) {
+    for (const auto& h : xx::helpers)
+        if (h.name == name || h.name.substr(3) == name) return &h;
+    return nullptr;
+}
+
+// Creates DIR/<helper> -> xx for every helper. Each link is made under a temporary name and
+// renamed into place, so parallel builds and readers never see a half-made link.
+int install_links(const char* dir) {
+    int status = 0;
+    for (const auto& h : xx::helpers) {
+        std::string link = std::string(dir) + "/" + std::string(h.name);
+        std::string tmp = link + ".tmp." + std::to_string(getpid());
+        ::unlink(tmp.c_str());
+        if (::symlink("xx", tmp.c_str()) != 0 || ::rename(tmp.c_str(), link.c_str()) != 0) {
+            std::fprintf(stderr, "xx: cannot create %s: %s\n", link.c_str(), std::strerror(errno));
+            ::unlink(tmp.c_str());
+            status = 1;
+        }
+    }
+    return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string_view self = argc > 0 ? argv[0] : "xx";
+    if (auto slash = self.rfind('/'); slash != std::string_view::npos) self.remove_prefix(slash + 1);
+
+    if (const xx::Helper* h = self != "xx" ? find_helper(self) : nullptr)
+        return h->run(xx::Args(argv + 1, argc - 1));
+
+    if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 1 : 0;
+    }
+    if (std::strcmp(argv[1], "--version") == 0) {
+        std::printf("xx %.*s\n", int(version.size()), version.data());
+        return 0;
+    }
+    if (std::strcmp(argv[1], "--install-links") == 0) {
+        if (argc != 3) {
+            std::fprintf(stderr, "xx: --install-links needs one directory\n");
+            return 2;
+        }
+        return install_links(argv[2]);
+    }
+    if (const xx::Helper* h = find_helper(argv[1])) return h->run(xx::Args(argv + 2, argc - 2));
+    std::fprintf(stderr, "xx: unknown helper '%s' (run as '%.*s')\n", argv[1], int(self.size()), self.data());
+    usage(stderr);
+    return 1;
+}
