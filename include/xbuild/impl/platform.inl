@@ -58,6 +58,7 @@ inline std::string known_variants(std::string_view arch) {
         if (t.arch == arch && !t.variant.empty() &&
             std::find(vs.begin(), vs.end(), t.variant) == vs.end())
             vs.push_back(t.variant);
+    std::sort(vs.begin(), vs.end());
     return vs.empty() ? std::string("none") : join(vs, ", ");
 }
 
