@@ -40,7 +40,7 @@ void print(std::string_view s) {
 
 namespace xx {
 
-int info_main(Args args) {
+int info_main(std::string_view, Args args) {
     const std::string_view cmd = args.empty() ? "triple" : args[0];
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
         std::fputs(usage_text, stdout);

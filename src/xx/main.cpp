@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
     if (auto slash = self.rfind('/'); slash != std::string_view::npos) self.remove_prefix(slash + 1);
 
     if (const xx::Helper* h = self != "xx" ? find_helper(self) : nullptr)
-        return h->run(xx::Args(argv + 1, argc - 1));
+        return h->run(h->name, xx::Args(argv + 1, argc - 1));
+    if (self != "xx" && xx::is_prefixed_tool(self)) return xx::prefixed_tool_main(self, xx::Args(argv + 1, argc - 1));
 
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
         usage(argc < 2 ? stderr : stdout);
@@ -71,7 +72,7 @@ int main(int argc, char** argv) {
         }
         return install_links(argv[2]);
     }
-    if (const xx::Helper* h = find_helper(argv[1])) return h->run(xx::Args(argv + 2, argc - 2));
+    if (const xx::Helper* h = find_helper(argv[1])) return h->run(h->name, xx::Args(argv + 2, argc - 2));
     std::fprintf(stderr, "xx: unknown helper '%s' (run as '%.*s')\n", argv[1], int(self.size()), self.data());
     usage(stderr);
     return 1;

@@ -4,7 +4,7 @@
 #include "helpers.hpp"
 
 namespace xx {
-int verify_main(Args) {
+int verify_main(std::string_view, Args) {
     std::fputs("xx-verify: not built yet\n", stderr);
     return 2;
 }
