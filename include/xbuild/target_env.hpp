@@ -56,7 +56,8 @@ class TargetEnv {
 
     // From this process: its environment, uname(2), and $XX_ROOT/etc/os-release. XX_ROOT (default
     // "/") lets tests point the helpers at a fake root; XX_TEST_MACHINE stands in for `uname -m`.
-    static TargetEnv from_process();
+    // `env` replaces the process environment as the source of variables (tests, prefixed tools).
+    static TargetEnv from_process(const EnvLookup& env = process_env());
 
     // Plain fields: as given, never fail.
     const std::string& os() const { return os_; }

@@ -44,6 +44,12 @@ struct Target {
     std::string_view triple_arch_env;     // variable that overrides triple_arch (ARM_TARGET_ARCH)
     std::string_view macos_min;           // darwin rows: default MACOSX_VERSION_MIN
 
+    // --- C/C++ (xx-cc) -------------------------------------------------------------------------
+    std::string_view cc_march;      // -march the variant needs beyond the triple's default ("" none)
+    bool needs_gnu_ld = false;  // lld 14 cannot link it (s390x; riscv64 relaxations; mips64 C++ EH)
+    std::string_view lld_cflags;    // what makes lld work anyway when GNU ld is missing (riscv64)
+    std::string_view meson_cpu_family;  // Meson's cpu_family
+
     // --- Go and Rust ----------------------------------------------------------------------
     std::string_view go_arch;
     std::string_view go_var, go_value;    // the one GO* variable the variant sets (GOARM=7, ...)
@@ -60,6 +66,9 @@ struct Target {
     std::uint16_t elf_machine = 0;  // e_machine (EM_*)
     // ARM only: the range of the ELF Tag_CPU_arch attribute this variant means (.ARM.attributes)
     std::uint8_t elf_arm_arch_min = 0, elf_arm_arch_max = 0;
+    // ARM only: the lowest Tag_CPU_arch still accepted as built for this variant, when below
+    // elf_arm_arch_min (arm/v8: its armhf compilers emit v7 code); 0 means elf_arm_arch_min.
+    std::uint8_t elf_arm_arch_accepted_min = 0;
     std::uint16_t pe_machine = 0;   // IMAGE_FILE_MACHINE_*, windows rows
     std::uint32_t macho_cpu = 0;    // CPU_TYPE_*, darwin rows
 };
@@ -73,6 +82,14 @@ const Target* find_target(std::string_view os, std::string_view arch,
 
 // Row whose `uname -m` (or one of its aliases) is `machine`, for the linux OS; nullptr if none.
 const Target* find_target_by_uname(std::string_view machine) noexcept;
+
+// The ARM EABI name of a Tag_CPU_arch value (.ARM.attributes): 10 -> "armv7", 4 -> "armv5te";
+// "" for values the ABI does not define.
+std::string_view arm_cpu_arch_name(unsigned tag) noexcept;
+
+// The Debian architectures Ubuntu's main archive (archive.ubuntu.com, security.ubuntu.com)
+// serves; Ubuntu's other architectures are on ports.ubuntu.com/ubuntu-ports (xx-apt).
+std::span<const std::string_view> ubuntu_main_archive_arches() noexcept;
 
 // True when `name` appears in a space-separated list.
 constexpr bool in_word_list(std::string_view list, std::string_view name) noexcept {

@@ -1,12 +1,98 @@
-// Placeholder: target-prefixed tools are being written.
-#include <cstdio>
+// The target-prefixed tools (<triple>-clang, <triple>-pkg-config, <triple>-ar, ...) that
+// `xx-cc --setup-target-triple` links to xx, and plain clang/clang++ after `xx-cc --wrap`.
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "cc_common.hpp"
 #include "helpers.hpp"
+#include "xbuild/process.hpp"
 
 namespace xx {
-bool is_prefixed_tool(std::string_view) { return false; }
-int prefixed_tool_main(std::string_view invoked_as, Args) {
-    std::fprintf(stderr, "%.*s: not available yet\n", int(invoked_as.size()), invoked_as.data());
-    return 2;
+
+using xbuild::toolchain::CcToolchain;
+using xbuild::toolchain::Family;
+using xbuild::toolchain::Lang;
+
+std::string xx_folder() {
+    std::string self = xbuild::self_executable();
+    auto slash = self.rfind('/');
+    return slash == std::string::npos ? "." : self.substr(0, slash);
 }
+
+std::string xx_file_name() {
+    std::string self = xbuild::self_executable();
+    return self.substr(self.rfind('/') + 1);
+}
+
+int exec_command(std::string_view helper, const xbuild::Command& cmd) {
+    try {
+        xbuild::exec_program(cmd.program, cmd.argv, cmd.env);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%.*s: %s\n", int(helper.size()), helper.data(), e.what());
+    }
+    return 127;
+}
+
+bool setup_target_triple(const CcToolchain& tc, bool report_errors) {
+    const std::string dir = xx_folder(), target = xx_file_name();
+    bool ok = true;
+    for (const std::string& name : tc.prefixed_tool_names()) {
+        const std::string link = dir + "/" + name;
+        const std::string tmp = link + ".xx-tmp." + std::to_string(::getpid());
+        if (::symlink(target.c_str(), tmp.c_str()) != 0 || ::rename(tmp.c_str(), link.c_str()) != 0) {
+            if (report_errors) std::fprintf(stderr, "xx-cc: cannot create %s: %s\n", link.c_str(), std::strerror(errno));
+            ::unlink(tmp.c_str());
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+CcToolchain toolchain_for_triple(const std::string& triple) {
+    auto from_env = xbuild::TargetEnv::from_process();
+    // The environment's target when it is this triple (it knows the variant: arm/v5 vs v6 share
+    // arm-linux-gnueabi); else the platform the triple spells.
+    try {
+        if (from_env.triple() == triple) return CcToolchain(from_env, xbuild::toolchain::Probe::system(), triple);
+    } catch (const xbuild::UnsupportedTarget&) {
+    }
+    const std::string platform = xbuild::toolchain::platform_for_triple(triple);
+    auto env = xbuild::process_env();
+    auto lookup = [&](std::string_view name) -> std::string {
+        if (name == "TARGETPLATFORM") return platform;
+        if (name == "TARGETPAIR" || name == "TARGETOS" || name == "TARGETARCH" || name == "TARGETVARIANT") return "";
+        return env(name);
+    };
+    auto te = xbuild::TargetEnv::from_process(lookup);
+    return CcToolchain(te, xbuild::toolchain::Probe::system(), triple);
+}
+
+bool is_prefixed_tool(std::string_view name) {
+    return name == "clang" || name == "clang++" || xbuild::toolchain::split_prefixed_tool(name).has_value();
+}
+
+int prefixed_tool_main(std::string_view invoked_as, Args args) {
+    std::vector<std::string> user(args.begin(), args.end());
+    try {
+        if (invoked_as == "clang" || invoked_as == "clang++") {  // wrapped by xx-cc --wrap
+            CcToolchain tc(xbuild::TargetEnv::from_process());
+            return exec_command(invoked_as, tc.compiler(invoked_as == "clang" ? Lang::c : Lang::cxx, Family::clang, user));
+        }
+        auto tool = xbuild::toolchain::split_prefixed_tool(invoked_as);
+        CcToolchain tc = toolchain_for_triple(tool->triple);
+        if (tool->tool == "clang") return exec_command(invoked_as, tc.compiler(Lang::c, Family::any, user));
+        if (tool->tool == "clang++") return exec_command(invoked_as, tc.compiler(Lang::cxx, Family::any, user));
+        if (tool->tool == "pkg-config") return exec_command(invoked_as, tc.pkg_config(user));
+        return exec_command(invoked_as, tc.binutil(tool->tool, user));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%.*s: %s\n", int(invoked_as.size()), invoked_as.data(), e.what());
+        return 1;
+    }
+}
+
 }  // namespace xx

@@ -166,8 +166,7 @@ inline TargetEnv TargetEnv::resolve(const EnvLookup& env, const OsRelease& os_re
     return te;
 }
 
-inline TargetEnv TargetEnv::from_process() {
-    EnvLookup env = process_env();
+inline TargetEnv TargetEnv::from_process(const EnvLookup& env) {
     std::string machine = env("XX_TEST_MACHINE");
     if (machine.empty()) {
         utsname u{};

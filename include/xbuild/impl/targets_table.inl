@@ -16,14 +16,22 @@ inline constexpr std::uint16_t PE_AMD64 = 0x8664, PE_I386 = 0x14c, PE_ARM64 = 0x
 // Mach-O cpu types
 inline constexpr std::uint32_t MACHO_X86_64 = 0x01000007, MACHO_ARM64 = 0x0100000c;
 
+// ARM EABI Tag_CPU_arch values, by value (Addenda to the ARM ABI, "Tag_CPU_arch").
+inline constexpr std::string_view arm_cpu_arch_names[] = {
+    "pre-armv4", "armv4",   "armv4t",   "armv5t",    "armv5te",   "armv5tej",     "armv6",
+    "armv6kz",   "armv6t2", "armv6k",   "armv7",     "armv6-m",   "armv6s-m",     "armv7e-m",
+    "armv8-a",   "armv8-r", "armv8-m.base", "armv8-m.main", "armv8.1-a", "armv8.2-a", "armv8.3-a",
+    "armv8.1-m.main", "armv9-a"};
+
 // Linux rows share their CPU columns with the other OSes' rows; these build the linux ones.
-constexpr Target amd64(std::string_view variant, std::string_view goamd64, std::string_view qemu_cpu) {
+constexpr Target amd64(std::string_view variant, std::string_view goamd64, std::string_view qemu_cpu,
+                       std::string_view cc_march) {
     return {.os = "linux", .arch = "amd64", .variant = variant, .implied_variant = variant.empty() ? "v1" : "",
             .uname = "x86_64", .uname_aliases = "amd64", .arch_aliases = variant.empty() ? "x86_64 x86-64" : "",
             .runs_32bit = "386",
             .debian = "amd64", .alpine = "x86_64", .rhel = "x86_64", .multiarch = "x86_64-linux-gnu",
-            .triple_arch = "x86_64", .triple_arch_alpine = "x86_64",
-            .go_arch = "amd64", .go_var = "GOAMD64", .go_value = goamd64,
+            .triple_arch = "x86_64", .triple_arch_alpine = "x86_64", .cc_march = cc_march,
+            .meson_cpu_family = "x86_64", .go_arch = "amd64", .go_var = "GOAMD64", .go_value = goamd64,
             .rust_gnu = "x86_64-unknown-linux-gnu", .rust_musl = "x86_64-unknown-linux-musl",
             .qemu = "x86_64", .qemu_cpu = qemu_cpu,
             .machine_name = "x86-64", .bits = 64, .endian = little, .elf_machine = EM_X86_64};
@@ -35,13 +43,13 @@ constexpr Target arm(std::string_view variant, bool is_default, std::string_view
                      std::string_view multiarch, std::string_view triple_arch_alpine,
                      std::string_view abi, std::string_view abi_alpine, std::string_view goarm,
                      std::string_view rust_gnu, std::string_view rust_musl, std::string_view qemu_cpu,
-                     std::uint8_t attr_min, std::uint8_t attr_max) {
+                     std::string_view cc_march, std::uint8_t attr_min, std::uint8_t attr_max) {
     return {.os = "linux", .arch = "arm", .variant = variant, .default_variant = is_default,
             .uname = uname, .uname_aliases = uname_aliases, .arch_aliases = arch_aliases,
             .debian = debian, .alpine = alpine, .rhel = rhel, .multiarch = multiarch,
             .triple_arch = "arm", .triple_arch_alpine = triple_arch_alpine,
             .triple_abi = abi, .triple_abi_alpine = abi_alpine, .triple_arch_env = "ARM_TARGET_ARCH",
-            .go_arch = "arm", .go_var = "GOARM", .go_value = goarm,
+            .cc_march = cc_march, .meson_cpu_family = "arm", .go_arch = "arm", .go_var = "GOARM", .go_value = goarm,
             .rust_gnu = rust_gnu, .rust_musl = rust_musl,
             .qemu = "arm", .qemu_cpu = qemu_cpu,
             .machine_name = "ARM", .bits = 32, .endian = little, .elf_machine = EM_ARM,
@@ -53,7 +61,7 @@ constexpr Target plain(std::string_view arch, std::string_view uname, std::strin
                        std::string_view arch_aliases, std::string_view debian, std::string_view alpine,
                        std::string_view rhel, std::string_view multiarch, std::string_view triple_arch,
                        std::string_view triple_arch_alpine, std::string_view abi,
-                       std::string_view go_var, std::string_view go_value,
+                       std::string_view meson_cpu_family, std::string_view go_var, std::string_view go_value,
                        std::string_view rust_gnu, std::string_view rust_musl, std::string_view qemu,
                        std::string_view machine_name, std::uint8_t bits, Endian endian,
                        std::uint16_t elf_machine) {
@@ -63,6 +71,8 @@ constexpr Target plain(std::string_view arch, std::string_view uname, std::strin
             .triple_arch = triple_arch, .triple_arch_alpine = triple_arch_alpine,
             .triple_abi = abi, .triple_abi_alpine = abi,
             .triple_arch_env = arch == "riscv64" ? "RISCV64_TARGET_ARCH" : "",
+            .needs_gnu_ld = arch == "riscv64" || arch == "s390x" || arch == "mips64" || arch == "mips64le",
+            .lld_cflags = arch == "riscv64" ? "-mno-relax" : "", .meson_cpu_family = meson_cpu_family,
             .go_arch = arch, .go_var = go_var, .go_value = go_value,
             .rust_gnu = rust_gnu, .rust_musl = rust_musl, .qemu = qemu,
             .machine_name = machine_name, .bits = bits, .endian = endian, .elf_machine = elf_machine};
@@ -99,10 +109,16 @@ constexpr Target on_darwin(Target t, std::string_view triple_arch, std::string_v
     return t;
 }
 
-inline constexpr Target linux_amd64 = amd64("", "v1", "");
+// An ARM variant that also accepts binaries of an older Tag_CPU_arch (see elf_arm_arch_accepted_min).
+constexpr Target accepting_arm_arch_from(Target t, std::uint8_t min) {
+    t.elf_arm_arch_accepted_min = min;
+    return t;
+}
+
+inline constexpr Target linux_amd64 = amd64("", "v1", "", "");
 inline constexpr Target linux_386 = plain(
     "386", "i386", "i486 i586 i686", "i386 i486 i586 i686", "i386", "x86", "i386", "i386-linux-gnu",
-    "i686", "i586", "", "GO386", "sse2", "i686-unknown-linux-gnu", "i686-unknown-linux-musl", "i386",
+    "i686", "i586", "", "x86", "GO386", "sse2", "i686-unknown-linux-gnu", "i686-unknown-linux-musl", "i386",
     "Intel 80386", 32, little, EM_386);
 constexpr Target with_32bit(Target t, std::string_view arch32, std::string_view implied_variant) {
     t.runs_32bit = arch32;
@@ -111,57 +127,61 @@ constexpr Target with_32bit(Target t, std::string_view arch32, std::string_view 
 }
 inline constexpr Target linux_arm64 = with_32bit(plain(
     "arm64", "aarch64", "arm64", "aarch64", "arm64", "aarch64", "aarch64", "aarch64-linux-gnu",
-    "aarch64", "aarch64", "", "", "", "aarch64-unknown-linux-gnu", "aarch64-unknown-linux-musl",
+    "aarch64", "aarch64", "", "aarch64", "", "", "aarch64-unknown-linux-gnu", "aarch64-unknown-linux-musl",
     "aarch64", "ARM aarch64", 64, little, EM_AARCH64), "arm", "v8");
 inline constexpr Target linux_armv7 = arm(
     "v7", true, "armv7l", "armv7", "armhf", "armhf", "armv7", "armv7hl", "arm-linux-gnueabihf", "armv7",
     "eabihf", "eabihf", "7", "armv7-unknown-linux-gnueabihf", "armv7-unknown-linux-musleabihf", "",
-    10, 13);
+    "", 10, 13);
 
 inline constexpr Target table[] = {
     linux_amd64,
-    amd64("v2", "v2", "max"),
-    amd64("v3", "v3", "max"),
-    amd64("v4", "v4", "max"),
+    amd64("v2", "v2", "max", "x86-64-v2"),
+    amd64("v3", "v3", "max", "x86-64-v3"),
+    amd64("v4", "v4", "max", "x86-64-v4"),
     linux_386,
     linux_arm64,
     linux_armv7,
     // Debian's armel is soft-float (gnueabi); Alpine's armhf is an armv6 hard-float port.
     arm("v6", false, "armv6l", "armv6", "armel", "armel", "armhf", "armv6hl", "arm-linux-gnueabi",
         "armv6", "eabi", "eabihf", "6", "arm-unknown-linux-gnueabi", "arm-unknown-linux-musleabihf",
-        "arm1176", 6, 9),
+        "arm1176", "armv6", 6, 9),
     arm("v5", false, "armv5l", "armv5 armv5tel armv5tejl", "", "armel", "armel", "armv5tel",
         "arm-linux-gnueabi", "armv5", "eabi", "eabi", "5", "armv5te-unknown-linux-gnueabi",
-        "armv5te-unknown-linux-musleabi", "arm926", 0, 5),
+        "armv5te-unknown-linux-musleabi", "arm926", "armv5te", 0, 5),
     // 32-bit code on an ARMv8 CPU: the armhf ABI, and v7's names (as the xx shell helper prints).
-    arm("v8", false, "armv7l", "armv8l", "", "armhf", "armv7", "armv7hl", "arm-linux-gnueabihf",
-        "armv7", "eabihf", "eabihf", "7", "armv7-unknown-linux-gnueabihf",
-        "armv7-unknown-linux-musleabihf", "", 14, 255),
+    // Its binaries are v7 code unless built with -march=armv8-a: both are built for arm/v8.
+    accepting_arm_arch_from(
+        arm("v8", false, "armv7l", "armv8l", "", "armhf", "armv7", "armv7hl", "arm-linux-gnueabihf",
+            "armv7", "eabihf", "eabihf", "7", "armv7-unknown-linux-gnueabihf",
+            "armv7-unknown-linux-musleabihf", "", "", 14, 255),
+        10),
     plain("riscv64", "riscv64", "", "", "riscv64", "riscv64", "riscv64", "riscv64-linux-gnu", "riscv64",
-          "riscv64", "", "", "", "riscv64gc-unknown-linux-gnu", "riscv64gc-unknown-linux-musl",
+          "riscv64", "", "riscv64", "", "", "riscv64gc-unknown-linux-gnu", "riscv64gc-unknown-linux-musl",
           "riscv64", "RISC-V", 64, little, EM_RISCV),
     plain("ppc64le", "ppc64le", "", "ppc64el powerpc64le", "ppc64el", "ppc64le", "ppc64le",
-          "powerpc64le-linux-gnu", "powerpc64le", "powerpc64le", "", "", "",
+          "powerpc64le-linux-gnu", "powerpc64le", "powerpc64le", "", "ppc64", "", "",
           "powerpc64le-unknown-linux-gnu", "powerpc64le-unknown-linux-musl", "ppc64le",
           "64-bit PowerPC", 64, little, EM_PPC64),
-    plain("s390x", "s390x", "", "", "s390x", "s390x", "s390x", "s390x-linux-gnu", "s390x", "s390x", "",
+    plain("s390x", "s390x", "", "", "s390x", "s390x", "s390x", "s390x-linux-gnu", "s390x", "s390x", "", "s390x",
           "", "", "s390x-unknown-linux-gnu", "s390x-unknown-linux-musl", "s390x", "IBM S/390", 64, big,
           EM_S390),
     plain("loong64", "loongarch64", "", "loongarch64", "loong64", "loongarch64", "loongarch64",
-          "loongarch64-linux-gnu", "loongarch64", "loongarch64", "", "", "",
+          "loongarch64-linux-gnu", "loongarch64", "loongarch64", "", "loongarch64", "", "",
           "loongarch64-unknown-linux-gnu", "loongarch64-unknown-linux-musl", "loongarch64", "LoongArch",
           64, little, EM_LOONGARCH),
-    plain("mips", "mips", "", "", "mips", "mips", "mips", "mips-linux-gnu", "mips", "mips", "", "GOMIPS",
+    plain("mips", "mips", "", "", "mips", "mips", "mips", "mips-linux-gnu", "mips", "mips", "", "mips", "GOMIPS",
           "hardfloat", "mips-unknown-linux-gnu", "mips-unknown-linux-musl", "mips", "MIPS", 32, big,
           EM_MIPS),
     plain("mipsle", "mipsle", "", "mipsel", "mipsel", "mipsle", "mipsel", "mipsel-linux-gnu", "mipsel",
-          "mipsel", "", "GOMIPS", "hardfloat", "mipsel-unknown-linux-gnu", "mipsel-unknown-linux-musl",
+          "mipsel", "", "mips", "GOMIPS", "hardfloat", "mipsel-unknown-linux-gnu", "mipsel-unknown-linux-musl",
           "mipsel", "MIPS", 32, little, EM_MIPS),
     plain("mips64", "mips64", "", "", "mips64", "mips64", "mips64", "mips64-linux-gnuabi64", "mips64",
-          "mips64", "abi64", "GOMIPS64", "hardfloat", "mips64-unknown-linux-gnuabi64",
+          "mips64", "abi64", "mips64", "GOMIPS64", "hardfloat", "mips64-unknown-linux-gnuabi64",
           "mips64-unknown-linux-muslabi64", "mips64", "MIPS", 64, big, EM_MIPS),
-    plain("mips64le", "mips64le", "", "mips64el", "mips64el", "mips64le", "mips64el",
-          "mips64el-linux-gnuabi64", "mips64el", "mips64el", "abi64", "GOMIPS64", "hardfloat",
+    // A mips64el kernel says `mips64` too; the exact pass of find_target_by_uname gives mips64 that name.
+    plain("mips64le", "mips64le", "mips64", "mips64el", "mips64el", "mips64le", "mips64el",
+          "mips64el-linux-gnuabi64", "mips64el", "mips64el", "abi64", "mips64", "GOMIPS64", "hardfloat",
           "mips64el-unknown-linux-gnuabi64", "mips64el-unknown-linux-muslabi64", "mips64el", "MIPS", 64,
           little, EM_MIPS),
 
@@ -186,6 +206,15 @@ inline const Target* find_target(std::string_view os, std::string_view arch,
     for (const Target& t : detail::table)
         if (t.os == os && t.arch == arch && t.variant == variant) return &t;
     return nullptr;
+}
+
+inline std::string_view arm_cpu_arch_name(unsigned tag) noexcept {
+    return tag < std::size(detail::arm_cpu_arch_names) ? detail::arm_cpu_arch_names[tag] : std::string_view();
+}
+
+inline std::span<const std::string_view> ubuntu_main_archive_arches() noexcept {
+    static constexpr std::string_view arches[] = {"amd64", "i386"};
+    return arches;
 }
 
 inline const Target* find_target_by_uname(std::string_view machine) noexcept {
