@@ -1,0 +1,201 @@
+// Tests of xbuild/toolchain/cc.hpp: the compiler command per target, with a fake machine.
+#include "xbuild/toolchain/cc.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace xbuild;
+using namespace xbuild::toolchain;
+
+namespace {
+
+// A machine with the given programs on PATH (in /usr/bin), files, and environment.
+struct FakeMachine {
+    std::set<std::string> programs;
+    std::set<std::string> files;
+    std::map<std::string, std::vector<std::string>> dirs;
+    std::map<std::string, std::string, std::less<>> env;
+
+    Probe probe() const {
+        return {
+            [this](std::string_view name) -> std::optional<std::string> {
+                if (programs.count(std::string(name))) return "/usr/bin/" + std::string(name);
+                return std::nullopt;
+            },
+            [this](const std::string& path) { return files.count(path) > 0; },
+            [this](const std::string& dir) {
+                auto it = dirs.find(dir);
+                return it == dirs.end() ? std::vector<std::string>{} : it->second;
+            },
+            [this](std::string_view name) {
+                auto it = env.find(name);
+                return it == env.end() ? std::string() : it->second;
+            },
+        };
+    }
+};
+
+TargetEnv target(const std::string& platform, const std::string& distro = "debian") {
+    return TargetEnv::resolve(
+        [&](std::string_view name) { return name == "TARGETPLATFORM" ? platform : std::string(); },
+        parse_os_release("ID=" + distro + "\n"), "x86_64");
+}
+
+std::vector<std::string> argv_of(const CcToolchain& tc, Lang lang, Family family, std::vector<std::string> args) {
+    return tc.compiler(lang, family, args).argv;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+const std::vector<std::string> link_args{"-o", "hello", "hello.c"};
+const std::vector<std::string> compile_args{"-c", "hello.c"};
+
+}  // namespace
+
+TEST_CASE("clang with the target, lld, and the user's arguments last") {
+    FakeMachine m{{"clang", "clang++", "ld.lld"}};
+    CcToolchain tc(target("linux/arm64"), m.probe());
+    auto argv = argv_of(tc, Lang::c, Family::any, link_args);
+    CHECK(argv == std::vector<std::string>{"clang", "--target=aarch64-linux-gnu", "-fuse-ld=lld", "-o", "hello", "hello.c"});
+    CHECK(tc.compiler(Lang::c, Family::any, link_args).program == "/usr/bin/clang");
+    CHECK(argv_of(tc, Lang::cxx, Family::any, link_args).front() == "clang++");
+    // Compiling only: no linker flag, so -Werror builds see no unused-argument warning.
+    CHECK_FALSE(has(argv_of(tc, Lang::c, Family::any, compile_args), "-fuse-ld=lld"));
+    // The user's own -fuse-ld wins.
+    auto own = argv_of(tc, Lang::c, Family::any, {"-fuse-ld=bfd", "-o", "x", "x.c"});
+    CHECK_FALSE(has(own, "-fuse-ld=lld"));
+}
+
+TEST_CASE("variants add -march unless the user chose one") {
+    FakeMachine m{{"clang", "ld.lld"}};
+    CHECK(has(argv_of(CcToolchain(target("linux/arm/v6"), m.probe()), Lang::c, Family::any, link_args), "-march=armv6"));
+    CHECK(has(argv_of(CcToolchain(target("linux/arm/v5"), m.probe()), Lang::c, Family::any, link_args), "-march=armv5te"));
+    CHECK(has(argv_of(CcToolchain(target("linux/amd64/v3"), m.probe()), Lang::c, Family::any, link_args), "-march=x86-64-v3"));
+    auto v7 = argv_of(CcToolchain(target("linux/arm/v7"), m.probe()), Lang::c, Family::any, link_args);
+    CHECK(std::none_of(v7.begin(), v7.end(), [](const std::string& a) { return a.rfind("-march", 0) == 0; }));
+    auto mine = argv_of(CcToolchain(target("linux/arm/v6"), m.probe()), Lang::c, Family::any, {"-march=armv6k", "x.c"});
+    CHECK_FALSE(has(mine, "-march=armv6"));
+}
+
+TEST_CASE("GNU ld where lld cannot serve; -mno-relax for riscv64 when there is no GNU ld") {
+    FakeMachine with_ld{{"clang", "ld.lld", "s390x-linux-gnu-ld", "riscv64-linux-gnu-ld"}};
+    CHECK(has(argv_of(CcToolchain(target("linux/s390x"), with_ld.probe()), Lang::c, Family::any, link_args), "-fuse-ld=bfd"));
+    auto rv = argv_of(CcToolchain(target("linux/riscv64"), with_ld.probe()), Lang::c, Family::any, link_args);
+    CHECK(has(rv, "-fuse-ld=bfd"));
+    CHECK_FALSE(has(rv, "-mno-relax"));
+    FakeMachine lld_only{{"clang", "ld.lld"}};
+    auto rv2 = argv_of(CcToolchain(target("linux/riscv64"), lld_only.probe()), Lang::c, Family::any, link_args);
+    CHECK(has(rv2, "-fuse-ld=lld"));
+    CHECK(has(rv2, "-mno-relax"));
+    CHECK(has(argv_of(CcToolchain(target("linux/riscv64"), lld_only.probe()), Lang::c, Family::any, compile_args), "-mno-relax"));
+    FakeMachine prefer{{"clang", "ld.lld", "aarch64-linux-gnu-ld"}, {}, {}, {{"XX_CC_PREFER_LINKER", "ld"}}};
+    CHECK(has(argv_of(CcToolchain(target("linux/arm64"), prefer.probe()), Lang::c, Family::any, link_args), "-fuse-ld=bfd"));
+}
+
+TEST_CASE("the target's gcc when clang is missing or not preferred") {
+    FakeMachine gcc_only{{"aarch64-linux-gnu-gcc", "aarch64-linux-gnu-g++"}};
+    CcToolchain tc(target("linux/arm64"), gcc_only.probe());
+    CHECK(argv_of(tc, Lang::c, Family::any, link_args) == std::vector<std::string>{"aarch64-linux-gnu-gcc", "-o", "hello", "hello.c"});
+    CHECK(argv_of(tc, Lang::cxx, Family::any, link_args).front() == "aarch64-linux-gnu-g++");
+    CHECK_THROWS_WITH_AS(tc.compiler(Lang::c, Family::clang, link_args), doctest::Contains("clang not found: apt-get install clang lld"),
+                         ToolchainError);
+    FakeMachine both{{"clang", "arm-linux-gnueabi-gcc"}, {}, {}, {{"XX_CC_PREFER_COMPILER", "gcc"}}};
+    auto v6 = argv_of(CcToolchain(target("linux/arm/v6"), both.probe()), Lang::c, Family::any, link_args);
+    CHECK(v6 == std::vector<std::string>{"arm-linux-gnueabi-gcc", "-march=armv6", "-o", "hello", "hello.c"});
+    FakeMachine none{};
+    CHECK_THROWS_WITH(CcToolchain(target("linux/riscv64"), none.probe()).compiler(Lang::cxx, Family::any, link_args),
+                      doctest::Contains("no C++ compiler for riscv64-linux-gnu: apt-get install clang lld, or Debian's g++-riscv64-linux-gnu"));
+}
+
+TEST_CASE("sysroots: Alpine's secondary root, darwin's SDK, none for Debian") {
+    FakeMachine alpine{{"clang", "ld.lld"}, {"/aarch64-alpine-linux-musl"}};
+    CcToolchain a(target("linux/arm64", "alpine"), alpine.probe());
+    CHECK(a.triple() == "aarch64-alpine-linux-musl");
+    CHECK(a.sysroot() == "/aarch64-alpine-linux-musl");
+    CHECK(has(argv_of(a, Lang::c, Family::any, link_args), "--sysroot=/aarch64-alpine-linux-musl"));
+    FakeMachine debian_cross{{"clang"}, {"/usr/aarch64-linux-gnu/include"}};
+    CcToolchain d(target("linux/arm64"), debian_cross.probe());
+    CHECK(d.sysroot() == "/usr/aarch64-linux-gnu");
+    auto argv = argv_of(d, Lang::c, Family::any, link_args);
+    CHECK(std::none_of(argv.begin(), argv.end(), [](const std::string& s) { return s.rfind("--sysroot", 0) == 0; }));
+    CHECK(CcToolchain(target("linux/arm64"), FakeMachine{}.probe()).sysroot() == "/");
+    FakeMachine sdk{{"clang"}, {"/xx-sdk"}};
+    CHECK(has(argv_of(CcToolchain(target("darwin/arm64"), sdk.probe()), Lang::c, Family::any, link_args), "--sysroot=/xx-sdk"));
+}
+
+TEST_CASE("windows: mingw's libgcc folder for clang, g++ for C++") {
+    FakeMachine m{{"clang", "clang++", "ld.lld", "x86_64-w64-mingw32-g++"},
+                  {},
+                  {{"/usr/lib/gcc/x86_64-w64-mingw32", {"12-posix", "12-win32"}}}};
+    CcToolchain tc(target("windows/amd64"), m.probe());
+    CHECK(has(argv_of(tc, Lang::c, Family::any, link_args), "-L/usr/lib/gcc/x86_64-w64-mingw32/12-win32"));
+    CHECK(argv_of(tc, Lang::cxx, Family::any, link_args).front() == "x86_64-w64-mingw32-g++");
+    CHECK(argv_of(tc, Lang::cxx, Family::clang, link_args).front() == "clang++");
+}
+
+TEST_CASE("pkg-config sees only the target's .pc files") {
+    FakeMachine m{{"pkg-config"}};
+    auto cmd = CcToolchain(target("linux/arm64"), m.probe()).pkg_config(std::vector<std::string>{"--libs", "zlib"});
+    CHECK(has(cmd.env, "PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig"));
+    CHECK(cmd.argv == std::vector<std::string>{"pkg-config", "--libs", "zlib"});
+    FakeMachine alpine{{"pkg-config"}, {"/aarch64-alpine-linux-musl"}};
+    auto a = CcToolchain(target("linux/arm64", "alpine"), alpine.probe()).pkg_config(std::vector<std::string>{});
+    CHECK(has(a.env, "PKG_CONFIG_SYSROOT_DIR=/aarch64-alpine-linux-musl"));
+    CHECK_THROWS_AS(CcToolchain(target("linux/arm64"), FakeMachine{}.probe()).pkg_config(std::vector<std::string>{}), ToolchainError);
+}
+
+TEST_CASE("binutils: llvm tools first, then the target's GNU ones") {
+    FakeMachine m{{"llvm-ar", "aarch64-linux-gnu-ld", "aarch64-linux-gnu-strip"}};
+    CcToolchain tc(target("linux/arm64"), m.probe());
+    CHECK(tc.binutil("ar", std::vector<std::string>{"rcs"}).argv == std::vector<std::string>{"llvm-ar", "rcs"});
+    CHECK(tc.binutil("strip", std::vector<std::string>{}).argv.front() == "aarch64-linux-gnu-strip");
+    CHECK(tc.binutil("ld", std::vector<std::string>{}).argv.front() == "aarch64-linux-gnu-ld");
+    CHECK_THROWS_WITH(tc.binutil("nm", std::vector<std::string>{}), doctest::Contains("binutils-aarch64-linux-gnu"));
+}
+
+TEST_CASE("build-system files name the prefixed tools and xx-run") {
+    FakeMachine m{{"clang"}};
+    CcToolchain tc(target("linux/arm/v7"), m.probe());
+    std::string meson = tc.meson_cross_file();
+    CHECK(meson.find("c = '") != std::string::npos);
+    CHECK(meson.find("arm-linux-gnueabihf-clang'") != std::string::npos);
+    CHECK(meson.find("cpu_family = 'arm'") != std::string::npos);
+    CHECK(meson.find("endian = 'little'") != std::string::npos);
+    CHECK(meson.find("'--platform', 'linux/arm/v7']") != std::string::npos);
+    std::string cmake = tc.cmake_toolchain();
+    CHECK(cmake.find("set(CMAKE_SYSTEM_NAME Linux)") != std::string::npos);
+    CHECK(cmake.find("set(CMAKE_SYSTEM_PROCESSOR armv7l)") != std::string::npos);
+    CHECK(cmake.find("xx-run;--platform;linux/arm/v7") != std::string::npos);
+    CHECK(cmake.find("set(CMAKE_LIBRARY_ARCHITECTURE arm-linux-gnueabihf)") != std::string::npos);
+    CHECK(tc.cmake_defines().find("-DCMAKE_C_COMPILER_TARGET=arm-linux-gnueabihf") != std::string::npos);
+    CHECK(CcToolchain(target("linux/s390x"), m.probe()).meson_cross_file().find("endian = 'big'") != std::string::npos);
+}
+
+TEST_CASE("triples in tool names map back to platforms") {
+    CHECK(platform_for_triple("aarch64-linux-gnu") == "linux/arm64");
+    CHECK(platform_for_triple("aarch64-unknown-linux-gnu") == "linux/arm64");
+    CHECK(platform_for_triple("arm-linux-gnueabihf") == "linux/arm/v7");
+    CHECK(platform_for_triple("arm-linux-gnueabi") == "linux/arm/v6");
+    CHECK(platform_for_triple("armv7-alpine-linux-musleabihf") == "linux/arm/v7");
+    CHECK(platform_for_triple("armv6-alpine-linux-musleabihf") == "linux/arm/v6");
+    CHECK(platform_for_triple("i586-alpine-linux-musl") == "linux/386");
+    CHECK(platform_for_triple("mips64el-linux-gnuabi64") == "linux/mips64le");
+    CHECK(platform_for_triple("x86_64-w64-mingw32") == "windows/amd64");
+    CHECK(platform_for_triple("arm64-apple-macos11.0") == "darwin/arm64");
+    CHECK(platform_for_triple("sparc64-linux-gnu").empty());
+    CHECK(platform_for_triple("nonsense").empty());
+    auto t = split_prefixed_tool("aarch64-linux-gnu-clang++");
+    REQUIRE(t);
+    CHECK(t->triple == "aarch64-linux-gnu");
+    CHECK(t->tool == "clang++");
+    CHECK(split_prefixed_tool("x86_64-w64-mingw32-windres")->tool == "windres");
+    CHECK(split_prefixed_tool("arm-linux-gnueabihf-pkg-config")->tool == "pkg-config");
+    CHECK_FALSE(split_prefixed_tool("clang"));
+    CHECK_FALSE(split_prefixed_tool("sparc-linux-gnu-clang"));
+    CHECK_FALSE(split_prefixed_tool("xx-info"));
+}
