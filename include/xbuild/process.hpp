@@ -18,6 +18,14 @@
 
 namespace xbuild {
 
+// A program to exec: its path, its full argv (argv[0] included), environment changes
+// (NAME=value, or NAME to unset). What the helpers' planners (xx-cc, xx-run) return.
+struct Command {
+    std::string program;
+    std::vector<std::string> argv;
+    std::vector<std::string> env;
+};
+
 // A program could not be started (not found, not executable, fork failed).
 class ProcessError : public std::runtime_error {
    public:

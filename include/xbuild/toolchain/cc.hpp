@@ -22,17 +22,10 @@
 #include <string_view>
 #include <vector>
 
+#include "../process.hpp"  // Command
 #include "../target_env.hpp"
 
 namespace xbuild {
-
-// A program to exec: its path, its full argv (argv[0] included), environment changes
-// (NAME=value, or NAME to unset).
-struct Command {
-    std::string program;
-    std::vector<std::string> argv;
-    std::vector<std::string> env;
-};
 
 namespace toolchain {
 
