@@ -146,6 +146,9 @@ TEST_CASE("pkg-config sees only the target's .pc files") {
     FakeMachine alpine{{"pkg-config"}, {"/aarch64-alpine-linux-musl"}};
     auto a = CcToolchain(target("linux/arm64", "alpine"), alpine.probe()).pkg_config(std::vector<std::string>{});
     CHECK(has(a.env, "PKG_CONFIG_SYSROOT_DIR=/aarch64-alpine-linux-musl"));
+    FakeMachine cross{{"pkg-config"}, {"/usr/aarch64-linux-gnu/lib"}};
+    auto c = CcToolchain(target("linux/arm64"), cross.probe()).pkg_config(std::vector<std::string>{});
+    CHECK(has(c.env, "PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/aarch64-linux-gnu/lib/pkgconfig:/usr/share/pkgconfig"));
     CHECK_THROWS_AS(CcToolchain(target("linux/arm64"), FakeMachine{}.probe()).pkg_config(std::vector<std::string>{}), ToolchainError);
 }
 

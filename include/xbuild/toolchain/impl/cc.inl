@@ -186,18 +186,20 @@ inline Command CcToolchain::pkg_config(std::span<const std::string> args) const 
     if (!pc) pc = probe_.find_program("pkgconf");
     if (!pc) throw ToolchainError("pkg-config not found: apt-get install pkg-config (or apk add pkgconf)");
     const Target& t = env_.target();
-    std::string root = sysroot();
+    const std::string root = sysroot();
+    Command cmd{*pc, {"pkg-config"}, {}};
     std::vector<std::string> dirs;
-    std::string prefix = root == "/" ? "" : root;
-    if (!t.multiarch.empty() && root == "/") dirs.push_back("/usr/lib/" + std::string(t.multiarch) + "/pkgconfig");
-    if (root != "/") {
-        dirs.push_back(prefix + "/usr/lib/pkgconfig");
-        dirs.push_back(prefix + "/lib/pkgconfig");
+    if (root != "/" && root.rfind("/usr/", 0) != 0) {
+        // A secondary root (Alpine's /<triple>): its .pc files name paths inside it.
+        dirs = {root + "/usr/lib/pkgconfig", root + "/usr/share/pkgconfig"};
+        cmd.env.push_back("PKG_CONFIG_SYSROOT_DIR=" + root);
+    } else {
+        // Debian: multiarch packages (zlib1g-dev:arm64), then -cross packages in /usr/<triple>.
+        if (!t.multiarch.empty()) dirs.push_back("/usr/lib/" + std::string(t.multiarch) + "/pkgconfig");
+        if (root != "/") dirs.push_back(root + "/lib/pkgconfig");
+        dirs.push_back("/usr/share/pkgconfig");
     }
-    dirs.push_back(prefix + "/usr/share/pkgconfig");
-    Command cmd{*pc, {"pkg-config"}, {"PKG_CONFIG_LIBDIR=" + join(dirs, ":")}};
-    // A /usr/<triple> cross root holds .pc files with paths already inside it: no sysroot prefix.
-    if (root != "/" && root.rfind("/usr/", 0) != 0) cmd.env.push_back("PKG_CONFIG_SYSROOT_DIR=" + root);
+    cmd.env.insert(cmd.env.begin(), "PKG_CONFIG_LIBDIR=" + join(dirs, ":"));
     cmd.argv.insert(cmd.argv.end(), args.begin(), args.end());
     return cmd;
 }
@@ -264,6 +266,10 @@ inline std::string CcToolchain::meson_cross_file() const {
     s += "cpu_family = " + detail::quote_meson(t.meson_cpu_family) + "\n";
     s += "cpu = " + detail::quote_meson(t.uname) + "\n";
     s += std::string("endian = ") + (t.endian == Endian::little ? "'little'" : "'big'") + "\n";
+    if (!t.cc_march.empty()) {
+        const std::string march = "['-march=" + std::string(t.cc_march) + "']";
+        s += "\n[built-in options]\nc_args = " + march + "\ncpp_args = " + march + "\n";
+    }
     std::string root = sysroot();
     if (root != "/" && root.rfind("/usr/", 0) != 0) s += "\n[properties]\nsys_root = " + detail::quote_meson(root) + "\n";
     return s;
@@ -286,11 +292,17 @@ inline std::string CcToolchain::cmake_toolchain() const {
     s += "set(CMAKE_STRIP " + tool("strip") + " CACHE FILEPATH \"\")\n";
     if (t.os == "windows") s += "set(CMAKE_RC_COMPILER " + tool("windres") + ")\n";
     s += "set(PKG_CONFIG_EXECUTABLE " + tool("pkg-config") + " CACHE FILEPATH \"\")\n";
+    // The prefixed compilers know the variant only from the triple (arm/v5 and v6 share one):
+    // say it in the flags too.
+    if (!t.cc_march.empty()) {
+        s += "set(CMAKE_C_FLAGS_INIT \"-march=" + std::string(t.cc_march) + "\")\n";
+        s += "set(CMAKE_CXX_FLAGS_INIT \"-march=" + std::string(t.cc_march) + "\")\n";
+    }
     s += "set(CMAKE_CROSSCOMPILING_EMULATOR \"" + dir + "xx-run;--platform;" + platform + "\")\n";
     std::string root = sysroot();
     if (root != "/" && root.rfind("/usr/", 0) != 0) s += "set(CMAKE_SYSROOT \"" + root + "\")\n";
     s += "set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)\n";
-    if (t.os == "linux" && !t.multiarch.empty() && root == "/")
+    if (t.os == "linux" && !t.multiarch.empty() && (root == "/" || root.rfind("/usr/", 0) == 0))
         s += "set(CMAKE_LIBRARY_ARCHITECTURE " + std::string(t.multiarch) + ")\n";
     return s;
 }
