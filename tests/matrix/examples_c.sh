@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# examples/c (zlib + ctest) cross-built for linux/arm64 and linux/arm/v7: the target's zlib
+# installed for real with xx-apt-get, then CMake with toolchains/xbuild.cmake and Meson with the
+# cross file from xx-clang; the project's own tests run under QEMU through xx-run.
+# Usage: tests/matrix/examples_c.sh BIN_DIR   (as root: it installs and removes Debian packages)
+set -uo pipefail
+bin=$(cd "${1:?usage: examples_c.sh BIN_DIR}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+export PATH="$bin:$PATH"
+unset TARGETPLATFORM TARGETPAIR TARGETOS TARGETARCH TARGETVARIANT
+work=$(mktemp -d)
+source "$here/multiarch.bash"
+for tool in cmake ninja meson pkg-config; do
+  command -v $tool >/dev/null || { echo "FAIL: $tool is missing (./x deps installs it)"; exit 1; }
+done
+
+passed=0 failed=0
+pass() { passed=$((passed + 1)); echo "ok   $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+run_step() {  # run_step NAME CMD...: a step whose output is shown only when it fails
+  local name=$1; shift
+  if out=$("$@" 2>&1); then pass "$name"; return 0; fi
+  fail "$name"; echo "$out" | tail -n 30 | sed 's/^/     /'; return 1
+}
+
+arches=()
+cleanup() { for a in "${arches[@]}"; do multiarch_end "$a"; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+declare -A qemu_uname=()
+for p in linux/arm64 linux/arm/v7; do
+  export TARGETPLATFORM=$p
+  arch=$(xx-info debian-arch)
+  multiarch_begin "$arch" || { fail "$p: cannot install packages"; continue; }
+  arches+=("$arch")
+  run_step "$p: xx-apt-get install zlib1g-dev" xx-apt-get install -y --no-install-recommends zlib1g-dev || continue
+  march=$(xx-info march)
+  dir="$work/${p//\//-}"
+
+  run_step "$p: cmake configure (toolchains/xbuild.cmake)" \
+    cmake -S "$top/examples/c" -B "$dir/cmake" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$top/toolchains/xbuild.cmake" \
+      -DXBUILD_PLATFORM="$p" -DEXPECTED_MACHINES="$march" &&
+  run_step "$p: cmake build" cmake --build "$dir/cmake" &&
+  run_step "$p: xx-verify the CMake build" xx-verify "$dir/cmake/squeeze" "$dir/cmake/roundtrip" "$dir/cmake/machine" &&
+  run_step "$p: ctest under xx-run" ctest --test-dir "$dir/cmake" --output-on-failure
+  got=$(echo "xbuild xbuild xbuild xbuild" | xx-run "$dir/cmake/squeeze" 2>&1)
+  case "$got" in *" on $march with zlib "*) pass "$p: squeeze runs: $got" ;; *) fail "$p: squeeze printed '$got'" ;; esac
+
+  xx-clang --print-meson-cross-file > "$dir.cross"
+  run_step "$p: meson setup (xx-clang --print-meson-cross-file)" \
+    meson setup "$dir/meson" "$top/examples/c" --cross-file "$dir.cross" -Dexpected_machines="$march" &&
+  run_step "$p: meson compile" meson compile -C "$dir/meson" &&
+  run_step "$p: xx-verify the Meson build" xx-verify "$dir/meson/squeeze" &&
+  run_step "$p: meson test under xx-run" meson test -C "$dir/meson" --print-errorlogs
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
