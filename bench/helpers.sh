@@ -35,10 +35,12 @@ echo "median of $runs runs each (hyperfine -N --warmup 50 --runs $runs), TARGETP
 echo "file size of the verified binary: $(stat -c %s "$work/big") bytes"
 t_true=$(median /bin/true)
 t_info=$(median "$bin/xx-info triple")
+t_cc=$(median "$bin/xx-clang --print-target-triple")
 t_verify=$(median "$bin/xx-verify $work/big")
 t_file=$(median "file -L -b $work/big")
 ratio() { python3 -c "import sys; print('%.2fx' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
 row "/bin/true" "$t_true" "(exec floor)"
 row "xx-info triple" "$t_info" "$(ratio "$t_info" "$t_true") of /bin/true"
+row "xx-clang --print-target-triple" "$t_cc" "$(ratio "$t_cc" "$t_true") of /bin/true"
 row "xx-verify <50 MB arm64 binary>" "$t_verify" "$(ratio "$t_verify" "$t_true") of /bin/true"
 row "file -L -b <50 MB arm64 binary> (inside the shell xx-verify)" "$t_file" "xx-verify is $(ratio "$t_file" "$t_verify") faster"
