@@ -16,12 +16,13 @@ multiarch_end() {
   local arch=$1 added had
   added=$(dpkg-query -W -f='${binary:Package}\n' 2>/dev/null | grep ":$arch\$" | sort | comm -13 "$work/before-$arch" -)
   if [ -n "$added" ]; then
+    # libc6 and libgcc-s1 are "protected" even for a foreign architecture.
     # shellcheck disable=SC2086
-    DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq $added >/dev/null 2>&1 ||
-      echo "warning: could not purge $added" >&2
+    dpkg --purge --force-remove-protected $added >/dev/null 2>&1 || echo "warning: could not purge $added" >&2
   fi
   had=had_arch_$arch
   if [ "${!had}" = no ] && ! dpkg-query -W -f='${binary:Package}\n' 2>/dev/null | grep -q ":$arch\$"; then
     dpkg --remove-architecture "$arch" 2>/dev/null || echo "warning: could not remove architecture $arch" >&2
+    rm -f /var/lib/apt/lists/*binary-"$arch"_Packages*
   fi
 }
