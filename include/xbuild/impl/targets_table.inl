@@ -115,6 +115,13 @@ constexpr Target accepting_arm_arch_from(Target t, std::uint8_t min) {
     return t;
 }
 
+// lld keeps the first object's Tag_CPU_arch (crt1.o's v5TE) where GNU ld merges them: armv6 code
+// linked by lld reads as armv5.
+constexpr Target linked_by_gnu_ld(Target t) {
+    t.needs_gnu_ld = true;
+    return t;
+}
+
 inline constexpr Target linux_amd64 = amd64("", "v1", "", "");
 inline constexpr Target linux_386 = plain(
     "386", "i386", "i486 i586 i686", "i386 i486 i586 i686", "i386", "x86", "i386", "i386-linux-gnu",
@@ -143,9 +150,9 @@ inline constexpr Target table[] = {
     linux_arm64,
     linux_armv7,
     // Debian's armel is soft-float (gnueabi); Alpine's armhf is an armv6 hard-float port.
-    arm("v6", false, "armv6l", "armv6", "armel", "armel", "armhf", "armv6hl", "arm-linux-gnueabi",
+    linked_by_gnu_ld(arm("v6", false, "armv6l", "armv6", "armel", "armel", "armhf", "armv6hl", "arm-linux-gnueabi",
         "armv6", "eabi", "eabihf", "6", "arm-unknown-linux-gnueabi", "arm-unknown-linux-musleabihf",
-        "arm1176", "armv6", 6, 9),
+        "arm1176", "armv6", 6, 9)),
     arm("v5", false, "armv5l", "armv5 armv5tel armv5tejl", "", "armel", "armel", "armv5tel",
         "arm-linux-gnueabi", "armv5", "eabi", "eabi", "5", "armv5te-unknown-linux-gnueabi",
         "armv5te-unknown-linux-musleabi", "arm926", "armv5te", 0, 5),
