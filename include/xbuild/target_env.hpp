@@ -41,6 +41,9 @@ OsRelease read_os_release(const std::string& root = "");
 using EnvLookup = std::function<std::string(std::string_view name)>;
 EnvLookup process_env();
 
+// `uname -m` of the running machine, or XX_TEST_MACHINE (the tests' stand-in) when set.
+std::string running_machine(const EnvLookup& env);
+
 // The target is outside the platform table: the xx helpers' wording, plus what is known.
 class UnsupportedTarget : public std::runtime_error {
    public:

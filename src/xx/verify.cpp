@@ -8,11 +8,10 @@
 #include <string_view>
 #include <vector>
 
-#include <sys/utsname.h>
-
 #include "helpers.hpp"
 #include "xbuild/objfile.hpp"
 #include "xbuild/platform.hpp"
+#include "xbuild/strings.hpp"
 #include "xbuild/target_env.hpp"
 
 namespace {
@@ -36,12 +35,6 @@ void report(std::string_view file, const std::string& message) {
     std::fprintf(stderr, "%.*s: %s\n", int(file.size()), file.data(), message.c_str());
 }
 
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
-    return out;
-}
-
 // Why a file is not a static binary; "" when it is.
 std::string static_problem(const xbuild::ObjectInfo& info) {
     if (info.is_static) return {};
@@ -49,11 +42,11 @@ std::string static_problem(const xbuild::ObjectInfo& info) {
         std::vector<std::string> dlls;
         for (const auto& dll : info.needed)
             if (!xbuild::is_windows_system_dll(dll)) dlls.push_back(dll);
-        return "imports " + join(dlls) + ", expected a static binary";
+        return "imports " + xbuild::join(dlls, ", ") + ", expected a static binary";
     }
     std::string why;
     if (!info.interpreter.empty()) why = "interpreter " + info.interpreter;
-    if (!info.needed.empty()) why += (why.empty() ? "needs " : "; needs ") + join(info.needed);
+    if (!info.needed.empty()) why += (why.empty() ? "needs " : "; needs ") + xbuild::join(info.needed, ", ");
     return "dynamically linked (" + why + "), expected a static binary";
 }
 
@@ -61,12 +54,7 @@ std::string static_problem(const xbuild::ObjectInfo& info) {
 // gives play no part in which binaries are built for the target.
 xbuild::TargetEnv target_env() {
     xbuild::EnvLookup env = xbuild::process_env();
-    std::string machine = env("XX_TEST_MACHINE");
-    if (machine.empty()) {
-        utsname u{};
-        if (uname(&u) == 0) machine = u.machine;
-    }
-    return xbuild::TargetEnv::resolve(env, xbuild::OsRelease{}, machine);
+    return xbuild::TargetEnv::resolve(env, xbuild::OsRelease{}, xbuild::running_machine(env));
 }
 
 }  // namespace

@@ -166,13 +166,17 @@ inline TargetEnv TargetEnv::resolve(const EnvLookup& env, const OsRelease& os_re
     return te;
 }
 
-inline TargetEnv TargetEnv::from_process(const EnvLookup& env) {
+inline std::string running_machine(const EnvLookup& env) {
     std::string machine = env("XX_TEST_MACHINE");
     if (machine.empty()) {
         utsname u{};
         if (uname(&u) == 0) machine = u.machine;
     }
-    return resolve(env, read_os_release(env("XX_ROOT")), machine);
+    return machine;
+}
+
+inline TargetEnv TargetEnv::from_process(const EnvLookup& env) {
+    return resolve(env, read_os_release(env("XX_ROOT")), running_machine(env));
 }
 
 inline const Target& TargetEnv::target() const {
