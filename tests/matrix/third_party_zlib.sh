@@ -21,22 +21,13 @@ passed=0 failed=0
 pass() { passed=$((passed + 1)); echo "ok   $*"; }
 fail() { failed=$((failed + 1)); echo "FAIL $*"; }
 
-# A deb-src source for the mirror the machine already uses, in apt options of our own.
-uri=$(grep -hE '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null |
-      grep -v security | head -n1 | awk '{print ($1 == "deb") ? $2 : $2}')
-suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
-mkdir -p "$work/lists/partial" "$work/src"
-echo "deb-src $uri $suite main" > "$work/sources.list"
-apt_opts=(-o "Dir::Etc::SourceList=$work/sources.list" -o "Dir::Etc::SourceParts=/nonexistent"
-          -o "Dir::State::Lists=$work/lists" -o "APT::Get::List-Cleanup=false")
-if apt-get "${apt_opts[@]}" update -qq >"$work/update.log" 2>&1 &&
-   (cd "$work/src" && apt-get "${apt_opts[@]}" source -qq zlib >"$work/source.log" 2>&1); then
-  pass "apt-get source zlib from $uri $suite"
+source "$(dirname "$0")/debsrc.bash"
+if src=$(fetch_debian_source zlib "$work/src"); then
+  pass "apt-get source zlib: $(basename "$src")"
 else
-  fail "apt-get source zlib"; tail -n 20 "$work/update.log" "$work/source.log"
+  fail "apt-get source zlib"
   echo "$passed passed, $failed failed"; exit 1
 fi
-src=$(find "$work/src" -maxdepth 1 -type d -name 'zlib-*' | head -n1)
 
 triple=$(xx-clang --print-target-triple)
 xx-clang --setup-target-triple

@@ -168,6 +168,7 @@ TEST_CASE("build-system files name the prefixed tools and xx-run") {
     CHECK(meson.find("c = '") != std::string::npos);
     CHECK(meson.find("arm-linux-gnueabihf-clang'") != std::string::npos);
     CHECK(meson.find("cpu_family = 'arm'") != std::string::npos);
+    CHECK(meson.find("\npkgconfig = '") != std::string::npos);  // what Meson 1.0 (bookworm) reads
     CHECK(meson.find("endian = 'little'") != std::string::npos);
     CHECK(meson.find("'--platform', 'linux/arm/v7']") != std::string::npos);
     std::string cmake = tc.cmake_toolchain();

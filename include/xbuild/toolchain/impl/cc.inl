@@ -257,6 +257,8 @@ inline std::string CcToolchain::meson_cross_file() const {
     s += "ar = " + tool("ar") + "\n";
     s += "strip = " + tool("strip") + "\n";
     s += "ranlib = " + tool("ranlib") + "\n";
+    // Meson before 1.3 reads only `pkgconfig`, later ones prefer `pkg-config`: give both.
+    s += "pkgconfig = " + tool("pkg-config") + "\n";
     s += "pkg-config = " + tool("pkg-config") + "\n";
     if (t.os == "windows") s += "windres = " + tool("windres") + "\n";
     s += "exe_wrapper = [" + detail::quote_meson(dir + "xx-run") + ", '--platform', " +
