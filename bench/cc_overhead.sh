@@ -8,7 +8,7 @@ bin=$(cd "${1:?usage: bench/cc_overhead.sh BIN_DIR}" && pwd)
 runs=${BENCH_CC_RUNS:-5}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for tool in hyperfine python3 clang; do
+for tool in hyperfine python3 clang valgrind; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (./x deps installs it)" >&2; exit 1; }
 done
 export TARGETPLATFORM=linux/arm64
@@ -47,4 +47,20 @@ print(f"(command: bench/cc_overhead.sh; rounds direct {['%.2f' % v for v in t['d
 print(f"  clang --target=... directly  {d:8.3f} s")
 print(f"  xx-clang                     {x:8.3f} s   ratio {x/d:.4f} ({(x/d-1)*100:+.2f}%)")
 print(f"  wrapper cost per call        {(x-d)/200*1000:8.3f} ms")
+PY
+
+# Wall time on this VM swings by several percent between rounds; instruction counts do not.
+# Every instruction of one compile, the wrapper's included (callgrind follows the exec into clang).
+instr() {
+  valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$work/cg.%p" "$@" 2>&1 >/dev/null |
+    awk '/Collected/ { n += $4 } END { print n }'
+}
+i_direct=$(instr clang --target="$triple" -O2 -c "$work/tu1.c" -o "$work/tu1.o")
+i_xx=$(instr "$bin/xx-clang" -O2 -c "$work/tu1.c" -o "$work/tu1.o")
+python3 - "$i_direct" "$i_xx" <<'PY'
+import sys
+d, x = int(sys.argv[1]), int(sys.argv[2])
+print(f"one TU, instructions executed (valgrind --tool=callgrind --trace-children=yes):")
+print(f"  clang --target=... directly  {d:>12,}")
+print(f"  xx-clang                     {x:>12,}   ratio {x/d:.4f} ({x-d:+,} instructions)")
 PY
