@@ -54,6 +54,7 @@ struct Target {
     std::string_view go_arch;
     std::string_view go_var, go_value;    // the one GO* variable the variant sets (GOARM=7, ...)
     std::string_view rust_gnu, rust_musl; // Rust target triples per libc
+    std::string_view zig_arch;            // `zig cc -target` arch, "" when it is triple_arch
 
     // --- QEMU user mode -------------------------------------------------------------------
     std::string_view qemu;      // qemu-<qemu> / qemu-<qemu>-static

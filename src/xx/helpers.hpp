@@ -17,6 +17,8 @@ int cc_main(std::string_view invoked_as, Args args);   // xx-cc, xx-c++, xx-clan
 int run_main(std::string_view invoked_as, Args args);  // xx-run
 int apt_main(std::string_view invoked_as, Args args);  // xx-apt, xx-apt-get
 int apk_main(std::string_view invoked_as, Args args);  // xx-apk
+int go_main(std::string_view invoked_as, Args args);   // xx-go, and `go` after xx-go --wrap
+int cargo_main(std::string_view invoked_as, Args args);  // xx-cargo
 
 // Target-prefixed tool names (aarch64-linux-gnu-clang, <triple>-pkg-config, <triple>-ar, ...),
 // made by `xx-cc --setup-target-triple`: true when `name` is one, and its runner.
@@ -37,6 +39,8 @@ inline constexpr Helper helpers[] = {
     {"xx-c++", cc_main, "C++ compiler for the target"},
     {"xx-clang", cc_main, "clang for the target"},
     {"xx-clang++", cc_main, "clang++ for the target"},
+    {"xx-go", go_main, "go for the target (GOOS, GOARCH, GOARM, ...; cgo's C toolchain)"},
+    {"xx-cargo", cargo_main, "cargo for the target (--target, linker, C compilers, pkg-config, runner)"},
     {"xx-run", run_main, "run a target binary here (directly, binfmt_misc, QEMU or wine)"},
     {"xx-apt", apt_main, "apt for the target's architecture"},
     {"xx-apt-get", apt_main, "apt-get for the target's architecture"},

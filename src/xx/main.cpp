@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
 
     if (const xx::Helper* h = self != "xx" ? find_helper(self) : nullptr)
         return h->run(h->name, xx::Args(argv + 1, argc - 1));
+    if (self == "go") return xx::go_main(self, xx::Args(argv + 1, argc - 1));  // xx-go --wrap
     if (self != "xx" && xx::is_prefixed_tool(self)) return xx::prefixed_tool_main(self, xx::Args(argv + 1, argc - 1));
 
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {

@@ -82,6 +82,7 @@ constexpr Target plain(std::string_view arch, std::string_view uname, std::strin
 constexpr Target on(std::string_view os, Target t, std::string_view triple_arch, std::string_view uname,
                     std::string_view rust) {
     t.os = os;
+    if (t.zig_arch.empty()) t.zig_arch = t.triple_arch;  // zig keeps the CPU's linux name
     t.uname = uname;
     t.uname_aliases = "";
     t.arch_aliases = "";
@@ -123,10 +124,14 @@ constexpr Target linked_by_gnu_ld(Target t) {
 }
 
 inline constexpr Target linux_amd64 = amd64("", "v1", "", "");
-inline constexpr Target linux_386 = plain(
+constexpr Target with_zig_arch(Target t, std::string_view zig_arch) {
+    t.zig_arch = zig_arch;
+    return t;
+}
+inline constexpr Target linux_386 = with_zig_arch(plain(
     "386", "i386", "i486 i586 i686", "i386 i486 i586 i686", "i386", "x86", "i386", "i386-linux-gnu",
     "i686", "i586", "", "x86", "GO386", "sse2", "i686-unknown-linux-gnu", "i686-unknown-linux-musl", "i386",
-    "Intel 80386", 32, little, EM_386);
+    "Intel 80386", 32, little, EM_386), "x86");
 constexpr Target with_32bit(Target t, std::string_view arch32, std::string_view implied_variant) {
     t.runs_32bit = arch32;
     t.implied_variant = implied_variant;

@@ -1,0 +1,75 @@
+// Implementation of xbuild/toolchain/go.hpp.
+#pragma once
+
+#include <stdexcept>
+
+namespace xbuild::toolchain {
+
+inline GoToolchain::GoToolchain(TargetEnv env, EnvLookup user_env)
+    : env_(std::move(env)), user_env_(std::move(user_env)) {}
+
+inline std::vector<std::pair<std::string, std::string>> GoToolchain::go_vars() const {
+    const Target& t = env_.target();
+    std::vector<std::pair<std::string, std::string>> vars{{"GOOS", std::string(t.os)},
+                                                           {"GOARCH", std::string(t.go_arch)}};
+    if (!t.go_var.empty()) vars.emplace_back(t.go_var, t.go_value);
+    return vars;
+}
+
+inline CgoCompiler GoToolchain::cgo_compiler() const {
+    const std::string prefer = user_env_("XX_GO_PREFER_C_COMPILER");
+    if (prefer.empty() || prefer == "clang") return CgoCompiler::clang;
+    if (prefer == "gcc") return CgoCompiler::gcc;
+    if (prefer == "zig") return CgoCompiler::zig;
+    throw std::invalid_argument("XX_GO_PREFER_C_COMPILER='" + prefer + "' is not a C compiler xx-go knows; valid: clang, gcc, zig");
+}
+
+inline bool GoToolchain::cgo_enabled() const { return user_env_("CGO_ENABLED") == "1"; }
+
+namespace detail {
+
+// `zig cc -target` spelling: <arch>-<os>-<abi>, zig's names for the OS and ABI.
+inline std::string zig_target(const TargetEnv& env) {
+    const Target& t = env.target();
+    const std::string arch(t.zig_arch.empty() ? t.triple_arch : t.zig_arch);
+    if (t.os == "darwin") return arch + "-macos";
+    if (t.os == "windows") return arch + "-windows-gnu";
+    if (t.os != "linux") return arch + "-" + std::string(t.os);
+    const bool musl = env.libc() == "musl";
+    return arch + "-linux-" + env.libc() + std::string(musl ? t.triple_abi_alpine : t.triple_abi);
+}
+
+}  // namespace detail
+
+inline std::vector<std::string> GoToolchain::env_changes(const std::string& tool_dir) const {
+    std::vector<std::string> changes;
+    auto set_unless_user = [&](const std::string& name, const std::string& value) {
+        if (user_env_(name).empty()) changes.push_back(name + "=" + value);
+    };
+    for (const auto& [name, value] : go_vars()) set_unless_user(name, value);
+    if (!cgo_enabled()) return changes;
+
+    const std::string triple = env_.triple();
+    switch (cgo_compiler()) {
+        case CgoCompiler::clang:
+            set_unless_user("CC", tool_dir + "/" + triple + "-clang");
+            set_unless_user("CXX", tool_dir + "/" + triple + "-clang++");
+            break;
+        case CgoCompiler::gcc:
+            // The prefixed tools fall back to Debian's <triple>-gcc; XX_CC_PREFER_COMPILER makes them.
+            set_unless_user("CC", tool_dir + "/" + triple + "-clang");
+            set_unless_user("CXX", tool_dir + "/" + triple + "-clang++");
+            set_unless_user("XX_CC_PREFER_COMPILER", "gcc");
+            break;
+        case CgoCompiler::zig: {
+            const std::string target = detail::zig_target(env_);
+            set_unless_user("CC", "zig cc -target " + target);
+            set_unless_user("CXX", "zig c++ -target " + target);
+            break;
+        }
+    }
+    set_unless_user("PKG_CONFIG", tool_dir + "/" + triple + "-pkg-config");
+    return changes;
+}
+
+}  // namespace xbuild::toolchain

@@ -1,0 +1,67 @@
+// xx-go: `go` with the target's GOOS/GOARCH/GOARM/... and, for cgo, its C toolchain (see
+// xbuild/toolchain/go.hpp); `--wrap` makes plain `go` do the same, `--unwrap` undoes it.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "cc_common.hpp"
+#include "helpers.hpp"
+#include "wrap.hpp"
+#include "xbuild/process.hpp"
+#include "xbuild/strings.hpp"
+#include "xbuild/toolchain/go.hpp"
+
+namespace xx {
+
+namespace {
+
+constexpr const char* usage_text =
+    "Usage: xx-go [GO ARGS...]      go, building for the target (TARGETPLATFORM, ...)\n"
+    "       xx-go --wrap | --unwrap  make plain `go` build for the target, and undo it\n"
+    "\n"
+    "Sets GOOS, GOARCH and GOARM/GOAMD64/GO386/GOMIPS/GOMIPS64 from the target; with CGO_ENABLED=1\n"
+    "also CC, CXX and PKG_CONFIG for it. Variables already set in the environment win.\n"
+    "  XX_GO_PREFER_C_COMPILER=clang|gcc|zig   the C compiler cgo uses (default clang)\n"
+    "`xx-go env` prints the resulting Go environment.\n";
+
+}  // namespace
+
+int go_main(std::string_view invoked_as, Args args) {
+    const std::string first = args.empty() ? "" : args[0];
+    const bool wrapped = invoked_as == "go";  // a link made by --wrap
+    if (!wrapped && first == "--wrap") return wrap_on_path("xx-go", "go");
+    if (!wrapped && first == "--unwrap") return unwrap_on_path("xx-go", "go");
+    if (!wrapped && first == "--help") {
+        std::fputs(usage_text, stdout);
+        return 0;
+    }
+    try {
+        auto env = xbuild::TargetEnv::from_process();
+        xbuild::toolchain::GoToolchain go(env);
+        std::vector<std::string> changes = go.env_changes(xx_folder());
+        if (go.cgo_enabled()) {
+            // cgo runs <triple>-clang and <triple>-pkg-config: make them on first use.
+            xbuild::toolchain::CcToolchain tc(env);
+            struct stat st {};
+            if (::lstat((xx_folder() + "/" + tc.triple() + "-clang").c_str(), &st) != 0) setup_target_triple(tc, false);
+        }
+        auto real_go = xbuild::find_program("go", {}, true);
+        if (!real_go)
+            throw std::runtime_error("go not found on PATH: apt-get install golang-go (or use a golang image)");
+        std::vector<std::string> argv{"go"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return exec_command(invoked_as, {*real_go, argv, changes});
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%.*s: %s\n", int(invoked_as.size()), invoked_as.data(), e.what());
+        return 1;
+    }
+}
+
+}  // namespace xx
