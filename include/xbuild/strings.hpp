@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace xbuild {
@@ -31,6 +32,10 @@ inline std::vector<std::string_view> split(std::string_view s, char sep) {
         s.remove_prefix(pos + 1);
     }
 }
+// The parts are views into the input: a temporary string would leave them dangling.
+template <class S>
+    requires std::is_same_v<S, std::string>
+std::vector<std::string_view> split(S&&, char) = delete;
 
 template <class Range>
 std::string join(const Range& items, std::string_view sep) {

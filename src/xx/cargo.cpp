@@ -33,7 +33,7 @@ std::vector<std::string> sysroot_flags() {
     for (const char* var : {"RUSTFLAGS", "XX_RUSTFLAGS"}) {
         const char* value = std::getenv(var);
         if (!value) continue;
-        auto words = xbuild::split(value, ' ');
+        auto words = xbuild::split(std::string_view(value), ' ');
         for (std::size_t i = 0; i < words.size(); ++i) {
             if (words[i].starts_with("--sysroot=")) out.emplace_back(words[i]);
             else if (words[i] == "--sysroot" && i + 1 < words.size())

@@ -53,9 +53,10 @@ int main(int argc, char** argv) {
     std::string_view self = argc > 0 ? argv[0] : "xx";
     if (auto slash = self.rfind('/'); slash != std::string_view::npos) self.remove_prefix(slash + 1);
 
+    // `go` is a link made by xx-go --wrap: its arguments are go's own, not xx-go's.
+    if (self == "go") return xx::go_main(self, xx::Args(argv + 1, argc - 1));
     if (const xx::Helper* h = self != "xx" ? find_helper(self) : nullptr)
         return h->run(h->name, xx::Args(argv + 1, argc - 1));
-    if (self == "go") return xx::go_main(self, xx::Args(argv + 1, argc - 1));  // xx-go --wrap
     if (self != "xx" && xx::is_prefixed_tool(self)) return xx::prefixed_tool_main(self, xx::Args(argv + 1, argc - 1));
 
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {

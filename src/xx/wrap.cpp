@@ -37,7 +37,8 @@ int wrap_on_path(std::string_view helper, std::string_view tool) {
     const std::string self = xbuild::self_executable();
     auto real = xbuild::find_program(tool, {}, true);
     const std::string real_dir = real ? real->substr(0, real->rfind('/')) : "";
-    for (std::string_view dir : xbuild::split(path_var(), ':')) {
+    const std::string path = path_var();  // split() returns views into it
+    for (std::string_view dir : xbuild::split(path, ':')) {
         if (dir.empty()) continue;
         if (!real_dir.empty() && dir == real_dir) break;  // must come before the real one
         const std::string d(dir);
@@ -55,7 +56,8 @@ int wrap_on_path(std::string_view helper, std::string_view tool) {
 int unwrap_on_path(std::string_view helper, std::string_view tool) {
     const std::string self = xbuild::self_executable();
     int status = 0;
-    for (std::string_view dir : xbuild::split(path_var(), ':')) {
+    const std::string path = path_var();  // split() returns views into it
+    for (std::string_view dir : xbuild::split(path, ':')) {
         if (dir.empty()) continue;
         const std::string link = std::string(dir) + "/" + std::string(tool);
         if (!links_to(link, self)) continue;

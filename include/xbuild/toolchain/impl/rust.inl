@@ -117,7 +117,7 @@ inline std::string RustToolchain::missing_std_advice(bool rustup_managed) const 
     const std::string rustup = "`rustup target add " + rust + "` (needs network)";
     std::string debian;
     const Target& t = env_.target();
-    if (t.os == "linux" && !t.debian.empty())
+    if (t.os == "linux" && !t.debian.empty() && env_.libc() == "gnu")  // Debian ships gnu std only
         debian = "Debian's rustc with `xx-apt-get install libstd-rust-dev` (libstd-rust-dev:" + std::string(t.debian) + ")";
     else if (t.os == "windows" && t.arch == "amd64")
         debian = "Debian's rustc with `apt-get install libstd-rust-dev-windows`";

@@ -1,0 +1,223 @@
+#!/usr/bin/env bats
+# xx-cargo, run as a user would: the Rust triple per target and distro, and, with a fake cargo and
+# rustc first on PATH, the arguments and environment cargo gets and the missing-std error.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+  load test_helper
+  unset RUSTC RUSTFLAGS XX_RUSTFLAGS CARGO_BUILD_TARGET PKG_CONFIG HOST_PKG_CONFIG PKG_CONFIG_ALLOW_CROSS \
+        CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER \
+        CC_aarch64_unknown_linux_gnu CXX_aarch64_unknown_linux_gnu AR_aarch64_unknown_linux_gnu \
+        PKG_CONFIG_aarch64_unknown_linux_gnu
+  DEBIAN_ROOT=$(make_root debian $'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"')
+  ALPINE_ROOT=$(make_root alpine $'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.18.4')
+  cd "$BATS_TEST_TMPDIR"
+}
+
+# fake_tools: $BATS_TEST_TMPDIR/fakebin first on PATH, before the real tools (xx-cargo itself is
+# found in $XX_BIN), holding
+#  - cargo: touches $BATS_TEST_TMPDIR/cargo-ran, prints its arguments on one line, then `env | sort`;
+#  - rustc: for `--print target-libdir --target T` prints $BATS_TEST_TMPDIR/sysroot/lib/rustlib/T/lib
+#    (which the test fills, or not) and records its arguments in $BATS_TEST_TMPDIR/rustc-args.
+# with_std TRIPLE puts an (empty) libstd-abc.rlib in TRIPLE's folder.
+fake_tools() {
+  FAKEBIN=$BATS_TEST_TMPDIR/fakebin
+  MARKER=$BATS_TEST_TMPDIR/cargo-ran
+  SYSROOT=$BATS_TEST_TMPDIR/sysroot
+  mkdir -p "$FAKEBIN" "$SYSROOT"
+  cat > "$FAKEBIN/cargo" <<EOF
+#!/bin/sh
+touch "$MARKER"
+echo "\$*"
+env | sort
+EOF
+  cat > "$FAKEBIN/rustc" <<EOF
+#!/bin/sh
+echo "\$*" >> "$BATS_TEST_TMPDIR/rustc-args"
+if [ "\$1" = --print ] && [ "\$2" = target-libdir ] && [ "\$3" = --target ]; then
+  echo "$SYSROOT/lib/rustlib/\$4/lib"
+  exit 0
+fi
+echo "fake rustc: unexpected arguments: \$*" >&2
+exit 1
+EOF
+  chmod +x "$FAKEBIN/cargo" "$FAKEBIN/rustc"
+  export PATH="$FAKEBIN:$XX_BIN:/usr/bin:/bin" XX_ROOT=$DEBIAN_ROOT
+}
+
+with_std() {
+  mkdir -p "$SYSROOT/lib/rustlib/$1/lib"
+  : > "$SYSROOT/lib/rustlib/$1/lib/libstd-abc.rlib"
+}
+
+# The env line NAME=... of the fake cargo's output, "" when it has none.
+env_line() { printf '%s\n' "${lines[@]}" | grep "^$1=" || true; }
+
+@test "--print-target-triple on Debian: the gnu triples" {
+  export XX_ROOT=$DEBIAN_ROOT
+  local failures=0 platform want got
+  while read -r platform want; do
+    got=$(TARGETPLATFORM=$platform xx-cargo --print-target-triple) || { echo "FAIL $platform: exited $?"; failures=$((failures+1)); continue; }
+    [ "$got" = "$want" ] || { echo "FAIL $platform: '$got', expected '$want'"; failures=$((failures+1)); }
+  done <<'EOF'
+linux/amd64 x86_64-unknown-linux-gnu
+linux/amd64/v3 x86_64-unknown-linux-gnu
+linux/386 i686-unknown-linux-gnu
+linux/arm64 aarch64-unknown-linux-gnu
+linux/arm/v7 armv7-unknown-linux-gnueabihf
+linux/arm armv7-unknown-linux-gnueabihf
+linux/arm/v6 arm-unknown-linux-gnueabi
+linux/arm/v5 armv5te-unknown-linux-gnueabi
+linux/riscv64 riscv64gc-unknown-linux-gnu
+linux/ppc64le powerpc64le-unknown-linux-gnu
+linux/s390x s390x-unknown-linux-gnu
+linux/loong64 loongarch64-unknown-linux-gnu
+linux/mips mips-unknown-linux-gnu
+linux/mipsle mipsel-unknown-linux-gnu
+linux/mips64 mips64-unknown-linux-gnuabi64
+linux/mips64le mips64el-unknown-linux-gnuabi64
+windows/amd64 x86_64-pc-windows-gnu
+windows/386 i686-pc-windows-gnu
+darwin/arm64 aarch64-apple-darwin
+darwin/amd64 x86_64-apple-darwin
+EOF
+  [ "$failures" -eq 0 ]
+}
+
+@test "--print-target-triple on Alpine, or with XX_LIBC=musl: the musl triples" {
+  local failures=0 platform want got
+  while read -r platform want; do
+    got=$(XX_ROOT=$ALPINE_ROOT TARGETPLATFORM=$platform xx-cargo --print-target-triple) ||
+      { echo "FAIL $platform: exited $?"; failures=$((failures+1)); continue; }
+    [ "$got" = "$want" ] || { echo "FAIL alpine $platform: '$got', expected '$want'"; failures=$((failures+1)); }
+    got=$(XX_ROOT=$DEBIAN_ROOT XX_LIBC=musl TARGETPLATFORM=$platform xx-cargo --print-target-triple)
+    [ "$got" = "$want" ] || { echo "FAIL XX_LIBC=musl $platform: '$got', expected '$want'"; failures=$((failures+1)); }
+  done <<'EOF'
+linux/amd64 x86_64-unknown-linux-musl
+linux/386 i686-unknown-linux-musl
+linux/arm64 aarch64-unknown-linux-musl
+linux/arm/v7 armv7-unknown-linux-musleabihf
+linux/arm/v6 arm-unknown-linux-musleabihf
+linux/arm/v5 armv5te-unknown-linux-musleabi
+linux/riscv64 riscv64gc-unknown-linux-musl
+linux/ppc64le powerpc64le-unknown-linux-musl
+linux/s390x s390x-unknown-linux-musl
+linux/mips64le mips64el-unknown-linux-muslabi64
+EOF
+  [ "$failures" -eq 0 ]
+}
+
+@test "an unknown target fails with the shell helper's message" {
+  TARGETPLATFORM=linux/foo run xx-cargo --print-target-triple
+  assert_failure
+  assert_output --partial "unsupported target"
+  assert_output --partial "os=linux arch=foo"
+  fake_tools
+  TARGETPLATFORM=linux/foo run xx-cargo build
+  assert_failure
+  assert_output --partial "unsupported target"
+  [ ! -e "$MARKER" ] || fail "cargo ran for an unknown target"
+}
+
+@test "--help exits 0" {
+  run xx-cargo --help
+  assert_success
+  assert_output --partial "Usage: xx-cargo"
+}
+
+@test "build: --target after the subcommand; linker, runner, C tools and pkg-config for the target" {
+  fake_tools
+  with_std aarch64-unknown-linux-gnu
+  TARGETPLATFORM=linux/arm64 run xx-cargo build --release
+  assert_success
+  assert_line --index 0 "build --target aarch64-unknown-linux-gnu --release"
+  [ -e "$MARKER" ]
+  # rustc was asked where the target's std lives.
+  grep -qx -- "--print target-libdir --target aarch64-unknown-linux-gnu" "$BATS_TEST_TMPDIR/rustc-args" ||
+    fail "rustc args: $(cat "$BATS_TEST_TMPDIR/rustc-args")"
+  local line
+  line=$(env_line CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER)
+  [[ $line == */aarch64-linux-gnu-clang ]] || fail "linker: '$line'"
+  [ -e "${line#*=}" ] || fail "${line#*=} does not exist"
+  line=$(env_line CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER)
+  [[ $line == */xx-run ]] || fail "runner: '$line'"
+  [ -x "${line#*=}" ] || fail "${line#*=} is not xx-run"
+  line=$(env_line CC_aarch64_unknown_linux_gnu)
+  [[ $line == */aarch64-linux-gnu-clang ]] || fail "CC_aarch64_unknown_linux_gnu: '$line'"
+  line=$(env_line CXX_aarch64_unknown_linux_gnu)
+  [[ $line == */aarch64-linux-gnu-clang++ ]] || fail "CXX_aarch64_unknown_linux_gnu: '$line'"
+  line=$(env_line AR_aarch64_unknown_linux_gnu)
+  [[ $line == */aarch64-linux-gnu-ar ]] || fail "AR_aarch64_unknown_linux_gnu: '$line'"
+  line=$(env_line PKG_CONFIG)
+  [[ $line == */aarch64-linux-gnu-pkg-config ]] || fail "PKG_CONFIG: '$line'"
+  assert_line "PKG_CONFIG_ALLOW_CROSS=1"
+  assert_line "HOST_PKG_CONFIG=pkg-config"
+  refute_line --regexp '^CARGO_BUILD_TARGET='
+  refute_line --regexp '^RUSTFLAGS='
+}
+
+@test "the user's linker wins; XX_RUSTFLAGS is appended to RUSTFLAGS" {
+  fake_tools
+  with_std aarch64-unknown-linux-gnu
+  CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=mylinker RUSTFLAGS="-C a" XX_RUSTFLAGS="-C b" \
+    TARGETPLATFORM=linux/arm64 run xx-cargo build
+  assert_success
+  assert_line --index 0 "build --target aarch64-unknown-linux-gnu"
+  assert_line "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=mylinker"
+  assert_line "RUSTFLAGS=-C a -C b"
+  XX_RUSTFLAGS="-C b" TARGETPLATFORM=linux/arm64 run xx-cargo build
+  assert_success
+  assert_line "RUSTFLAGS=-C b"
+}
+
+@test "the user's --target, a plugin, a command without --target: no std check, args as given" {
+  fake_tools  # no std anywhere: rustc must not be asked
+  TARGETPLATFORM=linux/arm64 run xx-cargo build --target x86_64-unknown-linux-gnu
+  assert_success
+  assert_line --index 0 "build --target x86_64-unknown-linux-gnu"
+  refute_line --regexp '^CARGO_BUILD_TARGET='
+  TARGETPLATFORM=linux/arm64 run xx-cargo zigbuild --release
+  assert_success
+  assert_line --index 0 "zigbuild --release"
+  assert_line "CARGO_BUILD_TARGET=aarch64-unknown-linux-gnu"
+  TARGETPLATFORM=linux/arm64 run xx-cargo --version
+  assert_success
+  assert_line --index 0 "--version"
+  [ ! -e "$BATS_TEST_TMPDIR/rustc-args" ] || fail "rustc ran: $(cat "$BATS_TEST_TMPDIR/rustc-args")"
+}
+
+@test "run: --target goes before --, the program's own --target stays after it" {
+  fake_tools
+  with_std aarch64-unknown-linux-gnu
+  TARGETPLATFORM=linux/arm64 run xx-cargo +nightly run -- --target foo
+  assert_success
+  assert_line --index 0 "+nightly run --target aarch64-unknown-linux-gnu -- --target foo"
+}
+
+@test "amd64 on this amd64 machine: no runner" {
+  fake_tools
+  with_std x86_64-unknown-linux-gnu
+  # x86_64-linux-gnu-* links are made on first use: next to a private copy of xx.
+  local bin=$BATS_TEST_TMPDIR/xxbin
+  mkdir -p "$bin"
+  cp "$XX_BIN/xx" "$bin/xx"
+  ln -s xx "$bin/xx-cargo"
+  TARGETPLATFORM=linux/amd64 run "$bin/xx-cargo" build
+  assert_success
+  assert_line --index 0 "build --target x86_64-unknown-linux-gnu"
+  refute_line --regexp '^CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER='
+  assert_line "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER=$bin/x86_64-linux-gnu-clang"
+  [ -L "$bin/x86_64-linux-gnu-clang" ] || fail "the linker was not made"
+}
+
+@test "a missing std fails before cargo runs, saying how to install it" {
+  fake_tools
+  mkdir -p "$SYSROOT/lib/rustlib/aarch64-unknown-linux-gnu/lib"  # there, but empty
+  TARGETPLATFORM=linux/arm64 run xx-cargo build
+  assert_failure 1
+  assert_output --partial "libstd-rust-dev:arm64"
+  assert_output --partial "rustup target add aarch64-unknown-linux-gnu"
+  assert_output --partial "aarch64-unknown-linux-gnu"
+  [ ! -e "$MARKER" ] || fail "cargo ran although the std is missing"
+}
