@@ -46,7 +46,7 @@ struct Target {
 
     // --- C/C++ (xx-cc) -------------------------------------------------------------------------
     std::string_view cc_march;      // -march the variant needs beyond the triple's default ("" none)
-    bool needs_gnu_ld = false;  // lld 14 cannot link it right (s390x, riscv64, mips64 C++, arm/v6 tags)
+    bool needs_gnu_ld = false;  // lld 14 cannot link it right (s390x, riscv64, mips eh_frame, arm/v6 tags)
     std::string_view lld_cflags;    // what makes lld work anyway when GNU ld is missing (riscv64)
     std::string_view meson_cpu_family;  // Meson's cpu_family
 

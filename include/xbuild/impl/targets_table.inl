@@ -71,7 +71,7 @@ constexpr Target plain(std::string_view arch, std::string_view uname, std::strin
             .triple_arch = triple_arch, .triple_arch_alpine = triple_arch_alpine,
             .triple_abi = abi, .triple_abi_alpine = abi,
             .triple_arch_env = arch == "riscv64" ? "RISCV64_TARGET_ARCH" : "",
-            .needs_gnu_ld = arch == "riscv64" || arch == "s390x" || arch == "mips64" || arch == "mips64le",
+            .needs_gnu_ld = arch == "riscv64" || arch == "s390x" || arch.starts_with("mips"),
             .lld_cflags = arch == "riscv64" ? "-mno-relax" : "", .meson_cpu_family = meson_cpu_family,
             .go_arch = arch, .go_var = go_var, .go_value = go_value,
             .rust_gnu = rust_gnu, .rust_musl = rust_musl, .qemu = qemu,
