@@ -9,7 +9,7 @@ debpkgs_init() {
   local arches; arches=$(IFS=,; echo "$*")
   mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/sources" "$dir/debs"
   cp /etc/apt/sources.list.d/*.sources "$dir/sources/" 2>/dev/null || true
-  [ -f /etc/apt/sources.list ] && cp /etc/apt/sources.list "$dir/sources/main.list"
+  if [ -f /etc/apt/sources.list ]; then cp /etc/apt/sources.list "$dir/sources/main.list"; fi
   debpkgs_opts=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$dir/sources"
                 -o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache" -o "Debug::NoLocking=1"
                 -o "APT::Architectures=$arches" -o "APT::Sandbox::User=root")
@@ -27,7 +27,9 @@ debpkgs_unpack() {
     echo "apt-get download $* failed:" >&2; tail -n 20 "$debpkgs_dir/download.log" >&2; return 1; }
   local pkg deb
   for pkg in "$@"; do
-    deb=$(ls "$debpkgs_dir/debs/${pkg%%:*}_"*"_${pkg##*:}.deb" "$debpkgs_dir/debs/${pkg%%:*}_"*_all.deb 2>/dev/null | head -n1)
+    deb=$(compgen -G "$debpkgs_dir/debs/${pkg%%:*}_*_${pkg##*:}.deb" ||
+          compgen -G "$debpkgs_dir/debs/${pkg%%:*}_*_all.deb" || true)
+    deb=${deb%%$'\n'*}
     [ -n "$deb" ] || { echo "no .deb downloaded for $pkg" >&2; return 1; }
     dpkg-deb -x "$deb" "$root" || return 1
   done
