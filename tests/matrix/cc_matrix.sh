@@ -20,9 +20,7 @@ platforms=(linux/amd64 linux/amd64/v2 linux/386 linux/arm64 linux/arm/v7 linux/a
 # QEMU's `uname -m` for CPUs whose kernel name differs from xx-info march.
 declare -A qemu_uname=([linux/386]=i686 [linux/arm/v5]=armv5tel [linux/mips64le]=mips64)
 
-passed=0 failed=0
-pass() { passed=$((passed + 1)); echo "ok   $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+source "$(dirname "$0")/steps.bash"
 
 for p in "${platforms[@]}"; do
   export TARGETPLATFORM=$p

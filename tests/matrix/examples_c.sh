@@ -21,14 +21,7 @@ for tool in cmake ninja meson pkg-config; do
   command -v $tool >/dev/null || { echo "FAIL: $tool is missing (./x deps installs it)"; exit 1; }
 done
 
-passed=0 failed=0
-pass() { passed=$((passed + 1)); echo "ok   $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL $*"; }
-run_step() {  # run_step NAME CMD...: a step whose output is shown only when it fails
-  local name=$1; shift
-  if out=$("$@" 2>&1); then pass "$name"; return 0; fi
-  fail "$name"; echo "$out" | tail -n 30 | sed 's/^/     /'; return 1
-}
+source "$here/steps.bash"
 
 arches=()
 cleanup() { for a in "${arches[@]}"; do multiarch_end "$a"; done; rm -rf "$work"; }
@@ -41,35 +34,35 @@ for p in linux/arm64 linux/arm/v7; do
     arch=$(xx-info debian-arch)
     multiarch_begin "$arch" || { fail "$p: cannot install packages"; continue; }
     arches+=("$arch")
-    run_step "$p: xx-apt-get install zlib1g-dev" xx-apt-get install -y --no-install-recommends zlib1g-dev || continue
+    check "$p: xx-apt-get install zlib1g-dev" xx-apt-get install -y --no-install-recommends zlib1g-dev || continue
     unset PKG_CONFIG_PATH
   else
     mkdir -p "$dir/zlib-src"
     zsrc=$(fetch_debian_source zlib "$dir/zlib-src") || { fail "$p: apt-get source zlib"; continue; }
     triple=$(xx-clang --print-target-triple)
     xx-clang --setup-target-triple
-    run_step "$p: zlib from Debian's source into a prefix (CHOST=$triple ./configure --static)" \
+    check "$p: zlib from Debian's source into a prefix (CHOST=$triple ./configure --static)" \
       bash -c "cd '$zsrc' && CHOST=$triple CC=$triple-clang ./configure --static --prefix='$dir/zlib' && make -j2 install" || continue
     export PKG_CONFIG_PATH="$dir/zlib/lib/pkgconfig"
   fi
   march=$(xx-info march)
 
-  run_step "$p: cmake configure (toolchains/xbuild.cmake)" \
+  check "$p: cmake configure (toolchains/xbuild.cmake)" \
     cmake -S "$top/examples/c" -B "$dir/cmake" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$top/toolchains/xbuild.cmake" \
       -DXBUILD_PLATFORM="$p" -DEXPECTED_MACHINES="$march" &&
-  run_step "$p: cmake build" cmake --build "$dir/cmake" &&
-  run_step "$p: xx-verify the CMake build" xx-verify "$dir/cmake/squeeze" "$dir/cmake/roundtrip" "$dir/cmake/machine" &&
-  run_step "$p: ctest under xx-run" ctest --test-dir "$dir/cmake" --output-on-failure
+  check "$p: cmake build" cmake --build "$dir/cmake" &&
+  check "$p: xx-verify the CMake build" xx-verify "$dir/cmake/squeeze" "$dir/cmake/roundtrip" "$dir/cmake/machine" &&
+  check "$p: ctest under xx-run" ctest --test-dir "$dir/cmake" --output-on-failure
   got=$(echo "xbuild xbuild xbuild xbuild" | xx-run "$dir/cmake/squeeze" 2>&1)
   case "$got" in *" on $march with zlib "*) pass "$p: squeeze runs: $got" ;; *) fail "$p: squeeze printed '$got'" ;; esac
 
   xx-clang --print-meson-cross-file > "$dir.cross"
-  run_step "$p: meson setup (xx-clang --print-meson-cross-file)" \
+  check "$p: meson setup (xx-clang --print-meson-cross-file)" \
     meson setup "$dir/meson" "$top/examples/c" --cross-file "$dir.cross" -Dexpected_machines="$march" \
       -Dpkg_config_path="${PKG_CONFIG_PATH:-}" &&
-  run_step "$p: meson compile" meson compile -C "$dir/meson" &&
-  run_step "$p: xx-verify the Meson build" xx-verify "$dir/meson/squeeze" &&
-  run_step "$p: meson test under xx-run" meson test -C "$dir/meson" --print-errorlogs
+  check "$p: meson compile" meson compile -C "$dir/meson" &&
+  check "$p: xx-verify the Meson build" xx-verify "$dir/meson/squeeze" &&
+  check "$p: meson test under xx-run" meson test -C "$dir/meson" --print-errorlogs
 done
 
 echo "$passed passed, $failed failed"

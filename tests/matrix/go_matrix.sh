@@ -24,20 +24,7 @@ trap 'rm -rf "$work"' EXIT
 export GOCACHE="$work/gocache"
 source "$here/debpkgs.bash"
 
-passed=0 failed=0
-pass() { passed=$((passed + 1)); echo "ok   $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL $*"; }
-check() {  # check NAME CMD...: a step whose output is shown only when it fails
-  local name=$1; shift
-  if out=$("$@" 2>&1); then pass "$name"; return 0; fi
-  fail "$name"; echo "$out" | tail -n 30 | sed 's/^/     /'; return 1
-}
-expect_output() {  # expect_output NAME WANT CMD...: CMD's output contains WANT
-  local name=$1 want=$2; shift 2
-  local out; out=$("$@" 2>&1)
-  if [[ "$out" == *"$want"* ]]; then pass "$name: $want"; return 0; fi
-  fail "$name: want '$want', got:"; echo "$out" | tail -n 20 | sed 's/^/     /'; return 1
-}
+source "$here/steps.bash"
 
 # platform -> the build setting its variant must leave in the binary ("" = none)
 declare -A setting=(
@@ -101,5 +88,4 @@ for p in linux/arm64 linux/arm/v7; do
   unset PKG_CONFIG_SYSROOT_DIR PKG_CONFIG_PATH
 done
 
-echo "go_matrix: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish go_matrix

@@ -29,20 +29,7 @@ arches=()
 cleanup() { for a in "${arches[@]}"; do multiarch_end "$a"; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-passed=0 failed=0
-pass() { passed=$((passed + 1)); echo "ok   $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL $*"; }
-check() {  # check NAME CMD...: a step whose output is shown only when it fails
-  local name=$1; shift
-  if out=$("$@" 2>&1); then pass "$name"; return 0; fi
-  fail "$name"; echo "$out" | tail -n 30 | sed 's/^/     /'; return 1
-}
-expect_output() {  # expect_output NAME WANT CMD...: CMD's output contains WANT
-  local name=$1 want=$2; shift 2
-  local out; out=$("$@" 2>&1)
-  if [[ "$out" == *"$want"* ]]; then pass "$name: $want"; return 0; fi
-  fail "$name: want '$want', got:"; echo "$out" | tail -n 20 | sed 's/^/     /'; return 1
-}
+source "$here/steps.bash"
 
 # platform -> what Rust's std::env::consts::ARCH says on it
 declare -A rust_arch=([linux/amd64]=x86_64 [linux/arm64]=aarch64 [linux/arm/v7]=arm [linux/arm/v5]=arm
@@ -118,5 +105,4 @@ done
 export TARGETPLATFORM=linux/ppc64le
 expect_output "linux/ppc64le without its std: xx-cargo names the package" "libstd-rust-dev:ppc64el" xx-cargo build --offline
 
-echo "rust_matrix: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish rust_matrix

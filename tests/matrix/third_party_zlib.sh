@@ -17,9 +17,7 @@ for tool in apt-get dpkg-source make; do
   command -v $tool >/dev/null || { echo "FAIL: $tool is missing (./x deps installs dpkg-dev and make)"; exit 1; }
 done
 
-passed=0 failed=0
-pass() { passed=$((passed + 1)); echo "ok   $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+source "$(dirname "$0")/steps.bash"
 
 source "$(dirname "$0")/debsrc.bash"
 if src=$(fetch_debian_source zlib "$work/src"); then

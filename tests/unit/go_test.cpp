@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include "test_support.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -17,6 +19,10 @@ using xbuild::toolchain::CgoCompiler;
 using xbuild::toolchain::GoToolchain;
 
 namespace {
+
+using test_support::platform_name;
+using test_support::sets;
+using test_support::value_of;
 
 using Vars = std::map<std::string, std::string, std::less<>>;
 using Changes = std::vector<std::string>;
@@ -45,24 +51,6 @@ Changes changes_for(const std::string& platform, Vars user = {}, const OsRelease
 }
 
 bool has(const Changes& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
-
-// True when some change sets NAME (NAME=...).
-bool sets(const Changes& v, const std::string& name) {
-    return std::any_of(v.begin(), v.end(), [&](const std::string& c) { return c.rfind(name + "=", 0) == 0; });
-}
-
-// The value a change gives NAME, "" when none does.
-std::string value_of(const Changes& v, const std::string& name) {
-    for (const std::string& c : v)
-        if (c.rfind(name + "=", 0) == 0) return c.substr(name.size() + 1);
-    return "";
-}
-
-std::string platform_name(const xbuild::Target& t) {
-    std::string p = std::string(t.os) + "/" + std::string(t.arch);
-    if (!t.variant.empty()) p += "/" + std::string(t.variant);
-    return p;
-}
 
 // Written out by hand: what `go` needs for each platform of the table.
 struct GoCase {

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include "test_support.hpp"
+
 #include <algorithm>
 #include <map>
 #include <string>
@@ -15,6 +17,10 @@ using xbuild::toolchain::cargo_env_key;
 using xbuild::toolchain::RustToolchain;
 
 namespace {
+
+using test_support::platform_name;
+using test_support::sets;
+using test_support::value_of;
 
 using Vars = std::map<std::string, std::string, std::less<>>;
 using Strings = std::vector<std::string>;
@@ -41,23 +47,6 @@ RustToolchain rust_for(const std::string& platform, Vars user = {}, const OsRele
 
 Strings env_for(const std::string& platform, const Strings& args, Vars user = {}, const OsRelease& rel = debian) {
     return rust_for(platform, std::move(user), rel).env_changes(args, tool_dir, runner);
-}
-
-bool sets(const Strings& v, const std::string& name) {
-    return std::any_of(v.begin(), v.end(), [&](const std::string& c) { return c.rfind(name + "=", 0) == 0; });
-}
-
-// The value a change gives NAME, "" when none does.
-std::string value_of(const Strings& v, const std::string& name) {
-    for (const std::string& c : v)
-        if (c.rfind(name + "=", 0) == 0) return c.substr(name.size() + 1);
-    return "";
-}
-
-std::string platform_name(const xbuild::Target& t) {
-    std::string p = std::string(t.os) + "/" + std::string(t.arch);
-    if (!t.variant.empty()) p += "/" + std::string(t.variant);
-    return p;
 }
 
 }  // namespace
