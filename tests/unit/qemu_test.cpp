@@ -595,6 +595,12 @@ TEST_CASE("32-bit siblings run directly only when the kernel does") {
     CHECK(m.native_probes == 1);
     m.runs_32bit = true;
     CHECK(em::plan_run({"./p", {}, "", ""}, i386, info, {}, amd64_host, m.probe()).via == em::RunVia::native);
+    // A dynamic one also needs its loader here (libc6-i386); without it, QEMU and the sysroot.
+    const ObjectInfo dynamic = object_for(xbuild::target_of(i386), false);
+    m.files.insert("/usr/i686-linux-gnu" + dynamic.interpreter);  // Debian's libc6-i386-cross
+    CHECK(em::plan_run({"./p", {}, "", ""}, i386, dynamic, {}, amd64_host, m.probe()).via == em::RunVia::qemu);
+    m.files.insert(dynamic.interpreter);
+    CHECK(em::plan_run({"./p", {}, "", ""}, i386, dynamic, {}, amd64_host, m.probe()).via == em::RunVia::native);
 
     // arm64 hosts and 32-bit ARM: the same probe; amd64 itself is never probed.
     for (const char* v : {"v5", "v6", "v7", "v8"}) {

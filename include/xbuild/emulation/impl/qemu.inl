@@ -194,8 +194,12 @@ inline RunPlan plan_run(const RunRequest& req, const Platform& p, const ObjectIn
     Command direct{req.program, {argv0}, {}};
     direct.argv.insert(direct.argv.end(), req.args.begin(), req.args.end());
 
-    // 2. The host's CPU: the same arch as is; a 32-bit sibling only when the kernel really runs it.
-    if (runs_on(host, p) && (host.arch == p.arch || probe.runs_natively(t))) return {RunVia::native, direct, {}};
+    // 2. The host's CPU: the same arch as is; a 32-bit sibling only when the kernel really runs it
+    //    and, for a dynamic binary, the host has its loader (libc6-i386 for 386): else QEMU with
+    //    the target's sysroot.
+    const bool loader_here = info.is_static || info.interpreter.empty() || probe.exists(info.interpreter);
+    if (runs_on(host, p) && (host.arch == p.arch || (loader_here && probe.runs_natively(t))))
+        return {RunVia::native, direct, {}};
 
     // 3. binfmt_misc: the kernel starts the emulator; tell it where the target's files are.
     for (const BinfmtEntry& e : probe.binfmt_entries()) {
