@@ -68,13 +68,21 @@ build() {
     fail "$cc for $platform failed: needs clang, lld and Debian's cross libc/libstdc++ (./x deps)"
 }
 
+# kernel_runs_386: true when this kernel runs 32-bit x86 programs itself (xx-run then runs 386
+# binaries natively, and they see the 64-bit kernel's `uname -m`); machine-dependent.
+kernel_runs_386() {
+  local probe="$BATS_TEST_TMPDIR/probe386"
+  [ -x "$probe" ] || printf 'int main(void){return 0;}\n' | i686-linux-gnu-gcc -static -x c -o "$probe" - 2>/dev/null
+  "$probe" 2>/dev/null
+}
+
 # machines PLATFORM: the `uname -m` values a program of PLATFORM may print under QEMU: xx-info
 # march, and QEMU's own names where they differ (i686 for 386, armv5tel, mips64 for mips64le).
 machines() {
   local march
   march=$(TARGETPLATFORM=$1 xx-info march) || fail "xx-info march failed for $1"
   case $1 in
-    linux/386) echo "$march i686" ;;
+    linux/386) echo "$march i686 $(kernel_runs_386 && echo x86_64)" ;;
     linux/arm/v5) echo "$march armv5tel" ;;
     linux/mips64le) echo "$march mips64" ;;
     *) echo "$march" ;;

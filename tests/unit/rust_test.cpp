@@ -262,7 +262,9 @@ TEST_CASE("env_changes: the user's variables win") {
                     {"HOST_PKG_CONFIG", "myhostpc"},
                     {"PKG_CONFIG_ALLOW_CROSS", "0"}};
     CHECK(env_for("linux/arm64", build, user).empty());
-    for (const auto& [name, value] : user) {
+    for (const auto& entry : user) {
+        const std::string& name = entry.first;  // (clang 14 cannot capture a structured binding)
+        const std::string& value = entry.second;
         CAPTURE(name);
         auto got = env_for("linux/arm64", build, {{name, value}});
         CHECK_FALSE(sets(got, name));
