@@ -1,0 +1,11 @@
+// The xbuild subcommands: each adds itself to the command line and runs when chosen.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace xbuild_cli {
+
+// `xbuild dockerfile parse|explain|rewrite`: the Dockerfile tools.
+void add_dockerfile_commands(CLI::App& app);
+
+}  // namespace xbuild_cli

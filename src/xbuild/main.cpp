@@ -1,0 +1,21 @@
+// xbuild: cross-build Go, Rust and C/C++ projects and Dockerfiles for many platforms.
+#include <cstdio>
+#include <exception>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"xbuild: native-speed cross compilation for container and local builds"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "xbuild 0.1.0");
+    xbuild_cli::add_dockerfile_commands(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "xbuild: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
