@@ -1,5 +1,7 @@
 // `xbuild dockerfile ...`: the Dockerfile tools.
-//   parse [-f FILE] [--format json|text]   the parsed Dockerfile (the AST with line numbers)
+//   parse   [-f FILE] [--format json|text]   the parsed Dockerfile (the AST with line numbers)
+//   explain [-f FILE] [--platform LIST] [--target STAGE]   per stage: where it runs, why, what changes
+//   rewrite [-f FILE] [--target STAGE] [--xx-image REF] [-o OUT]   the rewritten Dockerfile
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -12,6 +14,12 @@
 #include "commands.hpp"
 #include "dockerfile_json.hpp"
 #include "xbuild/dockerfile/parser.hpp"
+#include "xbuild/dockerfile/rewrite.hpp"
+#include "xbuild/platform.hpp"
+#include "xbuild/strings.hpp"
+
+#include <cstdlib>
+#include <unistd.h>
 
 namespace xbuild_cli {
 
@@ -52,6 +60,61 @@ void run_parse(const ParseOptions& o) {
     else print_text(file);
 }
 
+struct PlanCommandOptions {
+    std::string file = "Dockerfile";
+    std::string platforms;
+    std::string target;
+    std::string xx_image = "xbuild/xx";
+    std::string output;
+};
+
+namespace df = xbuild::dockerfile;
+
+void run_explain(const PlanCommandOptions& o) {
+    const std::string text = read_text(o.file);
+    const auto file = df::parse(text, o.file == "-" ? "Dockerfile" : o.file);
+    const auto platforms = xbuild::parse_platform_list(o.platforms.empty() ? "local" : o.platforms);
+    std::vector<std::string> names;
+    for (const auto& p : platforms) names.push_back(p.str());
+    const auto plan = df::plan_stages(text, file, {.enabled = true, .target_stage = o.target});
+    std::printf("%s for %s: %s\n", o.file.c_str(), xbuild::join(names, ", ").c_str(),
+                plan.any_cross() ? "cross stages build on the build machine, the rest on each target"
+                                 : "nothing to rewrite: every stage runs as written");
+    for (const auto& s : plan.stages) {
+        std::string label = "stage " + std::to_string(s.index) + (s.name.empty() ? "" : " (" + s.name + ")");
+        std::printf("\n%s, line %d: %s\n  why: %s\n", label.c_str(), s.from_line,
+                    std::string(df::mode_name(s.mode)).c_str(), s.reason.c_str());
+        if (s.mode == df::StageMode::cross)
+            std::printf("  FROM --platform=$BUILDPLATFORM; the helpers and ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT added\n");
+        for (const auto& e : s.edits) std::printf("  %s\n", e.why.c_str());
+    }
+}
+
+// Writes `text` to `path` through a temporary file renamed into place: never half a file.
+void write_atomically(const std::string& path, const std::string& text) {
+    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out || !(out << text) || !out.flush()) {
+            std::remove(tmp.c_str());
+            throw std::runtime_error("cannot write " + tmp);
+        }
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        throw std::runtime_error("cannot rename " + tmp + " to " + path);
+    }
+}
+
+void run_rewrite(const PlanCommandOptions& o) {
+    const std::string text = read_text(o.file);
+    const auto file = df::parse(text, o.file == "-" ? "Dockerfile" : o.file);
+    const auto plan = df::plan_stages(text, file, {.enabled = true, .target_stage = o.target});
+    const auto out = df::rewrite(text, file, plan, {.xx_image = o.xx_image, .strip_syntax = false});
+    if (o.output.empty() || o.output == "-") std::fwrite(out.text.data(), 1, out.text.size(), stdout);
+    else write_atomically(o.output, out.text);
+}
+
 }  // namespace
 
 void add_dockerfile_commands(CLI::App& app) {
@@ -66,6 +129,22 @@ void add_dockerfile_commands(CLI::App& app) {
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
     parse->callback([parse_opts] { run_parse(*parse_opts); });
+
+    auto plan_opts = std::make_shared<PlanCommandOptions>();
+    auto add_common = [&](CLI::App* cmd) {
+        cmd->add_option("-f,--file", plan_opts->file, "the Dockerfile ('-' reads standard input)")->capture_default_str();
+        cmd->add_option("--target", plan_opts->target, "the stage to build (default: the last)");
+    };
+    CLI::App* explain = dockerfile->add_subcommand("explain", "each stage: where it runs (cross or target), why, and what changes");
+    add_common(explain);
+    explain->add_option("--platform", plan_opts->platforms, "target platforms, comma-separated (default: this machine's)");
+    explain->callback([plan_opts] { run_explain(*plan_opts); });
+
+    CLI::App* rewrite = dockerfile->add_subcommand("rewrite", "print the Dockerfile with the cross stages rewritten (commit it and build without the frontend)");
+    add_common(rewrite);
+    rewrite->add_option("--xx-image", plan_opts->xx_image, "the image that provides the xx helpers")->capture_default_str();
+    rewrite->add_option("-o,--output", plan_opts->output, "write to this file (atomically) instead of standard output");
+    rewrite->callback([plan_opts] { run_rewrite(*plan_opts); });
 }
 
 }  // namespace xbuild_cli

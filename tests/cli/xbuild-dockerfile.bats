@@ -75,3 +75,36 @@ print("ok")' <(xbuild dockerfile parse --format json -f "$TOP/examples/go/Docker
   run xbuild dockerfile parse --format yaml
   assert_failure
 }
+
+@test "explain: the naive Go Dockerfile's build stage goes cross, the image stays on the target" {
+  run xbuild dockerfile explain -f "$TOP/examples/go/Dockerfile" --platform linux/arm64,linux/arm/v7
+  assert_success
+  assert_line --partial "for linux/arm64, linux/arm/v7"
+  assert_output --partial "stage 0 (build), line 5: cross"
+  assert_output --partial "line 10: go build -> xx-go build"
+  assert_output --partial "stage 1, line 12: target"
+  run xbuild dockerfile explain -f "$TOP/examples/go/Dockerfile.cross"
+  assert_success
+  assert_output --partial "nothing to rewrite"
+  assert_output --partial "already pinned: FROM --platform=\$BUILDPLATFORM"
+  run xbuild dockerfile explain -f "$TOP/examples/go/Dockerfile" --platform linux/arm65
+  assert_failure
+  assert_output --partial "unknown architecture 'arm65' in 'linux/arm65'"
+}
+
+@test "rewrite: changes only the build stage; written atomically with -o; a cross Dockerfile is left as is" {
+  run xbuild dockerfile rewrite -f "$TOP/examples/go/Dockerfile" --xx-image 127.0.0.1:5000/xbuild/frontend:dev
+  assert_success
+  assert_line "FROM --platform=\$BUILDPLATFORM 127.0.0.1:5000/xbuild/frontend:dev AS xbuild-xx"
+  assert_line "FROM --platform=\$BUILDPLATFORM golang:1.19-bookworm AS build"
+  assert_line "RUN CGO_ENABLED=0 xx-go build -o /out/server . && xx-verify /out/server"
+  # Everything but the four inserted lines and the two edited ones is as the user wrote it.
+  diff <(xbuild dockerfile rewrite -f "$TOP/examples/go/Dockerfile") "$TOP/examples/go/Dockerfile" | grep -c '^[<>]' | grep -qx 7
+  xbuild dockerfile rewrite -f "$TOP/examples/go/Dockerfile" -o out.Dockerfile
+  run xbuild dockerfile parse -f out.Dockerfile
+  assert_success
+  if ls -a | grep -q '\.tmp\.'; then fail "a temporary file was left behind"; fi
+  run xbuild dockerfile rewrite -f "$TOP/examples/go/Dockerfile.cross"
+  assert_success
+  [ "$output" = "$(cat "$TOP/examples/go/Dockerfile.cross")" ] || fail "a Dockerfile that already cross-compiles was changed"
+}

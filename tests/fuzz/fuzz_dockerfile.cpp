@@ -1,10 +1,12 @@
 // libFuzzer target: Dockerfiles, the text xbuild reads and rewrites. Whatever parses must have
-// positions a caller can splice with: in range, in order, not overlapping, whole lines.
+// positions a caller can splice with: in range, in order, not overlapping, whole lines; and its
+// rewrite must parse again, map every line, and be left alone by a second rewrite.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "xbuild/dockerfile/parser.hpp"
+#include "xbuild/dockerfile/rewrite.hpp"
 
 namespace {
 
@@ -39,6 +41,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             }
             prev_end = ins.end;
             prev_line = ins.last_line;
+        }
+        namespace df_ = xbuild::dockerfile;
+        const auto plan = df_::plan_stages(text, df);
+        const auto out = df_::rewrite(text, df, plan);
+        if (plan.any_cross() != out.changed) __builtin_trap();
+        std::size_t lines = 0;
+        for (char c : out.text) lines += c == '\n';
+        if (!out.text.empty() && out.text.back() != '\n') lines++;
+        if (out.original_line.size() != lines) __builtin_trap();
+        if (out.changed) {
+            try {
+                const auto again = df_::parse(out.text);
+                if (df_::plan_stages(out.text, again).any_cross()) __builtin_trap();
+            } catch (const df_::ParseError&) {
+                __builtin_trap();  // the rewrite broke a Dockerfile that parsed
+            }
         }
     } catch (const xbuild::dockerfile::ParseError& e) {
         if (e.line < 1) __builtin_trap();

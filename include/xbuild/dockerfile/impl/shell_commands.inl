@@ -1,0 +1,134 @@
+// Implementation of xbuild/dockerfile/shell_commands.hpp.
+#pragma once
+
+#include <array>
+#include <algorithm>
+
+namespace xbuild::dockerfile {
+
+namespace detail {
+
+inline bool is_operator_char(char c) { return c == '&' || c == '|' || c == ';' || c == '(' || c == ')' || c == '\n'; }
+inline bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+inline bool is_assignment(std::string_view w) {
+    auto eq = w.find('=');
+    if (eq == 0 || eq == std::string_view::npos) return false;
+    for (std::size_t i = 0; i < eq; ++i) {
+        char c = w[i];
+        bool ok = c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (i > 0 && c >= '0' && c <= '9');
+        if (!ok) return false;
+    }
+    return true;
+}
+
+inline constexpr std::array<std::string_view, 12> reserved_words = {
+    "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}"};
+inline constexpr std::array<std::string_view, 5> wrappers = {"env", "sudo", "time", "exec", "command"};
+
+// Reads one word starting at i (not blank, not an operator); returns the offset past it.
+inline std::size_t scan_word(std::string_view t, std::size_t i, char escape) {
+    int depth = 0;  // $( ... ) nesting
+    while (i < t.size()) {
+        char c = t[i];
+        if (c == escape && i + 1 < t.size()) {
+            if (t[i + 1] == '\n') break;  // a continuation ends the word
+            i += 2;
+            continue;
+        }
+        if (c == '\'') {
+            auto close = t.find('\'', i + 1);
+            i = close == std::string_view::npos ? t.size() : close + 1;
+            continue;
+        }
+        if (c == '"' || c == '`') {
+            std::size_t j = i + 1;
+            while (j < t.size() && t[j] != c) j += (t[j] == escape && j + 1 < t.size()) ? 2 : 1;
+            i = std::min(j + 1, t.size());
+            continue;
+        }
+        if (c == '$' && i + 1 < t.size() && t[i + 1] == '(') {
+            depth++;
+            i += 2;
+            continue;
+        }
+        if (depth > 0) {
+            if (c == '(') depth++;
+            if (c == ')') depth--;
+            i++;
+            continue;
+        }
+        if (is_blank(c) || is_operator_char(c)) break;
+        i++;
+    }
+    return i;
+}
+
+}  // namespace detail
+
+inline std::vector<ShellCommand> shell_commands(std::string_view t, char escape) {
+    std::vector<ShellCommand> out;
+    ShellCommand cur;
+    bool in_command = false;  // past the assignments and wrappers: words are arguments
+    auto finish = [&] {
+        if (!cur.words.empty()) out.push_back(std::move(cur));
+        cur = ShellCommand{};
+        in_command = false;
+    };
+    std::size_t i = 0;
+    while (i < t.size()) {
+        char c = t[i];
+        if (detail::is_blank(c)) {
+            i++;
+            continue;
+        }
+        if (c == escape && i + 1 < t.size() && t[i + 1] == '\n') {  // continuation: a blank
+            i += 2;
+            continue;
+        }
+        if (detail::is_operator_char(c)) {
+            finish();
+            i++;
+            continue;
+        }
+        if (c == '#' && cur.words.empty() && cur.assignments.empty()) {  // a comment to the line's end
+            auto nl = t.find('\n', i);
+            i = nl == std::string_view::npos ? t.size() : nl;
+            continue;
+        }
+        const std::size_t end = detail::scan_word(t, i, escape);
+        std::string word(t.substr(i, end - i));
+        if (!in_command && cur.words.empty()) {
+            if (std::find(detail::reserved_words.begin(), detail::reserved_words.end(), word) !=
+                detail::reserved_words.end()) {
+                i = end;
+                continue;
+            }
+            if (detail::is_assignment(word)) {
+                cur.assignments.push_back(std::move(word));
+                i = end;
+                continue;
+            }
+            if (std::find(detail::wrappers.begin(), detail::wrappers.end(), word) != detail::wrappers.end()) {
+                i = end;  // env/sudo/...: the command follows (their own options are not skipped)
+                continue;
+            }
+            in_command = true;
+        }
+        cur.words.push_back(std::move(word));
+        cur.offsets.push_back(i);
+        cur.end = end;
+        i = end == i ? i + 1 : end;
+    }
+    finish();
+    return out;
+}
+
+inline std::string_view program_name(const ShellCommand& command) {
+    if (command.words.empty()) return {};
+    std::string_view w = command.words.front();
+    auto slash = w.rfind('/');
+    return slash == std::string_view::npos ? w : w.substr(slash + 1);
+}
+
+}  // namespace xbuild::dockerfile

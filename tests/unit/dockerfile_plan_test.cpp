@@ -1,0 +1,188 @@
+// Tests of xbuild/dockerfile/shell_commands.hpp, plan.hpp and rewrite.hpp: which stages go
+// cross and why, and that the rewrite changes only what it must.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "xbuild/dockerfile/rewrite.hpp"
+#include "xbuild/dockerfile/shell_commands.hpp"
+
+using namespace xbuild::dockerfile;
+
+namespace {
+
+using Words = std::vector<std::string>;
+
+std::vector<Words> commands(std::string_view text) {
+    std::vector<Words> out;
+    for (const auto& c : shell_commands(text)) out.push_back(c.words);
+    return out;
+}
+
+Plan plan_of(const std::string& text, PlanOptions options = {}) { return plan_stages(text, parse(text), options); }
+
+std::string rewritten(const std::string& text) {
+    auto file = parse(text);
+    return rewrite(text, file, plan_stages(text, file), {.xx_image = "xx:test"}).text;
+}
+
+const std::string naive_go =
+    "FROM golang:1.19 AS build\n"
+    "WORKDIR /src\n"
+    "COPY . .\n"
+    "RUN CGO_ENABLED=0 go build -o /out/app . && \\\n"
+    "    ls -l /out\n"
+    "FROM debian\n"
+    "COPY --from=build /out/app /app\n";
+
+}  // namespace
+
+TEST_CASE("shell_commands: the simple commands and their words") {
+    struct Case {
+        std::string text;
+        std::vector<Words> want;
+    } cases[] = {
+        {"go build -o /out/app .", {{"go", "build", "-o", "/out/app", "."}}},
+        {"CGO_ENABLED=0 GOOS=linux go build", {{"go", "build"}}},
+        {"a && b || c; d | e & f", {{"a"}, {"b"}, {"c"}, {"d"}, {"e"}, {"f"}}},
+        {"echo 'a && b' \"c; d\"", {{"echo", "'a && b'", "\"c; d\""}}},
+        {"echo $(go build) `x;y`", {{"echo", "$(go build)", "`x;y`"}}},
+        {"if true; then make; fi", {{"true"}, {"make"}}},
+        {"sudo env A=1 cargo build", {{"cargo", "build"}}},
+        {"go \\\n  build .", {{"go", "build", "."}}},
+        {"(cd x && make)", {{"cd", "x"}, {"make"}}},
+        {"  # a comment\nls", {{"ls"}}},
+        {"", {}},
+        {"&&;||", {}},
+        {"echo \"unterminated", {{"echo", "\"unterminated"}}},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.text);
+        CHECK(commands(c.text) == c.want);
+    }
+    auto cs = shell_commands("A=1 /usr/local/go/bin/go build");
+    REQUIRE(cs.size() == 1);
+    CHECK(program_name(cs[0]) == "go");
+    CHECK(cs[0].assignments == Words{"A=1"});
+    CHECK(cs[0].offsets[0] == 4);
+}
+
+TEST_CASE("plan: a naive Go Dockerfile: the build stage goes cross, the image stays on the target") {
+    auto plan = plan_of(naive_go);
+    REQUIRE(plan.stages.size() == 2);
+    CHECK(plan.target == 1);
+    CHECK(plan.stages[0].mode == StageMode::cross);
+    CHECK(plan.stages[0].name == "build");
+    CHECK(plan.stages[0].reason.find("go build") != std::string::npos);
+    CHECK(plan.stages[1].mode == StageMode::target);
+    CHECK(plan.any_cross());
+}
+
+TEST_CASE("plan: stages left alone, and why") {
+    struct Case {
+        std::string name, text, want_reason;
+        StageMode want;
+    } cases[] = {
+        {"already pinned", "FROM --platform=$BUILDPLATFORM golang AS b\nRUN go build -o /x .\nFROM scratch\nCOPY --from=b /x /x\n",
+         "already pinned", StageMode::unchanged},
+        {"helpers already", "FROM golang AS b\nRUN xx-go build -o /x .\nFROM scratch\nCOPY --from=b /x /x\n",
+         "already cross-compiles", StageMode::unchanged},
+        {"GOARCH set", "FROM golang AS b\nRUN GOARCH=arm64 go build -o /x .\nFROM scratch\nCOPY --from=b /x /x\n",
+         "already cross-compiles", StageMode::unchanged},
+        {"go test", "FROM golang AS b\nRUN go build -o /x . && go test ./...\nFROM scratch\nCOPY --from=b /x /x\n",
+         "go test runs the tests", StageMode::target},
+        {"runs what it built", "FROM golang AS b\nRUN go build -o /x . && /x --version\nFROM scratch\nCOPY --from=b /x /x\n",
+         "runs /x", StageMode::target},
+        {"npm", "FROM node AS b\nRUN npm ci && go build -o /x .\nFROM scratch\nCOPY --from=b /x /x\n",
+         "native modules", StageMode::target},
+        {"C build", "FROM gcc AS b\nRUN make\nFROM scratch\nCOPY --from=b /x /x\n", "C/C++ builds are not rewritten",
+         StageMode::unchanged},
+        {"cgo likely", "FROM golang AS b\nRUN apt-get install -y libz-dev && go build -o /x .\nFROM scratch\nCOPY --from=b /x /x\n",
+         "may use cgo", StageMode::unchanged},
+        {"heredoc", "FROM golang AS b\nRUN <<EOF\ngo build -o /x .\nEOF\nFROM scratch\nCOPY --from=b /x /x\n",
+         "heredoc", StageMode::unchanged},
+        {"exec form", "FROM golang AS b\nRUN [\"go\", \"build\"]\nFROM scratch\nCOPY --from=b /x /x\n", "exec form",
+         StageMode::unchanged},
+        {"unused stage", "FROM golang AS b\nRUN go build -o /x .\nFROM scratch\n", "not needed", StageMode::unchanged},
+        {"base of another", "FROM golang AS b\nRUN go build -o /x .\nFROM b AS c\nRUN true\nFROM scratch\nCOPY --from=c /x /x\n",
+         "another stage builds on it", StageMode::unchanged},
+        {"emulate comment", "# xbuild:emulate\nFROM golang AS b\nRUN go build -o /x .\nFROM scratch\nCOPY --from=b /x /x\n",
+         "xbuild:emulate", StageMode::target},
+        {"nothing to build", "FROM alpine AS b\nRUN wget x\nFROM scratch\nCOPY --from=b /x /x\n", "nothing to cross-compile",
+         StageMode::target},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.name);
+        auto plan = plan_of(c.text);
+        REQUIRE(!plan.stages.empty());
+        CHECK(plan.stages[0].mode == c.want);
+        CHECK(plan.stages[0].reason.find(c.want_reason) != std::string::npos);
+        CHECK(plan.stages[0].edits.empty());
+    }
+}
+
+TEST_CASE("plan: COPY --from by index and RUN --mount from= make a stage needed; --target and the off switch") {
+    std::string text = "FROM golang\nRUN go build -o /x .\nFROM golang AS m\nRUN go install ./cmd/y\n"
+                       "FROM scratch\nCOPY --from=0 /x /x\nRUN --mount=type=bind,from=m,target=/m true\n";
+    auto plan = plan_of(text);
+    CHECK(plan.stages[0].mode == StageMode::cross);
+    CHECK(plan.stages[1].mode == StageMode::cross);
+    auto only_m = plan_of(text, {.enabled = true, .target_stage = "M"});
+    CHECK(only_m.target == 1);
+    CHECK(only_m.stages[0].mode == StageMode::unchanged);
+    CHECK(only_m.stages[1].mode == StageMode::target);
+    CHECK_THROWS_WITH_AS(plan_of(text, {.enabled = true, .target_stage = "nope"}), "target stage 'nope' not found; stages: m",
+                         std::invalid_argument);
+    auto off = plan_of(text, {.enabled = false, .target_stage = ""});
+    for (const auto& s : off.stages) CHECK(s.mode == StageMode::unchanged);
+    auto cross = plan_of("# xbuild:cross\nFROM alpine AS b\nRUN wget x\nFROM scratch\nCOPY --from=b /x /x\n");
+    CHECK(cross.stages[0].mode == StageMode::cross);
+}
+
+TEST_CASE("rewrite: only the cross stage's lines change; everything else byte for byte") {
+    const std::string out = rewritten(naive_go);
+    CHECK(out ==
+          "FROM --platform=$BUILDPLATFORM xx:test AS xbuild-xx\n"
+          "FROM --platform=$BUILDPLATFORM golang:1.19 AS build\n"
+          "COPY --from=xbuild-xx /usr/bin/xx* /usr/bin/\n"
+          "ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT\n"
+          "WORKDIR /src\n"
+          "COPY . .\n"
+          "RUN CGO_ENABLED=0 xx-go build -o /out/app . && xx-verify /out/app && \\\n"
+          "    ls -l /out\n"
+          "FROM debian\n"
+          "COPY --from=build /out/app /app\n");
+    // The rewritten text parses, and a second pass changes nothing: it already cross-compiles.
+    auto again_file = parse(out);
+    auto again = rewrite(out, again_file, plan_stages(out, again_file));
+    CHECK_FALSE(again.changed);
+    CHECK(again.text == out);
+}
+
+TEST_CASE("rewrite: line map, cargo's output folder, the syntax line, CRLF") {
+    auto file = parse(naive_go);
+    auto out = rewrite(naive_go, file, plan_stages(naive_go, file));
+    CHECK(out.original_line == std::vector<int>{1, 1, 1, 1, 2, 3, 4, 5, 6, 7});
+    CHECK(map_error_lines("Dockerfile:7: unknown flag", out) == "Dockerfile:4: unknown flag");
+    CHECK(map_error_lines("failed: Dockerfile:99: x at 10:30", out) == "failed: Dockerfile:99: x at 10:30");
+
+    const std::string rust = "FROM rust AS b\nRUN cargo build --release --target-dir /t\nFROM scratch\nCOPY --from=b /t/release/a /a\n";
+    CHECK(rewritten(rust).find("RUN xx-cargo build --release --target-dir /t && mkdir -p /t/release && "
+                               "cp -a /t/$(xx-cargo --print-target-triple)/release/. /t/release/\n") != std::string::npos);
+
+    const std::string with_syntax = "# syntax=127.0.0.1:5000/xbuild/frontend\n" + naive_go;
+    auto sf = parse(with_syntax);
+    auto stripped = rewrite(with_syntax, sf, plan_stages(with_syntax, sf), {.xx_image = "x", .strip_syntax = true});
+    CHECK(stripped.text.rfind("FROM --platform=$BUILDPLATFORM x AS xbuild-xx\n", 0) == 0);
+    CHECK(stripped.original_line.front() == 2);
+
+    const std::string crlf = "FROM golang AS b\r\nRUN go build -o /x .\r\nFROM scratch\r\nCOPY --from=b /x /x\r\n";
+    const std::string crlf_out = rewritten(crlf);
+    CHECK(crlf_out.find("RUN xx-go build -o /x . && xx-verify /x\r\n") != std::string::npos);
+    CHECK(crlf_out.find("FROM scratch\r\nCOPY --from=b /x /x\r\n") != std::string::npos);
+    CHECK_NOTHROW(parse(crlf_out));
+
+    const std::string no_newline = "FROM golang AS b\nRUN go build -o /x .\nFROM scratch\nCOPY --from=b /x /x";
+    CHECK(rewritten(no_newline).ends_with("COPY --from=b /x /x"));
+}
