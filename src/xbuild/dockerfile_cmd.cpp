@@ -76,7 +76,7 @@ void run_explain(const PlanCommandOptions& o) {
     const auto platforms = xbuild::parse_platform_list(o.platforms.empty() ? "local" : o.platforms);
     std::vector<std::string> names;
     for (const auto& p : platforms) names.push_back(p.str());
-    const auto plan = df::plan_stages(text, file, {.enabled = true, .target_stage = o.target});
+    const auto plan = df::plan_stages(text, file, {.enabled = true, .target_stage = o.target, .filename = o.file});
     std::printf("%s for %s: %s\n", o.file.c_str(), xbuild::join(names, ", ").c_str(),
                 plan.any_cross() ? "cross stages build on the build machine, the rest on each target"
                                  : "nothing to rewrite: every stage runs as written");
@@ -109,7 +109,7 @@ void write_atomically(const std::string& path, const std::string& text) {
 void run_rewrite(const PlanCommandOptions& o) {
     const std::string text = read_text(o.file);
     const auto file = df::parse(text, o.file == "-" ? "Dockerfile" : o.file);
-    const auto plan = df::plan_stages(text, file, {.enabled = true, .target_stage = o.target});
+    const auto plan = df::plan_stages(text, file, {.enabled = true, .target_stage = o.target, .filename = o.file});
     const auto out = df::rewrite(text, file, plan, {.xx_image = o.xx_image, .strip_syntax = false});
     if (o.output.empty() || o.output == "-") std::fwrite(out.text.data(), 1, out.text.size(), stdout);
     else write_atomically(o.output, out.text);

@@ -132,8 +132,7 @@ TEST_CASE("plan: COPY --from by index and RUN --mount from= make a stage needed;
     CHECK(only_m.target == 1);
     CHECK(only_m.stages[0].mode == StageMode::unchanged);
     CHECK(only_m.stages[1].mode == StageMode::target);
-    CHECK_THROWS_WITH_AS(plan_of(text, {.enabled = true, .target_stage = "nope"}), "target stage 'nope' not found; stages: m",
-                         std::invalid_argument);
+    CHECK_THROWS_AS(plan_of(text, {.enabled = true, .target_stage = "nope"}), StageError);
     auto off = plan_of(text, {.enabled = false, .target_stage = ""});
     for (const auto& s : off.stages) CHECK(s.mode == StageMode::unchanged);
     auto cross = plan_of("# xbuild:cross\nFROM alpine AS b\nRUN wget x\nFROM scratch\nCOPY --from=b /x /x\n");

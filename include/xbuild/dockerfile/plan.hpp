@@ -47,6 +47,7 @@ struct StagePlan {
 struct PlanOptions {
     bool enabled = true;                 // false: every stage unchanged (build-arg XBUILD_REWRITE=0)
     std::string target_stage;            // --target; "" means the last stage
+    std::string filename = "Dockerfile"; // for error messages
 };
 
 struct Plan {

@@ -7,6 +7,7 @@
 
 #include "../../strings.hpp"
 #include "../shell_commands.hpp"
+#include "../stages.hpp"
 
 namespace xbuild::dockerfile {
 
@@ -25,70 +26,10 @@ inline bool Plan::any_cross() const {
 
 namespace detail {
 
-// A stage as the planner sees it: its FROM, its instructions, and how other stages use it.
-struct PlanStage {
-    const Instruction* from = nullptr;
-    std::string name;  // lower case, "" when none
-    std::string base;  // FROM's image word as written
-    int base_stage = -1;
-    std::vector<const Instruction*> body;
-    std::set<int> sources;  // stages it copies or mounts from
-};
-
 inline std::string flag_value(const Instruction& in, std::string_view name) {
     for (const auto& f : in.flags)
         if (f.name == name && f.value) return *f.value;
     return "";
-}
-
-// The stage a --from / from= value names (a name or an index), or -1 (an image).
-inline int stage_named(const std::vector<PlanStage>& stages, std::size_t before, const std::string& ref) {
-    const std::string lower = to_lower(ref);
-    for (std::size_t i = 0; i < before && i < stages.size(); ++i)
-        if (!stages[i].name.empty() && stages[i].name == lower) return int(i);
-    if (!ref.empty() && std::all_of(ref.begin(), ref.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-        ref.size() < 6) {
-        int n = std::stoi(ref);
-        if (n >= 0 && std::size_t(n) < before) return n;
-    }
-    return -1;
-}
-
-// from=X inside a --mount=type=...,from=X,... value.
-inline std::string mount_from(std::string_view mount) {
-    for (std::string_view part : split(mount, ',')) {
-        part = trim(part);
-        if (part.starts_with("from=")) return std::string(part.substr(5));
-    }
-    return "";
-}
-
-inline std::vector<PlanStage> split_stages(const Dockerfile& file) {
-    std::vector<PlanStage> stages;
-    for (const Instruction& in : file.instructions) {
-        if (in.keyword == "FROM") {
-            PlanStage s;
-            s.from = &in;
-            if (!in.args.empty()) s.base = in.args[0];
-            if (in.args.size() >= 3 && to_lower(in.args[1]) == "as") s.name = to_lower(in.args[2]);
-            s.base_stage = stage_named(stages, stages.size(), s.base);
-            stages.push_back(std::move(s));
-            continue;
-        }
-        if (stages.empty()) continue;  // global ARGs
-        PlanStage& s = stages.back();
-        s.body.push_back(&in);
-        for (const auto& f : in.flags) {
-            if (!f.value) continue;
-            std::string ref;
-            if (f.name == "from" && (in.keyword == "COPY" || in.keyword == "ADD")) ref = *f.value;
-            if (f.name == "mount" && in.keyword == "RUN") ref = mount_from(*f.value);
-            if (ref.empty()) continue;
-            int src = stage_named(stages, stages.size() - 1, ref);
-            if (src >= 0) s.sources.insert(src);
-        }
-    }
-    return stages;
 }
 
 // `# xbuild:cross` / `# xbuild:emulate` in the comment lines right above the FROM.
@@ -257,37 +198,23 @@ inline void analyze_run(std::string_view text, const Instruction& in, char escap
 
 inline Plan plan_stages(std::string_view text, const Dockerfile& file, const PlanOptions& options) {
     Plan plan;
-    const auto stages = detail::split_stages(file);
-    if (stages.empty()) return plan;
+    if (std::none_of(file.instructions.begin(), file.instructions.end(),
+                     [](const Instruction& in) { return in.keyword == "FROM"; }))
+        return plan;
+    // Stages, their references and what the target needs, as BuildKit sees them (stages.hpp).
+    const StageGraph graph = build_stage_graph(file, {.target_stage = options.target_stage}, options.filename);
+    const auto& stages = graph.stages;
+    plan.target = graph.target;
 
-    plan.target = int(stages.size()) - 1;
-    if (!options.target_stage.empty()) {
-        int t = detail::stage_named(stages, stages.size(), options.target_stage);
-        if (t < 0) {
-            std::vector<std::string> names;
-            for (const auto& s : stages)
-                if (!s.name.empty()) names.push_back(s.name);
-            throw std::invalid_argument("target stage '" + options.target_stage + "' not found; stages: " +
-                                        (names.empty() ? std::string("(none named)") : join(names, ", ")));
-        }
-        plan.target = t;
+    // The image's stages: the target and its FROM chain.
+    std::set<int> image_chain, is_base;
+    for (int s = plan.target; s >= 0;) {
+        image_chain.insert(s);
+        const StageRef& base = stages[std::size_t(s)].base_ref;
+        s = base.kind == StageRef::stage ? base.stage_index : -1;
     }
-
-    // The image's stages: the target and its FROM chain. Then all the target needs.
-    std::set<int> image_chain, needed;
-    for (int s = plan.target; s >= 0; s = stages[std::size_t(s)].base_stage) image_chain.insert(s);
-    std::vector<int> todo(image_chain.begin(), image_chain.end());
-    while (!todo.empty()) {
-        int s = todo.back();
-        todo.pop_back();
-        if (!needed.insert(s).second) continue;
-        const auto& st = stages[std::size_t(s)];
-        if (st.base_stage >= 0) todo.push_back(st.base_stage);
-        todo.insert(todo.end(), st.sources.begin(), st.sources.end());
-    }
-    std::set<int> is_base;
-    for (const auto& s : stages)
-        if (s.base_stage >= 0) is_base.insert(s.base_stage);
+    for (const auto& st : stages)
+        if (st.base_ref.kind == StageRef::stage) is_base.insert(st.base_ref.stage_index);
 
     for (std::size_t i = 0; i < stages.size(); ++i) {
         const auto& st = stages[i];
@@ -295,12 +222,13 @@ inline Plan plan_stages(std::string_view text, const Dockerfile& file, const Pla
         sp.index = int(i);
         sp.name = st.name;
         sp.from_line = st.from->first_line;
+        const std::vector<const Instruction*>& body = st.instructions;
         auto decide = [&](StageMode mode, std::string reason) {
             sp.mode = mode;
             sp.reason = std::move(reason);
         };
         detail::StageFacts facts;
-        for (const Instruction* in : st.body) {
+        for (const Instruction* in : body) {
             if (in->keyword == "RUN") detail::analyze_run(text, *in, file.escape, facts);
             if (in->keyword == "ENV")
                 for (const auto& a : in->args) {
@@ -323,7 +251,7 @@ inline Plan plan_stages(std::string_view text, const Dockerfile& file, const Pla
         const std::string pinned = detail::flag_value(*st.from, "platform");
 
         if (!options.enabled) decide(StageMode::unchanged, "the rewrite is off (XBUILD_REWRITE=0)");
-        else if (!needed.count(int(i))) decide(StageMode::unchanged, "not needed to build the target stage");
+        else if (!st.reachable) decide(StageMode::unchanged, "not needed to build the target stage");
         else if (over == "emulate") decide(StageMode::target, "# xbuild:emulate");
         else if (image_chain.count(int(i)))
             decide(StageMode::target, int(i) == plan.target ? "the image: runs on the target"

@@ -22,7 +22,7 @@ inline constexpr std::string_view kDefaultPath = "/usr/local/sbin:/usr/local/bin
     throw StageError(filename, line, std::move(message));
 }
 
-inline std::string quoted(std::string_view s) { return detail::df::go_quoted(s); }
+inline std::string go_quoted(std::string_view s) { return detail::df::go_quoted(s); }
 
 // An ARG word: name[=value], the value as written.
 inline std::pair<std::string, std::optional<std::string>> split_arg(std::string_view word) {
@@ -269,7 +269,7 @@ inline StageGraph build_stage_graph(const Dockerfile& df, const BuildContext& ct
         if (args.size() == 3 && to_lower(args[1]) == "as") {
             st.name = to_lower(args[2]);
             if (!valid_stage_name(st.name))
-                fail(filename, line, "invalid name for build stage: " + quoted(args[2]) +
+                fail(filename, line, "invalid name for build stage: " + go_quoted(args[2]) +
                                          ", name can't start with a number or contain symbols");
         } else if (args.size() != 1) {
             fail(filename, line, "FROM requires either one or three arguments");
@@ -301,7 +301,7 @@ inline StageGraph build_stage_graph(const Dockerfile& df, const BuildContext& ct
             st.base_ref.kind = StageRef::context;
         }
         if (!st.name.empty() && !by_name.emplace(st.name, st.index).second)
-            fail(filename, line, "duplicate stage name " + quoted(st.name));
+            fail(filename, line, "duplicate stage name " + go_quoted(st.name));
 
         for (const Instruction* ins : st.instructions)
             if (ins->keyword == "ARG")
@@ -395,7 +395,7 @@ inline StageGraph build_stage_graph(const Dockerfile& df, const BuildContext& ct
         for (const Stage& st : g.stages)
             if (!st.name.empty()) names.push_back(st.name);
         fail(filename, 0,
-             "target stage " + quoted(ctx.target_stage) + " could not be found; " +
+             "target stage " + go_quoted(ctx.target_stage) + " could not be found; " +
                  (names.empty() ? std::string("no stage has a name") : "stages: " + join(names, ", ")));
     }
 
@@ -422,10 +422,10 @@ inline StageGraph build_stage_graph(const Dockerfile& df, const BuildContext& ct
                     if (r.kind != StageRef::stage || r.stage_index < st.index) continue;
                     if (r.instruction->keyword == "COPY")
                         fail(filename, r.instruction->first_line,
-                             "cannot copy from stage " + quoted(r.name) + ", it needs to be defined before current stage " +
-                                 quoted(st.label()));
+                             "cannot copy from stage " + go_quoted(r.name) + ", it needs to be defined before current stage " +
+                                 go_quoted(st.label()));
                     fail(filename, r.instruction->first_line,
-                         "cannot mount from stage " + quoted(r.name) + ", stage needs to be defined before current command");
+                         "cannot mount from stage " + go_quoted(r.name) + ", stage needs to be defined before current command");
                 }
             const Vars* base_final = nullptr;
             if (st.base_ref.kind == StageRef::stage) {
