@@ -1,4 +1,4 @@
-// Unit tests of the frontend's pure parts: the rewrite stub and the LLB it builds.
+// Unit tests of the frontend's pure parts: the rewrite it applies and the LLB it builds.
 #include <doctest/doctest.h>
 
 #include "llb.hpp"
@@ -6,18 +6,47 @@
 
 using xbuild::frontend::rewrite_dockerfile;
 
+namespace {
+std::string rewritten(const std::string& text, std::map<std::string, std::string> opts = {}) {
+  return rewrite_dockerfile(text, opts).text;
+}
+}  // namespace
+
 TEST_CASE("the syntax directive goes, line numbers stay") {
-  std::map<std::string, std::string> opts;
-  CHECK(rewrite_dockerfile("# syntax=r/fe:dev\nFROM a\nRUN b\n", opts) == "\nFROM a\nRUN b\n");
-  CHECK(rewrite_dockerfile("#syntax = r/fe:dev\nFROM a\n", opts) == "\nFROM a\n");
+  CHECK(rewritten("# syntax=r/fe:dev\nFROM a\nRUN b\n") == "\nFROM a\nRUN b\n");
+  CHECK(rewritten("#syntax = r/fe:dev\nFROM a\n") == "\nFROM a\n");
   // Other directives stay directives (still at the top), instructions keep their lines.
-  CHECK(rewrite_dockerfile("# syntax=r/fe\n# escape=`\nFROM a\n", opts) == "# escape=`\n\nFROM a\n");
-  CHECK(rewrite_dockerfile("# escape=`\n# SYNTAX=r/fe\nFROM a\n", opts) == "# escape=`\n\nFROM a\n");
+  CHECK(rewritten("# syntax=r/fe\n# escape=`\nFROM a\n") == "# escape=`\n\nFROM a\n");
+  CHECK(rewritten("# escape=`\n# SYNTAX=r/fe\nFROM a\n") == "# escape=`\n\nFROM a\n");
   // No directive: unchanged; a syntax line after the directives is a comment: unchanged.
-  CHECK(rewrite_dockerfile("FROM a\n# syntax=r/fe\n", opts) == "FROM a\n# syntax=r/fe\n");
-  CHECK(rewrite_dockerfile("# a comment\n# syntax=r/fe\nFROM a", opts) == "# a comment\n# syntax=r/fe\nFROM a");
-  CHECK(rewrite_dockerfile("", opts).empty());
-  CHECK(rewrite_dockerfile("# syntax=r/fe", opts) == "\n");
+  CHECK(rewritten("FROM a\n# syntax=r/fe\n") == "FROM a\n# syntax=r/fe\n");
+  CHECK(rewritten("# a comment\n# syntax=r/fe\nFROM a") == "# a comment\n# syntax=r/fe\nFROM a");
+  // A broken Dockerfile: the error names the file and line.
+  CHECK_THROWS_WITH(rewritten("FROM a\nRUN <<EOF\nx\n", {{"filename", "app.Dockerfile"}}),
+                    "app.Dockerfile:2: unterminated heredoc <<EOF");
+}
+
+TEST_CASE("the planner's rewrite, the helpers from the frontend's own image, and the off switch") {
+  const std::string naive = "# syntax=127.0.0.1:5000/xbuild/frontend:dev\nFROM golang AS b\nRUN go build -o /x .\n"
+                            "FROM scratch\nCOPY --from=b /x /x\nBOGUS\n";
+  std::map<std::string, std::string> opts{{"source", "127.0.0.1:5000/xbuild/frontend:dev"}};
+  // (BOGUS would fail in dockerfile.v0; here it must not stop the rewrite.)
+  CHECK_THROWS(rewrite_dockerfile(naive, opts));  // our parser rejects an unknown instruction first
+  const std::string ok = naive.substr(0, naive.size() - 6);
+  auto r = rewrite_dockerfile(ok, opts);
+  CHECK(r.text ==
+        "\nFROM --platform=$BUILDPLATFORM 127.0.0.1:5000/xbuild/frontend:dev AS xbuild-xx\n"
+        "FROM --platform=$BUILDPLATFORM golang AS b\n"
+        "COPY --from=xbuild-xx /usr/bin/xx* /usr/bin/\n"
+        "ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT\n"
+        "RUN xx-go build -o /x . && xx-verify /x\n"
+        "FROM scratch\nCOPY --from=b /x /x\n");
+  // The engine's line numbers of that text, mapped back to the user's.
+  CHECK(xbuild::frontend::map_lines("dockerfile parse error line 6: unknown flag", r) ==
+        "dockerfile parse error line 3: unknown flag");
+  CHECK(xbuild::frontend::map_lines("Dockerfile:8: x", r) == "Dockerfile:5: x");
+  opts["build-arg:XBUILD_REWRITE"] = "0";
+  CHECK(rewritten(ok, opts) == "\nFROM golang AS b\nRUN go build -o /x .\nFROM scratch\nCOPY --from=b /x /x\n");
 }
 
 TEST_CASE("digests are sha256 of the deterministic bytes") {

@@ -161,12 +161,13 @@ class Frontend {
     }
 
     // 2. The rewrite.
-    std::string text;
+    xbuild::dockerfile::Rewritten rewritten;
     try {
-      text = rewrite_dockerfile(file.data(), opts);
+      rewritten = rewrite_dockerfile(file.data(), opts);
     } catch (const std::exception& e) {
       fail(grpc::StatusCode::INVALID_ARGUMENT, std::string("xbuild: ") + e.what());
     }
+    const std::string& text = rewritten.text;
 
     // 3. The build by dockerfile.v0, with the original options: `cmdline` among them keeps it
     //    from following a `# syntax=` line back to this frontend.
@@ -180,7 +181,15 @@ class Frontend {
       req.set_allowresultreturn(true);
       req.set_allowresultarrayref(true);
       auto s = stub_->Solve(&ctx, req, &res);
-      if (!s.ok()) fail_call("xbuild", s);
+      if (!s.ok()) {
+        // The engine names lines of the rewritten text: give the user theirs.
+        try {
+          fail_call("xbuild", s);
+        } catch (Failure& f) {
+          f.status.set_message(xbuild::frontend::map_lines(f.status.message(), rewritten));
+          throw;
+        }
+      }
     }
     if (res.has_result()) return res.result();
     gw::Result r;

@@ -302,6 +302,7 @@ base_image() {
   local name=$1 platform=$2 push=${3:-} arch
   [ -n "$ENGINE_DIR" ] || { engine_fail "base_image: engine not started"; return 1; }
   arch=$(engine_debian_arch "$platform") || return 1
+  [ -x /bin/busybox ] || { engine_fail "/bin/busybox not found: apt-get install busybox-static"; return 1; }
   local root; root=$(mktemp -d "$ENGINE_DIR/root.XXXXXX")
   mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,tmp,root,proc,sys,dev}
   chmod 1777 "$root/tmp"
@@ -344,6 +345,8 @@ debian_image() {
   [ -n "$ENGINE_DIR" ] || { engine_fail "debian_image: engine not started"; return 1; }
   engine_require mmdebstrap mmdebstrap || return 1
   local arch; arch=$(engine_debian_arch "$platform") || return 1
+  # mmdebstrap checks a foreign architecture with arch-test (and runs it through binfmt/qemu).
+  [ "$arch" = "$(dpkg --print-architecture)" ] || engine_require arch-test arch-test || return 1
   local include=()
   [ $# -gt 0 ] && include=("--include=$(IFS=,; echo "$*")")
   local tarball; tarball=$(mktemp --suffix=.tar "$ENGINE_DIR/debian.$arch.XXXXXX")

@@ -7,6 +7,28 @@ namespace xbuild::dockerfile {
 
 inline Rewritten rewrite(std::string_view text, const Dockerfile& file, const Plan& plan, const RewriteOptions& options) {
     std::vector<Edit> edits;
+    // First, so that its line comes before anything inserted at the same place.
+    if (options.strip_syntax) {
+        // Drop the syntax line, and close the directive block with an empty line instead: the
+        // other directives (escape) still apply and every instruction keeps its line number.
+        auto line_start = [&](int n) {
+            std::size_t pos = 0;
+            for (int l = 1; l < n && pos < text.size(); ++l) {
+                std::size_t nl = text.find('\n', pos);
+                pos = nl == std::string_view::npos ? text.size() : nl + 1;
+            }
+            return pos;
+        };
+        int last = 0;
+        for (const auto& d : file.directives) last = std::max(last, d.line);
+        for (const auto& d : file.directives)
+            if (d.name == "syntax") {
+                edits.push_back({line_start(d.line), line_start(d.line + 1), "", "the loop guard: no syntax line", 0});
+                const std::size_t after = line_start(last + 1);
+                edits.push_back({after, after, after > 0 && text[after - 1] != '\n' ? "\n\n" : "\n",
+                                 "keeps the line numbers", d.line});
+            }
+    }
     // The FROM of each cross stage, found again by position: the plan keeps line numbers.
     std::vector<const Instruction*> froms;
     for (const auto& in : file.instructions)
@@ -32,15 +54,6 @@ inline Rewritten rewrite(std::string_view text, const Dockerfile& file, const Pl
                          "the helpers and the target's platform", from.last_line});
         edits.insert(edits.end(), s.edits.begin(), s.edits.end());
     }
-    if (options.strip_syntax)
-        for (const auto& d : file.directives)
-            if (d.name == "syntax") {
-                // The directive's whole line (the first lines of the file hold the directives).
-                std::size_t begin = 0;
-                for (int l = 1; l < d.line && begin != std::string_view::npos; ++l) begin = text.find('\n', begin) + 1;
-                std::size_t end = text.find('\n', begin);
-                edits.push_back({begin, end == std::string_view::npos ? text.size() : end + 1, "", "loop guard"});
-            }
     std::stable_sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
 
     Rewritten out;
@@ -69,7 +82,37 @@ inline Rewritten rewrite(std::string_view text, const Dockerfile& file, const Pl
     return out;
 }
 
-inline std::string map_error_lines(std::string_view message, const Rewritten& rewritten) {
+namespace detail {
+
+// The mapped line for a line number of the rewritten text (as is when out of range).
+inline int original_line_of(const Rewritten& r, int line) {
+    return line >= 1 && std::size_t(line) <= r.original_line.size() ? r.original_line[std::size_t(line) - 1] : line;
+}
+
+// "line 12" (BuildKit's "dockerfile parse error line 12: ...") mapped back.
+inline std::string map_line_words(std::string_view message, const Rewritten& r) {
+    std::string out;
+    std::size_t i = 0;
+    for (std::size_t at; (at = message.find("line ", i)) != std::string_view::npos;) {
+        std::size_t d = at + 5, n = 0;
+        while (d + n < message.size() && message[d + n] >= '0' && message[d + n] <= '9' && n < 9) n++;
+        out.append(message.substr(i, d - i));
+        if (n > 0 && (at == 0 || message[at - 1] == ' ')) {
+            out += std::to_string(original_line_of(r, std::stoi(std::string(message.substr(d, n)))));
+            i = d + n;
+        } else {
+            i = d;
+        }
+    }
+    out.append(message.substr(i));
+    return out;
+}
+
+}  // namespace detail
+
+inline std::string map_error_lines(std::string_view full_message, const Rewritten& rewritten) {
+    const std::string words = detail::map_line_words(full_message, rewritten);
+    const std::string_view message = words;
     std::string out;
     std::size_t i = 0;
     while (i < message.size()) {
@@ -80,9 +123,7 @@ inline std::string map_error_lines(std::string_view message, const Rewritten& re
         while (d + n < message.size() && message[d + n] >= '0' && message[d + n] <= '9' && n < 9) n++;
         out.append(message.substr(i, colon + 1 - i));
         if (n > 0 && colon > 0 && message[colon - 1] != ' ') {
-            int l = std::stoi(std::string(message.substr(d, n)));
-            if (l >= 1 && std::size_t(l) <= rewritten.original_line.size()) l = rewritten.original_line[std::size_t(l) - 1];
-            out += std::to_string(l);
+            out += std::to_string(detail::original_line_of(rewritten, std::stoi(std::string(message.substr(d, n)))));
             i = d + n;
         } else {
             i = colon + 1;
