@@ -86,7 +86,7 @@ RUN true
 DF
 if edocker build --progress=plain --platform linux/arm64 "$work/bad" >"$work/bad.log" 2>&1; then
   bad "a Dockerfile with an unknown instruction on line 3 built"
-elif grep -qi 'line 3' "$work/bad.log" && grep -qi 'unknown instruction' "$work/bad.log"; then
+elif grep -qiE 'line 3|Dockerfile:3:' "$work/bad.log" && grep -qi 'unknown instruction' "$work/bad.log"; then
   ok "unknown instruction on line 3 fails: $(grep -i 'unknown instruction' "$work/bad.log" | tail -n 1 | cut -c1-160)"
 else
   bad "the error does not name line 3 and the unknown instruction:"; show "$work/bad.log"
