@@ -56,7 +56,9 @@ struct Plan {
     bool any_cross() const;
 };
 
-// `text` must be the text `file` was parsed from (edits and comments are found in it).
+// `text` must be the text `file` was parsed from (edits and comments are found in it). Throws
+// StageError (stages.hpp) for what BuildKit's stage rules refuse: an unknown --target, a
+// duplicate stage name, a flag FROM does not take, ...
 Plan plan_stages(std::string_view text, const Dockerfile& file, const PlanOptions& options = {});
 
 }  // namespace xbuild::dockerfile
