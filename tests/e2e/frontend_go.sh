@@ -19,16 +19,10 @@ build=${1:-$top/build}
 # shellcheck source=engine.bash
 . "$here/engine.bash"
 
-pass=0 fail=0
-ok()  { echo "ok   $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
-show() { tail -n "${2:-15}" "$1" | sed 's/^/    /'; }
-done_() { engine_stop; trap - EXIT; echo "$pass passed, $fail failed"; [ "$fail" = 0 ]; exit $?; }
+# shellcheck source=steps.bash
+. "$here/steps.bash"
 
-t=$SECONDS
-engine_start || { bad "engine_start"; done_; }
-trap engine_stop EXIT
-ok "engine_start ($((SECONDS - t)) s)"
+start_engine
 
 t=$SECONDS
 if debian_image golang:amd64 linux/amd64 --push golang-go ca-certificates &&

@@ -73,13 +73,13 @@ inline std::size_t shell_text_offset(std::string_view text, const Instruction& i
         }
     };
     skip_blanks();
-    i += in.keyword.size();
-    for (std::size_t f = 0; f < in.flags.size(); ++f) {
+    i = std::min(i + in.keyword.size(), in.end);
+    for (std::size_t f = 0; f < in.flags.size() && i < in.end; ++f) {
         skip_blanks();
-        i = scan_word(text.substr(0, in.end), i, escape);
+        i = std::min(scan_word(text.substr(0, in.end), i, escape), in.end);
     }
     skip_blanks();
-    return i;
+    return std::min(i, in.end);
 }
 
 // A plain word (no quotes or expansions) the rewrite may repeat in xx-verify.
