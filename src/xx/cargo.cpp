@@ -106,8 +106,7 @@ int cargo_main(std::string_view invoked_as, Args args) {
         const std::string dir = xx_folder();
         // Linking and build scripts run <triple>-clang, -ar, -pkg-config: make them on first use.
         xbuild::toolchain::CcToolchain tc(env);
-        struct stat st {};
-        if (::lstat((dir + "/" + tc.triple() + "-clang").c_str(), &st) != 0) setup_target_triple(tc, false);
+        ensure_target_triple_links(tc);
         std::vector<std::string> cargo_args = rust.cargo_args(user);
         if (cargo_args.size() > user.size()) ensure_std(rust);  // we chose the target: is its std there?
 
@@ -115,6 +114,7 @@ int cargo_main(std::string_view invoked_as, Args args) {
         if (!cargo) throw std::runtime_error("cargo not found on PATH: apt-get install cargo (or install rustup)");
         std::vector<std::string> argv{"cargo"};
         for (auto& a : cargo_args) argv.push_back(std::move(a));
+        struct stat st {};
         const std::string runner = ::lstat((dir + "/xx-run").c_str(), &st) == 0 ? dir + "/xx-run" : "xx-run";
         return exec_command(invoked_as, {*cargo, argv, rust.env_changes(user, dir, runner)});
     } catch (const std::exception& e) {

@@ -92,8 +92,7 @@ int cc_main(std::string_view invoked_as, Args args) {
         if (first == "--setup-target-triple") return setup_target_triple(tc, true) ? 0 : 1;
 
         // First use makes the prefixed links build systems look for; one stat when they exist.
-        struct stat st {};
-        if (::lstat((xx_folder() + "/" + tc.triple() + "-clang").c_str(), &st) != 0) setup_target_triple(tc, false);
+        ensure_target_triple_links(tc);
 
         std::vector<std::string> user(args.begin(), args.end());
         auto cmd = tc.compiler(cxx ? Lang::cxx : Lang::c, clang_only ? Family::clang : Family::any, user);

@@ -18,6 +18,9 @@ int exec_command(std::string_view helper, const xbuild::Command& cmd);
 // and says why on stderr when `report_errors`.
 bool setup_target_triple(const xbuild::toolchain::CcToolchain& tc, bool report_errors);
 
+// setup_target_triple on first use: one lstat when the links are already there.
+void ensure_target_triple_links(const xbuild::toolchain::CcToolchain& tc);
+
 // The folder xx lives in, and its file name there.
 std::string xx_folder();
 std::string xx_file_name();

@@ -1,13 +1,8 @@
 // xx-go: `go` with the target's GOOS/GOARCH/GOARM/... and, for cgo, its C toolchain (see
 // xbuild/toolchain/go.hpp); `--wrap` makes plain `go` do the same, `--unwrap` undoes it.
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <climits>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -15,7 +10,6 @@
 #include "helpers.hpp"
 #include "wrap.hpp"
 #include "xbuild/process.hpp"
-#include "xbuild/strings.hpp"
 #include "xbuild/toolchain/go.hpp"
 
 namespace xx {
@@ -49,8 +43,7 @@ int go_main(std::string_view invoked_as, Args args) {
         if (go.cgo_enabled()) {
             // cgo runs <triple>-clang and <triple>-pkg-config: make them on first use.
             xbuild::toolchain::CcToolchain tc(env);
-            struct stat st {};
-            if (::lstat((xx_folder() + "/" + tc.triple() + "-clang").c_str(), &st) != 0) setup_target_triple(tc, false);
+            ensure_target_triple_links(tc);
         }
         auto real_go = xbuild::find_program("go", {}, true);
         if (!real_go)

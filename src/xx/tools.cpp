@@ -1,5 +1,6 @@
 // The target-prefixed tools (<triple>-clang, <triple>-pkg-config, <triple>-ar, ...) that
 // `xx-cc --setup-target-triple` links to xx, and plain clang/clang++ after `xx-cc --wrap`.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -51,6 +52,11 @@ bool setup_target_triple(const CcToolchain& tc, bool report_errors) {
         }
     }
     return ok;
+}
+
+void ensure_target_triple_links(const CcToolchain& tc) {
+    struct stat st {};
+    if (::lstat((xx_folder() + "/" + tc.triple() + "-clang").c_str(), &st) != 0) setup_target_triple(tc, false);
 }
 
 CcToolchain toolchain_for_triple(const std::string& triple) {
