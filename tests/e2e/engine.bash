@@ -22,6 +22,10 @@ ENGINE_BRIDGE_CREATED=0
 ENGINE_NET_SAVED=0                         # iptables rules and ip_forward saved by engine_start
 ENGINE_DOCKERD_PID=""
 ENGINE_REGISTRY_PID=""
+ENGINE_LOCK_FD=""                          # held from engine_start to engine_stop (one engine at a time)
+# mmdebstrap tarballs, kept between runs (keyed by architecture, packages and mirror): making
+# them is most of an e2e test's time, and they do not change.
+ENGINE_CACHE=${XBUILD_E2E_CACHE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/e2e-cache}
 
 engine_log() { printf 'engine: %s\n' "$*" >&2; }
 engine_fail() { printf 'engine: error: %s\n' "$*" >&2; return 1; }
@@ -112,6 +116,14 @@ engine_start() {
   [ -z "$ENGINE_DIR" ] || { engine_fail "engine already started ($ENGINE_DIR)"; return 1; }
   [ "$(id -u)" = 0 ] || { engine_fail "the engine needs root (dockerd, binfmt_misc)"; return 1; }
   engine_check_programs || return 1
+
+  # One engine at a time on this machine (they share docker0 and 127.0.0.1:5000): a second test
+  # waits here for the first to stop.
+  exec {ENGINE_LOCK_FD}>/run/lock/xbuild-e2e.lock || { engine_fail "cannot open /run/lock/xbuild-e2e.lock"; return 1; }
+  if ! flock -n "$ENGINE_LOCK_FD"; then
+    engine_log "another e2e engine is running: waiting for it (up to 1 h)"
+    flock -w 3600 "$ENGINE_LOCK_FD" || { engine_fail "the other engine did not stop within 1 h"; exec {ENGINE_LOCK_FD}>&-; ENGINE_LOCK_FD=""; return 1; }
+  fi
 
   # The default bridge: a daemon already using docker0 would share (and fight over) it.
   local pid other=""
@@ -238,6 +250,7 @@ engine_stop() {
   ENGINE_BRIDGE_CREATED=0
   engine_binfmt_restore
   unset DOCKER_HOST DOCKER_CONFIG
+  if [ -n "$ENGINE_LOCK_FD" ]; then exec {ENGINE_LOCK_FD}>&-; ENGINE_LOCK_FD=""; fi
 }
 
 # engine_debian_arch PLATFORM: linux/arm64 -> arm64, linux/arm/v7 -> armhf, ...
@@ -278,7 +291,7 @@ engine_import() {
   [ "$push" = --push ] && tags+=(-t "$ENGINE_REGISTRY/$name")
   local ctx=$root dockerfile='FROM scratch\nCOPY . /\n'
   if [ -f "$root" ]; then        # a tarball: ADD unpacks it
-    ctx=$(mktemp -d "$ENGINE_DIR/ctx.XXXXXX")
+    ctx=$(mktemp -d "$(dirname "$root")/ctx.XXXXXX")   # beside it, so that ln works
     ln "$root" "$ctx/rootfs.tar" 2>/dev/null || cp "$root" "$ctx/rootfs.tar"
     dockerfile='FROM scratch\nADD rootfs.tar /\n'
   fi
@@ -337,7 +350,8 @@ engine_mirror() {
 }
 
 # debian_image NAME PLATFORM [--push] [PACKAGES...]: Debian bookworm (mmdebstrap's apt variant)
-# for PLATFORM with PACKAGES, from the machine's Debian mirror, imported as NAME.
+# for PLATFORM with PACKAGES, from the machine's Debian mirror, imported as NAME. The tarball is
+# kept in $ENGINE_CACHE (XBUILD_E2E_CACHE) and reused by later runs.
 debian_image() {
   local name=$1 platform=$2; shift 2
   local push=""
@@ -349,12 +363,18 @@ debian_image() {
   [ "$arch" = "$(dpkg --print-architecture)" ] || engine_require arch-test arch-test || return 1
   local include=()
   [ $# -gt 0 ] && include=("--include=$(IFS=,; echo "$*")")
-  local tarball; tarball=$(mktemp --suffix=.tar "$ENGINE_DIR/debian.$arch.XXXXXX")
-  mmdebstrap --quiet --variant=apt --architectures="$arch" "${include[@]}" \
-    bookworm "$tarball" "$(engine_mirror)" >"$tarball.log" 2>&1 || {
-      engine_fail "mmdebstrap for $platform failed:"; tail -n 20 "$tarball.log" >&2; return 1; }
-  engine_import "$tarball" "$name" "$platform" "$push" || return 1
-  rm -f "$tarball" "$tarball.log"
+  local mirror key tarball
+  mirror=$(engine_mirror)
+  key=$(printf '%s\n' "$arch" "$mirror" "$(printf '%s\n' "$@" | sort -u)" | sha256sum | cut -c1-16)
+  tarball=$ENGINE_CACHE/debian-$arch-$key.tar
+  if [ ! -s "$tarball" ]; then
+    mkdir -p "$ENGINE_CACHE" || return 1
+    mmdebstrap --quiet --variant=apt --architectures="$arch" "${include[@]}" \
+      bookworm "$tarball.tmp" "$mirror" >"$tarball.log" 2>&1 || {
+        engine_fail "mmdebstrap for $platform failed:"; tail -n 20 "$tarball.log" >&2; rm -f "$tarball.tmp"; return 1; }
+    mv "$tarball.tmp" "$tarball" && rm -f "$tarball.log"
+  fi
+  engine_import "$tarball" "$name" "$platform" "$push"
 }
 
 # manifest_list NAME IMAGE...: a manifest list $ENGINE_REGISTRY/NAME of images already pushed
