@@ -6,9 +6,12 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "auto_install.hpp"
 #include "cc_common.hpp"
 #include "helpers.hpp"
 #include "xbuild/process.hpp"
@@ -25,12 +28,19 @@ constexpr const char* usage_text =
     "Usage: xx-cc|xx-c++|xx-clang|xx-clang++ [COMPILER ARGS...]\n"
     "       xx-clang --setup-target-triple | --print-target-triple | --print-sysroot\n"
     "                | --print-cmake-defines | --print-cmake-toolchain | --print-meson-cross-file\n"
+    "                | --print-cmake-toolchain-path | --print-meson-cross-file-path\n"
     "                | --print-prog-name=TOOL | --wrap | --unwrap\n"
     "\n"
     "Runs clang for the target (TARGETPLATFORM, ...) with --target, the linker and, where needed,\n"
     "the sysroot; xx-cc/xx-c++ fall back to Debian's <triple>-gcc/-g++ when clang is missing.\n"
     "  XX_CC_PREFER_LINKER=ld|lld      choose the linker (default: lld where it serves)\n"
-    "  XX_CC_PREFER_COMPILER=gcc|clang choose the compiler for xx-cc/xx-c++\n";
+    "  XX_CC_PREFER_COMPILER=gcc|clang choose the compiler for xx-cc/xx-c++\n"
+    "  XX_AUTO_INSTALL=1               no compiler for the target: install Debian's <triple>-gcc\n"
+    "                                  and the target's libc6-dev first (root, apt-get)\n"
+    "--print-cmake-toolchain-path / --print-meson-cross-file-path write that file as <triple>.cmake /\n"
+    "<triple>.meson next to xx (rewritten only when it changes) and print its path:\n"
+    "  cmake -DCMAKE_TOOLCHAIN_FILE=$(xx-cc --print-cmake-toolchain-path) ...\n"
+    "  meson setup --cross-file=$(xx-cc --print-meson-cross-file-path) ...\n";
 
 void print(const std::string& s) {
     std::fwrite(s.data(), 1, s.size(), stdout);
@@ -41,6 +51,39 @@ void print(const std::string& s) {
 std::string wrap_folder() {
     const char* root = std::getenv("XX_ROOT");
     return std::string(root ? root : "") + "/usr/local/bin";
+}
+
+// Writes `content` to `path` unless it already holds exactly that: a temporary name renamed into
+// place, so a concurrent reader (a parallel configure) sees the old file or the new one, whole.
+void write_if_changed(const std::string& path, const std::string& content) {
+    {
+        std::ifstream in(path, std::ios::binary);
+        std::ostringstream old;
+        if (in && (old << in.rdbuf(), old.str() == content)) return;
+    }
+    const std::string tmp = path + ".xx-tmp." + std::to_string(::getpid());
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << content;
+        out.close();
+        if (!out) {
+            ::unlink(tmp.c_str());
+            throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
+        }
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        const int err = errno;
+        ::unlink(tmp.c_str());
+        throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + std::strerror(err));
+    }
+}
+
+// `--print-cmake-toolchain-path`, `--print-meson-cross-file-path`: the file, beside the
+// <triple>-clang links it names.
+int print_file_path(const CcToolchain& tc, const std::string& suffix, const std::string& content) {
+    const std::string path = xx_folder() + "/" + tc.triple() + suffix;
+    write_if_changed(path, content);
+    return print(path), 0;
 }
 
 int wrap(bool undo) {
@@ -85,6 +128,10 @@ int cc_main(std::string_view invoked_as, Args args) {
         if (first == "--print-cmake-defines") return print(tc.cmake_defines()), 0;
         if (first == "--print-cmake-toolchain") return setup_target_triple(tc, false), print(tc.cmake_toolchain()), 0;
         if (first == "--print-meson-cross-file") return setup_target_triple(tc, false), print(tc.meson_cross_file()), 0;
+        if (first == "--print-cmake-toolchain-path")
+            return setup_target_triple(tc, false), print_file_path(tc, ".cmake", tc.cmake_toolchain());
+        if (first == "--print-meson-cross-file-path")
+            return setup_target_triple(tc, false), print_file_path(tc, ".meson", tc.meson_cross_file());
         if (first.rfind("--print-prog-name=", 0) == 0) {
             setup_target_triple(tc, false);
             return print(xx_folder() + "/" + tc.triple() + "-" + first.substr(18)), 0;
@@ -95,7 +142,7 @@ int cc_main(std::string_view invoked_as, Args args) {
         ensure_target_triple_links(tc);
 
         std::vector<std::string> user(args.begin(), args.end());
-        auto cmd = tc.compiler(cxx ? Lang::cxx : Lang::c, clang_only ? Family::clang : Family::any, user);
+        auto cmd = compiler_or_install(invoked_as, tc, cxx ? Lang::cxx : Lang::c, clang_only ? Family::clang : Family::any, user);
         return exec_command(invoked_as, cmd);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "%.*s: %s\n", int(invoked_as.size()), invoked_as.data(), e.what());

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "auto_install.hpp"
 #include "cc_common.hpp"
 #include "helpers.hpp"
 #include "xbuild/process.hpp"
@@ -91,8 +92,11 @@ int prefixed_tool_main(std::string_view invoked_as, Args args) {
         }
         auto tool = xbuild::toolchain::split_prefixed_tool(invoked_as);
         CcToolchain tc = toolchain_for_triple(tool->triple);
-        if (tool->tool == "clang") return exec_command(invoked_as, tc.compiler(Lang::c, Family::any, user));
-        if (tool->tool == "clang++") return exec_command(invoked_as, tc.compiler(Lang::cxx, Family::any, user));
+        // Family::any: Debian's <triple>-gcc serves when clang is missing (images with gcc only).
+        if (tool->tool == "clang")
+            return exec_command(invoked_as, compiler_or_install(invoked_as, tc, Lang::c, Family::any, user));
+        if (tool->tool == "clang++")
+            return exec_command(invoked_as, compiler_or_install(invoked_as, tc, Lang::cxx, Family::any, user));
         if (tool->tool == "pkg-config") return exec_command(invoked_as, tc.pkg_config(user));
         return exec_command(invoked_as, tc.binutil(tool->tool, user));
     } catch (const std::exception& e) {

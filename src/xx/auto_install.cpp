@@ -1,0 +1,72 @@
+// XX_AUTO_INSTALL=1: running the install plan (see auto_install.hpp).
+#include "auto_install.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <stdexcept>
+
+#include "cc_common.hpp"
+#include "xbuild/process.hpp"
+#include "xbuild/strings.hpp"
+
+namespace xx {
+
+using xbuild::toolchain::CcToolchain;
+using xbuild::toolchain::Family;
+using xbuild::toolchain::Lang;
+using xbuild::toolchain::Missing;
+
+namespace {
+
+// xx-apt-get / xx-apk: the one on PATH (what the user would run), else the link next to xx.
+std::string helper_program(const std::string& name) {
+    if (name.rfind("xx-", 0) != 0) return name;  // apt-get, apk: run_program looks them up
+    if (auto found = xbuild::find_program(name)) return *found;
+    return xx_folder() + "/" + name;
+}
+
+}  // namespace
+
+bool auto_install(std::string_view helper, const xbuild::TargetEnv& env, Missing missing) {
+    if (!missing.any() || !xbuild::toolchain::auto_install_enabled()) return false;
+    const xbuild::toolchain::InstallHost host{::geteuid() == 0, xbuild::find_program("apt-get").has_value(),
+                                              xbuild::find_program("apk").has_value()};
+    auto plan = xbuild::toolchain::plan_auto_install(env, missing, host);
+    if (!plan.refusal.empty()) throw std::runtime_error(plan.refusal);
+    for (auto argv : plan.commands) {
+        std::fprintf(stderr, "%.*s: XX_AUTO_INSTALL=1: running %s\n", int(helper.size()), helper.data(),
+                     xbuild::join(argv, " ").c_str());
+        std::fflush(stderr);
+        const std::string shown = argv[0];
+        argv[0] = helper_program(argv[0]);
+        if (int status = xbuild::run_program(argv); status != 0)
+            throw std::runtime_error("XX_AUTO_INSTALL=1: " + shown + " failed (exit status " + std::to_string(status) + ")");
+    }
+    return true;
+}
+
+bool has_compiler(const CcToolchain& tc, Lang lang, Family family) {
+    try {
+        tc.compiler(lang, family, {});
+        return true;
+    } catch (const xbuild::toolchain::ToolchainError&) {
+        return false;
+    }
+}
+
+xbuild::Command compiler_or_install(std::string_view helper, const CcToolchain& tc, Lang lang, Family family,
+                                    std::span<const std::string> args) {
+    try {
+        return tc.compiler(lang, family, args);
+    } catch (const xbuild::toolchain::ToolchainError& e) {
+        if (family == Family::clang) throw;
+        Missing missing;
+        (lang == Lang::c ? missing.c_compiler : missing.cxx_compiler) = true;
+        if (!auto_install(helper, tc.target(), missing))
+            throw xbuild::toolchain::ToolchainError(e.what() + std::string(xbuild::toolchain::auto_install_hint));
+    }
+    return tc.compiler(lang, family, args);
+}
+
+}  // namespace xx

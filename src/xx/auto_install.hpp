@@ -1,0 +1,30 @@
+// XX_AUTO_INSTALL=1 for the helpers: install what the target lacks (its C compiler, Rust's std)
+// and go on; see xbuild/toolchain/auto_install.hpp for what is installed, and when not.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "xbuild/toolchain/auto_install.hpp"
+#include "xbuild/toolchain/cc.hpp"
+
+namespace xx {
+
+// Installs `missing` for the target when XX_AUTO_INSTALL=1, saying so on stderr; returns false
+// (having done nothing) when it is not set. Throws std::runtime_error with the reason when it
+// is set but cannot install (not root, no apt-get/apk, no such package) or a command fails.
+bool auto_install(std::string_view helper, const xbuild::TargetEnv& env, xbuild::toolchain::Missing missing);
+
+// True when the target has a compiler of `family` for `lang` here.
+bool has_compiler(const xbuild::toolchain::CcToolchain& tc, xbuild::toolchain::Lang lang,
+                  xbuild::toolchain::Family family);
+
+// tc.compiler(), after installing the target's gcc when there is no compiler and
+// XX_AUTO_INSTALL=1; without it, the error also names XX_AUTO_INSTALL=1. (Family::clang:
+// only clang serves, so nothing is installed.)
+xbuild::Command compiler_or_install(std::string_view helper, const xbuild::toolchain::CcToolchain& tc,
+                                    xbuild::toolchain::Lang lang, xbuild::toolchain::Family family,
+                                    std::span<const std::string> args);
+
+}  // namespace xx
