@@ -8,4 +8,7 @@ namespace xbuild_cli {
 // `xbuild dockerfile parse|explain|rewrite`: the Dockerfile tools.
 void add_dockerfile_commands(CLI::App& app);
 
+// `xbuild build`: a Dockerfile built with BuildKit for each platform (build_cmd.cpp).
+void add_build_command(CLI::App& app);
+
 }  // namespace xbuild_cli

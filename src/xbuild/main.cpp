@@ -9,10 +9,13 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.set_version_flag("--version", "xbuild 0.1.0");
     xbuild_cli::add_dockerfile_commands(app);
+    xbuild_cli::add_build_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // Command-line mistakes exit 2; RuntimeError carries a command's own status.
+        const int status = app.exit(e);
+        return status == 0 || dynamic_cast<const CLI::RuntimeError*>(&e) ? status : 2;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "xbuild: %s\n", e.what());
         return 1;

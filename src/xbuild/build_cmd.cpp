@@ -1,0 +1,359 @@
+// `xbuild build [-f Dockerfile] [--platform LIST] [-t NAME] CONTEXT`: the Dockerfile built by
+// BuildKit once per platform, with the xbuild frontend, a progress line per platform, and an
+// image per platform tagged NAME:TAG-linux-arm64 (build_tags.hpp).
+//
+// One build per platform because the Docker Engine's 20.10 image store keeps one platform per
+// tag; joining them into one multi-platform index is a later step (`xbuild images`).
+// Exit status: 0 every platform built, 1 some failed (the others are still reported), 2 nothing
+// was built because the command line or the set-up is wrong.
+#include <poll.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "build_engine.hpp"
+#include "build_progress.hpp"
+#include "build_tags.hpp"
+#include "build_view.hpp"
+#include "child_process.hpp"
+#include "commands.hpp"
+#include "xbuild/dockerfile/parser.hpp"
+#include "xbuild/platform.hpp"
+#include "xbuild/strings.hpp"
+
+namespace xbuild_cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The image `--frontend` defaults to (after XBUILD_FRONTEND): what `frontend/build-image.sh --push`
+// builds and pushes to a registry on this machine.
+constexpr const char* kDefaultFrontend = "127.0.0.1:5000/xbuild/frontend:dev";
+
+struct BuildOptions {
+    std::string context;
+    std::string file;
+    std::string platforms;
+    std::vector<std::string> tags;
+    std::vector<std::string> build_args;
+    std::string target;
+    bool no_cache = false;
+    bool push = false;
+    std::string frontend;
+    bool no_frontend = false;
+    std::string builder = "docker";
+    std::string buildkit_addr;
+    std::string docker;
+    int jobs = 1;
+    std::string progress = "auto";
+};
+
+// A mistake on the command line or in the set-up: reported, nothing built, exit status 2.
+[[noreturn]] void usage_error(const std::string& message) {
+    std::fprintf(stderr, "xbuild build: %s\n", message.c_str());
+    throw CLI::RuntimeError(2);
+}
+
+std::string env_or(const char* name, const std::string& fallback) {
+    const char* v = std::getenv(name);
+    return v && *v ? std::string(v) : fallback;
+}
+
+// The Dockerfile's own `# syntax=` directive, "" when it has none.
+std::string syntax_directive(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    try {
+        for (const auto& d : xbuild::dockerfile::parse(text.str(), path).directives)
+            if (xbuild::to_lower(d.name) == "syntax") return d.value;
+    } catch (const std::exception&) {
+        // A Dockerfile our parser refuses still goes to BuildKit, whose error the user gets.
+    }
+    return {};
+}
+
+// --build-arg KEY (no value) takes KEY from the environment, as docker does; dropped when unset.
+std::vector<std::string> resolved_build_args(const std::vector<std::string>& args) {
+    std::vector<std::string> out;
+    for (const auto& a : args) {
+        if (a.find('=') != std::string::npos) out.push_back(a);
+        else if (const char* v = std::getenv(a.c_str())) out.push_back(a + "=" + v);
+    }
+    return out;
+}
+
+// One platform's build: its commands, run in order, and what they printed.
+struct PlatformJob {
+    xbuild::Platform platform;
+    std::vector<std::string> tags;
+    std::vector<xbuild::Command> steps;
+    std::size_t next = 0;
+    std::optional<Child> child;
+    BuildProgress progress;
+    std::string iidfile;
+    enum class State { waiting, running, ok, failed } state = State::waiting;
+    std::string failure;  // what failed, for the summary
+    std::chrono::steady_clock::time_point started{}, ended{};
+};
+
+long seconds(const PlatformJob& j) {
+    return std::chrono::duration_cast<std::chrono::seconds>(j.ended - j.started).count();
+}
+
+// Starts the job's next command; false (and the job failed) when it cannot be started.
+bool start_next(PlatformJob& j, std::size_t index, BuildView& view) {
+    const auto& cmd = j.steps[j.next];
+    try {
+        j.child = Child::start(cmd.argv, cmd.env);
+    } catch (const std::exception& e) {
+        j.state = PlatformJob::State::failed;
+        j.failure = e.what();
+        j.ended = std::chrono::steady_clock::now();
+        view.update(index, "FAILED: " + j.failure, false);
+        return false;
+    }
+    if (cmd.argv.size() > 1 && cmd.argv[1] == "push") {
+        j.progress.set_step("pushing " + cmd.argv.back());
+        view.update(index, j.progress.step(), true);
+    }
+    return true;
+}
+
+// ": <the log's last line>" when it says something (e.g. the daemon could not be reached).
+std::string last_words(const BuildProgress& p) {
+    std::string tail = p.tail(1);
+    while (!tail.empty() && (tail.back() == '\n' || tail.back() == ' ')) tail.pop_back();
+    return tail.empty() ? "" : ": " + tail;
+}
+
+// The child of job `index` closed its output: the next command, or the job's end.
+void child_finished(PlatformJob& j, std::size_t index, BuildView& view) {
+    const int status = j.child->wait();
+    j.child.reset();
+    const auto& cmd = j.steps[j.next];
+    if (status != 0) {
+        j.state = PlatformJob::State::failed;
+        j.ended = std::chrono::steady_clock::now();
+        const bool push = cmd.argv.size() > 1 && cmd.argv[1] == "push";
+        if (push) j.failure = "pushing " + cmd.argv.back() + " failed (exit status " + std::to_string(status) + ")";
+        else if (!j.progress.error().empty()) j.failure = j.progress.error();
+        else j.failure = "the build failed (exit status " + std::to_string(status) + ")" + last_words(j.progress);
+        view.update(index, "FAILED: " + j.failure, false);
+        return;
+    }
+    if (++j.next < j.steps.size()) {
+        start_next(j, index, view);
+        return;
+    }
+    j.state = PlatformJob::State::ok;
+    j.ended = std::chrono::steady_clock::now();
+    view.update(index, "done (" + std::to_string(seconds(j)) + " s)", false);
+}
+
+// Runs every job, `jobs` at a time, until all have ended.
+void run_jobs(std::vector<PlatformJob>& all, int jobs, BuildView& view) {
+    for (;;) {
+        int running = 0;
+        for (const auto& j : all) running += j.state == PlatformJob::State::running;
+        for (std::size_t i = 0; i < all.size() && running < jobs; ++i) {
+            auto& j = all[i];
+            if (j.state != PlatformJob::State::waiting) continue;
+            j.state = PlatformJob::State::running;
+            j.started = std::chrono::steady_clock::now();
+            view.update(i, "starting", true);
+            if (start_next(j, i, view)) ++running;
+        }
+        if (running == 0) return;
+
+        std::vector<pollfd> fds;
+        std::vector<std::size_t> owners;
+        for (std::size_t i = 0; i < all.size(); ++i)
+            if (all[i].child && all[i].child->output_open()) {
+                fds.push_back({all[i].child->fd(), POLLIN, 0});
+                owners.push_back(i);
+            }
+        ::poll(fds.data(), fds.size(), 250);
+        for (std::size_t k = 0; k < fds.size(); ++k) {
+            if (!fds[k].revents) continue;
+            auto& j = all[owners[k]];
+            for (const auto& line : j.child->read_lines())
+                if (j.progress.feed(line)) view.update(owners[k], j.progress.step(), true);
+            if (!j.child->output_open()) child_finished(j, owners[k], view);
+        }
+        view.tick();
+    }
+}
+
+// The per-platform result lines (standard output), then each failure's log tail (standard error).
+int report(const std::vector<PlatformJob>& all) {
+    std::size_t width = 0;
+    for (const auto& j : all) width = std::max(width, j.platform.str().size());
+    int failed = 0;
+    for (const auto& j : all) {
+        std::string name = j.platform.str();
+        name.resize(width, ' ');
+        if (j.state == PlatformJob::State::ok) {
+            std::string what = xbuild::join(j.tags, " ");
+            if (what.empty()) {
+                std::ifstream iid(j.iidfile);
+                std::getline(iid, what);
+                what = what.empty() ? "built (untagged: give -t NAME)" : what + " (untagged: give -t NAME)";
+            }
+            std::printf("%s  ok      %s  (%ld s)\n", name.c_str(), what.c_str(), seconds(j));
+        } else {
+            ++failed;
+            std::printf("%s  FAILED  %s  (%ld s)\n", name.c_str(), j.failure.c_str(), seconds(j));
+        }
+    }
+    std::fflush(stdout);
+    for (const auto& j : all) {
+        if (j.state == PlatformJob::State::ok) continue;
+        std::fprintf(stderr, "\n%s: %s; the end of its log:\n", j.platform.str().c_str(), j.failure.c_str());
+        std::istringstream tail(j.progress.tail(25));
+        for (std::string line; std::getline(tail, line);) std::fprintf(stderr, "    %s\n", line.c_str());
+    }
+    if (failed) std::fprintf(stderr, "\nxbuild build: %d of %zu platforms failed\n", failed, all.size());
+    return failed ? 1 : 0;
+}
+
+void run_build(const BuildOptions& o) {
+    // What to build: a context folder and a Dockerfile (CONTEXT/Dockerfile unless -f).
+    if (o.context.empty()) usage_error("no build context: give its folder, e.g. `xbuild build --platform linux/arm64 .`");
+    if (!fs::is_directory(o.context)) usage_error("the build context '" + o.context + "' is not a folder");
+    const std::string dockerfile = o.file.empty() ? (fs::path(o.context) / "Dockerfile").string() : o.file;
+    if (!fs::is_regular_file(dockerfile))
+        usage_error("no Dockerfile at " + dockerfile +
+                    (o.file.empty() ? " (give one with -f FILE; building Go, Rust or C projects without a Dockerfile is not supported yet)"
+                                    : ""));
+
+    std::vector<xbuild::Platform> platforms;
+    try {
+        platforms = xbuild::parse_platform_list(o.platforms.empty() ? "local" : o.platforms);
+    } catch (const xbuild::PlatformError& e) {
+        usage_error(std::string("--platform: ") + e.what());
+    }
+    if (platforms.empty()) usage_error("--platform: no platform given");
+    if (o.push && o.tags.empty()) usage_error("--push needs an image name: -t NAME");
+    if (o.jobs < 1) usage_error("--jobs must be 1 or more");
+    if (o.no_frontend && !o.frontend.empty()) usage_error("--frontend and --no-frontend contradict each other");
+
+    std::vector<std::vector<std::string>> tags(platforms.size());
+    for (std::size_t i = 0; i < platforms.size(); ++i)
+        for (const auto& name : o.tags) {
+            try {
+                tags[i].push_back(platform_tag(name, platforms[i]));
+            } catch (const std::invalid_argument& e) {
+                usage_error(std::string("-t: ") + e.what());
+            }
+        }
+
+    // Who builds.
+    const bool buildkit = o.builder == "buildkit" || !o.buildkit_addr.empty();
+    Engine engine;
+    try {
+        if (buildkit) {
+            const std::string addr = o.buildkit_addr.empty() ? env_or("BUILDKIT_HOST", "") : o.buildkit_addr;
+            if (addr.empty()) usage_error("--builder buildkit needs the daemon's address: --buildkit-addr ADDR (or BUILDKIT_HOST)");
+            engine = find_buildctl(addr);
+        } else {
+            engine = find_docker(o.docker.empty() ? env_or("XBUILD_DOCKER", "") : o.docker);
+        }
+    } catch (const EngineError& e) {
+        usage_error(e.what());
+    }
+
+    // The frontend: the Dockerfile's own `# syntax=`, else --frontend through BUILDKIT_SYNTAX.
+    const std::string own_syntax = syntax_directive(dockerfile);
+    std::string syntax, frontend_note;
+    if (o.no_frontend) frontend_note = "no frontend (--no-frontend)";
+    else if (!own_syntax.empty()) frontend_note = "the Dockerfile's own frontend " + own_syntax;
+    else {
+        syntax = o.frontend.empty() ? env_or("XBUILD_FRONTEND", kDefaultFrontend) : o.frontend;
+        frontend_note = "frontend " + syntax;
+    }
+
+    std::vector<std::string> names;
+    for (const auto& p : platforms) names.push_back(p.str());
+    std::fprintf(stderr, "xbuild build: %s for %s with %s, %s\n", dockerfile.c_str(), xbuild::join(names, ", ").c_str(),
+                 engine.describe().c_str(), frontend_note.c_str());
+
+    // A private folder for the engine's image ID files.
+    std::string tmp = (fs::temp_directory_path() / "xbuild-build.XXXXXX").string();
+    if (!::mkdtemp(tmp.data())) tmp.clear();
+    struct Cleanup {
+        std::string dir;
+        ~Cleanup() {
+            std::error_code ec;
+            if (!dir.empty()) fs::remove_all(dir, ec);
+        }
+    } cleanup{tmp};
+
+    std::vector<PlatformJob> jobs(platforms.size());
+    const auto build_args = resolved_build_args(o.build_args);
+    for (std::size_t i = 0; i < platforms.size(); ++i) {
+        auto& j = jobs[i];
+        j.platform = platforms[i];
+        j.tags = tags[i];
+        BuildRequest r{.context = o.context, .dockerfile = dockerfile, .platform = platforms[i], .tags = tags[i],
+                       .build_args = build_args, .target = o.target, .syntax = syntax, .no_cache = o.no_cache,
+                       .push = o.push, .iidfile = {}};
+        if (engine.kind == Engine::Kind::docker && !tmp.empty())
+            r.iidfile = j.iidfile = tmp + "/" + platform_suffix(platforms[i]) + ".iid";
+        j.steps = build_commands(engine, r);
+    }
+
+    BuildView view(o.progress, names);
+    run_jobs(jobs, o.jobs, view);
+    view.finish();
+    if (const int status = report(jobs); status != 0) throw CLI::RuntimeError(status);
+}
+
+}  // namespace
+
+void add_build_command(CLI::App& app) {
+    auto o = std::make_shared<BuildOptions>();
+    CLI::App* build = app.add_subcommand(
+        "build",
+        "build a Dockerfile with BuildKit for each platform, through the xbuild frontend\n"
+        "One build per platform, each image tagged NAME:TAG-<os>-<arch>[-<variant>] (NAME:<os>-<arch>... when NAME has\n"
+        "no tag), e.g. -t reg:5000/app:1.0 --platform linux/amd64,linux/arm/v7 gives reg:5000/app:1.0-linux-amd64 and\n"
+        "reg:5000/app:1.0-linux-arm-v7. Exit status: 0 all built, 1 some platform failed, 2 usage or set-up error.");
+    build->add_option("context", o->context, "the build context: a folder");
+    build->add_option("-f,--file", o->file, "the Dockerfile (default: CONTEXT/Dockerfile)");
+    build->add_option("--platform", o->platforms, "target platforms, comma-separated (default: this machine's)");
+    build->add_option("-t,--tag", o->tags, "image name NAME[:TAG]; each platform's image is tagged NAME:[TAG-]linux-arm64 etc.")
+        ->allow_extra_args(false);  // one value per -t: `-t NAME .` leaves `.` as the context
+    build->add_option("--build-arg", o->build_args, "KEY=VALUE (KEY alone: from the environment)")->allow_extra_args(false);
+    build->add_option("--target", o->target, "the stage to build (default: the last)");
+    build->add_flag("--no-cache", o->no_cache, "do not use the build cache");
+    build->add_flag("--push", o->push, "push each platform's tag");
+    build->add_option("--frontend", o->frontend,
+                      std::string("the frontend image, passed as BUILDKIT_SYNTAX when the Dockerfile has no # syntax= line "
+                                  "(default: $XBUILD_FRONTEND, else ") + kDefaultFrontend + ")");
+    build->add_flag("--no-frontend", o->no_frontend, "build the Dockerfile as written (its own # syntax= still applies)");
+    build->add_option("--builder", o->builder, "docker: the Docker Engine (DOCKER_HOST); buildkit: a BuildKit daemon through buildctl")
+        ->check(CLI::IsMember({"docker", "buildkit"}))
+        ->capture_default_str();
+    build->add_option("--buildkit-addr", o->buildkit_addr, "the BuildKit daemon's address (implies --builder buildkit; default: $BUILDKIT_HOST)");
+    build->add_option("--docker", o->docker,
+                      "the docker client (default: $XBUILD_DOCKER, else the first docker on PATH that builds with BuildKit)");
+    build->add_option("-j,--jobs", o->jobs, "platforms built at the same time")->capture_default_str();
+    build->add_option("--progress", o->progress, "auto, tty (a line per platform, redrawn) or plain (a line per step)")
+        ->check(CLI::IsMember({"auto", "tty", "plain"}))
+        ->capture_default_str();
+    build->callback([o] { run_build(*o); });
+}
+
+}  // namespace xbuild_cli
