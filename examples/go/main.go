@@ -1,5 +1,12 @@
-// Command server is a tiny HTTP server that reports the platform it was
-// built for. It is the pure-Go (CGO_ENABLED=0) example for xx-go.
+// Command server is a small HTTP server that reports the platform it was
+// built for, keeps notes through a JSON API, shows a status page and serves
+// metrics. It is the pure-Go (CGO_ENABLED=0) example for xx-go, and the
+// program the Dockerfile frontend's benchmark builds.
+//
+//	/            hello from <GOOS>/<GOARCH>
+//	/api/notes   JSON API (internal/notes)
+//	/status      HTML status page (internal/status)
+//	/metrics     Prometheus text format (internal/metrics)
 package main
 
 import (
@@ -13,7 +20,14 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"strings"
 	"time"
+
+	"example.com/xbuild/examples/go/internal/config"
+	"example.com/xbuild/examples/go/internal/gzipmw"
+	"example.com/xbuild/examples/go/internal/metrics"
+	"example.com/xbuild/examples/go/internal/notes"
+	"example.com/xbuild/examples/go/internal/status"
 )
 
 // platform is GOOS/GOARCH of the running binary. The GOARM variant of an
@@ -21,60 +35,122 @@ import (
 const platform = runtime.GOOS + "/" + runtime.GOARCH
 
 func hello(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/" {
+		http.NotFound(w, r)
+		return
+	}
 	fmt.Fprintf(w, "hello from %s\n", platform)
 }
 
-// selftest serves on a random loopback port, fetches "/" once and prints
-// the body. It lets a cross-built binary be checked under emulation
+// newHandler is the whole server: every route instrumented, responses
+// compressed when worth it.
+func newHandler(cfg config.Config) http.Handler {
+	reg := metrics.NewRegistry()
+	store := notes.NewStore(cfg.MaxNotes)
+	page := status.Source{
+		Title: cfg.Title, Platform: platform, GoVersion: runtime.Version(), Started: time.Now(),
+		Registry: reg, NoteCount: store.Len, TagCounts: store.TagCounts,
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", reg.Instrument("hello", http.HandlerFunc(hello)))
+	api := &notes.API{Store: store, MaxBodyBytes: cfg.MaxBodyBytes}
+	mux.Handle(notes.Prefix, reg.Instrument("notes", api))
+	mux.Handle(notes.Prefix+"/", reg.Instrument("note", api))
+	mux.Handle("/status", reg.Instrument("status", page.Handler()))
+	mux.Handle("/metrics", reg.Handler())
+	return gzipmw.New(mux, gzipmw.Options{Level: cfg.GzipLevel, MinSize: cfg.GzipMinSize})
+}
+
+// selftest serves on a random loopback port, fetches "/" and prints the
+// body; it also stores a note and checks that the status page and the
+// metrics show it. It lets a cross-built binary be checked under emulation
 // (xx-run ./server -selftest) without any external client.
-func selftest() error {
+func selftest(cfg config.Config) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(hello)}
+	srv := &http.Server{Handler: newHandler(cfg)}
 	go srv.Serve(ln)
 	defer srv.Close()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+ln.Addr().String()+"/", nil)
+	base := "http://" + ln.Addr().String()
+	fetch := func(method, path, body string, want int) (string, error) {
+		req, err := http.NewRequestWithContext(ctx, method, base+path, strings.NewReader(body))
+		if err != nil {
+			return "", err
+		}
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return "", err
+		}
+		if resp.StatusCode != want {
+			return "", errors.New(method + " " + path + ": unexpected status: " + resp.Status)
+		}
+		return string(b), nil
+	}
+	body, err := fetch(http.MethodGet, "/", "", http.StatusOK)
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	if _, err := fetch(http.MethodPost, notes.Prefix, `{"title":"selftest","tags":["check"]}`, http.StatusCreated); err != nil {
+		return err
+	}
+	page, err := fetch(http.MethodGet, "/status", "", http.StatusOK)
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return errors.New("unexpected status: " + resp.Status)
+	if !strings.Contains(page, "<td>check</td><td>1</td>") {
+		return errors.New("the status page does not show the stored note's tag")
 	}
-	body, err := io.ReadAll(resp.Body)
+	m, err := fetch(http.MethodGet, "/metrics", "", http.StatusOK)
 	if err != nil {
 		return err
 	}
-	fmt.Print(string(body))
+	if !strings.Contains(m, `http_requests_total{code="201",route="notes"} 1`) {
+		return errors.New("the metrics do not count the stored note")
+	}
+	fmt.Print(body)
 	return srv.Shutdown(ctx)
 }
 
 func main() {
-	addr := flag.String("addr", ":8080", "listen address")
+	cfgPath := flag.String("config", "", "settings file (key = value lines; keys: "+strings.Join(config.Keys(), ", ")+")")
+	addr := flag.String("addr", "", "listen address (overrides the settings; default :8080)")
 	version := flag.Bool("version", false, "print platform and Go version, then exit")
 	self := flag.Bool("selftest", false, "serve once on loopback, GET /, print the body, exit")
 	flag.Parse()
 
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "server:", err)
+		os.Exit(2)
+	}
+	if *addr != "" {
+		cfg.Addr = *addr
+	}
 	switch {
 	case *version:
 		fmt.Printf("server %s %s\n", platform, runtime.Version())
 	case *self:
-		if err := selftest(); err != nil {
+		if err := selftest(cfg); err != nil {
 			fmt.Fprintln(os.Stderr, "selftest:", err)
 			os.Exit(1)
 		}
 	default:
-		http.HandleFunc("/", hello)
-		log.Printf("listening on %s (%s)", *addr, platform)
-		log.Fatal(http.ListenAndServe(*addr, nil))
+		srv := &http.Server{Addr: cfg.Addr, Handler: newHandler(cfg),
+			ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout}
+		log.Printf("listening on %s (%s)", cfg.Addr, platform)
+		log.Fatal(srv.ListenAndServe())
 	}
 }
