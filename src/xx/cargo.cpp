@@ -1,13 +1,15 @@
 // xx-cargo: `cargo` for the target: --target, linker, runner, C tools and pkg-config for build
 // scripts (see xbuild/toolchain/rust.hpp); checks that the target's standard library is there
-// and adds it with rustup when it can.
+// and adds it with rustup when it can (with XX_AUTO_INSTALL=1, with apt for Debian's rustc).
 #include <dirent.h>
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "auto_install.hpp"
 #include "cc_common.hpp"
 #include "helpers.hpp"
 #include "xbuild/process.hpp"
@@ -25,7 +27,9 @@ constexpr const char* usage_text =
     "Inserts --target <rust triple> after the subcommand and sets, for that target, the linker,\n"
     "xx-run as the runner (so `xx-cargo test` and `xx-cargo run` work under QEMU), CC/CXX/AR and\n"
     "pkg-config for build scripts. Variables already set in the environment win.\n"
-    "  XX_RUSTFLAGS    flags added to RUSTFLAGS (target crates only)\n";
+    "  XX_RUSTFLAGS    flags added to RUSTFLAGS (target crates only)\n"
+    "  XX_AUTO_INSTALL=1  install what is missing first (root, apt-get): Debian's libstd-rust-dev\n"
+    "                  for the target (Debian's rustc) and, with no C compiler for it, its gcc\n";
 
 // rustc's flags that move the standard library: --sysroot in RUSTFLAGS / XX_RUSTFLAGS.
 std::vector<std::string> sysroot_flags() {
@@ -63,28 +67,55 @@ std::string target_libdir(const std::string& rustc, const std::string& triple) {
     return out.status == 0 ? std::string(xbuild::trim(out.out)) : std::string();
 }
 
-// Makes sure the target's std is installed: rustup adds it when it exists; else a clear error.
-void ensure_std(const xbuild::toolchain::RustToolchain& rust) {
+// Whether the target's std is there; rustup adds it when it manages rustc.
+struct StdCheck {
+    bool missing = false;
+    bool debian = false;  // Debian's rustc (std in /usr/lib/rustlib): libstd-rust-dev would add it
+    std::string error;    // what to say when it stays missing
+};
+
+StdCheck check_std(const xbuild::toolchain::RustToolchain& rust) {
     const char* rustc_env = std::getenv("RUSTC");
     auto rustc = xbuild::find_program(rustc_env && *rustc_env ? rustc_env : "rustc");
     if (!rustc) throw std::runtime_error("rustc not found on PATH: apt-get install rustc cargo (or install rustup)");
     const std::string triple = rust.triple();
     std::string libdir = target_libdir(*rustc, triple);
-    if (libdir.empty() || has_std(libdir)) return;  // an unknown target: let cargo say why
+    if (libdir.empty() || has_std(libdir)) return {};  // an unknown target: let cargo say why
     // rustup manages this rustc when rustc is its proxy (a link to the rustup binary).
     auto rustup = xbuild::find_program("rustup");
     const bool rustup_managed = rustup && xbuild::detail::same_file(*rustc, *rustup);
     if (rustup_managed) {
         std::fprintf(stderr, "xx-cargo: adding the %s standard library: rustup target add %s\n", triple.c_str(),
                      triple.c_str());
-        if (xbuild::run_program({"rustup", "target", "add", triple}) == 0) return;
+        if (xbuild::run_program({"rustup", "target", "add", triple}) == 0) return {};
     }
-    std::string msg = "the Rust standard library for " + triple + " is not installed for " + *rustc + " (" +
-                      libdir + "): " + rust.missing_std_advice(rustup_managed);
+    StdCheck check{true, !rustup_managed && libdir.starts_with("/usr/lib/rustlib/"), {}};
+    check.error = "the Rust standard library for " + triple + " is not installed for " + *rustc + " (" + libdir +
+                  "): " + rust.missing_std_advice(rustup_managed);
     const std::string debian_std = "/usr/lib/rustlib/" + triple + "/lib";
     if (*rustc != "/usr/bin/rustc" && has_std(debian_std))
-        msg += "; Debian's /usr/bin/rustc has it: put /usr/bin first on PATH";
-    throw std::runtime_error(msg);
+        check.error += "; Debian's /usr/bin/rustc has it: put /usr/bin first on PATH";
+    return check;
+}
+
+// Makes sure the target's std, and a C compiler to link with, are there; with XX_AUTO_INSTALL=1
+// installs them (Debian's rustc: libstd-rust-dev; the cross gcc), else a clear error.
+void ensure_target_tools(const xbuild::toolchain::RustToolchain& rust, const xbuild::toolchain::CcToolchain& tc,
+                         std::span<const std::string> user, bool target_inserted) {
+    using xbuild::toolchain::Family;
+    using xbuild::toolchain::Lang;
+    StdCheck std_check = target_inserted ? check_std(rust) : StdCheck{};
+    const bool auto_on = xbuild::toolchain::auto_install_enabled();
+    xbuild::toolchain::Missing missing;
+    missing.rust_std = std_check.missing && std_check.debian;
+    // The linker is <triple>-clang (clang, else the cross gcc): only checked when we may install,
+    // as `cargo check` and friends do not link.
+    missing.c_compiler = auto_on && xbuild::toolchain::RustToolchain::takes_target(user) &&
+                         !has_compiler(tc, Lang::c, Family::any);
+    if (std_check.missing && auto_on && !std_check.debian) throw std::runtime_error(std_check.error);
+    if (auto_install("xx-cargo", rust.target(), missing) && std_check.missing) std_check = check_std(rust);
+    if (std_check.missing)
+        throw std::runtime_error(std_check.error + (std_check.debian && !auto_on ? xbuild::toolchain::auto_install_hint : ""));
 }
 
 }  // namespace
@@ -108,7 +139,8 @@ int cargo_main(std::string_view invoked_as, Args args) {
         xbuild::toolchain::CcToolchain tc(env);
         ensure_target_triple_links(tc);
         std::vector<std::string> cargo_args = rust.cargo_args(user);
-        if (cargo_args.size() > user.size()) ensure_std(rust);  // we chose the target: is its std there?
+        // We chose the target: are its std and linker there?
+        ensure_target_tools(rust, tc, user, cargo_args.size() > user.size());
 
         auto cargo = xbuild::find_program("cargo", {}, true);
         if (!cargo) throw std::runtime_error("cargo not found on PATH: apt-get install cargo (or install rustup)");

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "auto_install.hpp"
 #include "cc_common.hpp"
 #include "helpers.hpp"
 #include "wrap.hpp"
@@ -23,7 +24,33 @@ constexpr const char* usage_text =
     "Sets GOOS, GOARCH and GOARM/GOAMD64/GO386/GOMIPS/GOMIPS64 from the target; with CGO_ENABLED=1\n"
     "also CC, CXX and PKG_CONFIG for it. Variables already set in the environment win.\n"
     "  XX_GO_PREFER_C_COMPILER=clang|gcc|zig   the C compiler cgo uses (default clang)\n"
+    "  XX_AUTO_INSTALL=1   with cgo and no C compiler for the target: install Debian's <triple>-gcc\n"
+    "                      and the target's libc6-dev first (root, apt-get)\n"
     "`xx-go env` prints the resulting Go environment.\n";
+
+// Go commands that compile cgo code.
+bool compiles(const std::string& command) {
+    for (const char* c : {"build", "install", "run", "test", "vet", "get"})
+        if (command == c) return true;
+    return false;
+}
+
+// With XX_AUTO_INSTALL=1, a cgo build with no C compiler for the target installs its gcc first.
+// (Without it, <triple>-clang says what is missing when go runs it.)
+void ensure_cgo_compiler(const xbuild::toolchain::CcToolchain& tc, const xbuild::toolchain::GoToolchain& go,
+                         Args args) {
+    using xbuild::toolchain::CgoCompiler;
+    using xbuild::toolchain::Family;
+    if (!xbuild::toolchain::auto_install_enabled() || args.empty() || !compiles(args[0])) return;
+    const CgoCompiler cgo = go.cgo_compiler();
+    const char* cc = std::getenv("CC");
+    if (cgo == CgoCompiler::zig || (cc && *cc)) return;  // not ours to install
+    const Family family = cgo == CgoCompiler::gcc ? Family::gcc : Family::any;
+    if (has_compiler(tc, xbuild::toolchain::Lang::c, family)) return;
+    xbuild::toolchain::Missing missing;
+    missing.c_compiler = true;
+    auto_install("xx-go", tc.target(), missing);
+}
 
 }  // namespace
 
@@ -44,6 +71,7 @@ int go_main(std::string_view invoked_as, Args args) {
             // cgo runs <triple>-clang and <triple>-pkg-config: make them on first use.
             xbuild::toolchain::CcToolchain tc(env);
             ensure_target_triple_links(tc);
+            ensure_cgo_compiler(tc, go, args);
         }
         auto real_go = xbuild::find_program("go", {}, true);
         if (!real_go)

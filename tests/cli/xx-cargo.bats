@@ -6,7 +6,7 @@ bats_require_minimum_version 1.5.0
 
 setup() {
   load test_helper
-  unset RUSTC RUSTFLAGS XX_RUSTFLAGS CARGO_BUILD_TARGET PKG_CONFIG HOST_PKG_CONFIG PKG_CONFIG_ALLOW_CROSS \
+  unset XX_AUTO_INSTALL RUSTC RUSTFLAGS XX_RUSTFLAGS CARGO_BUILD_TARGET PKG_CONFIG HOST_PKG_CONFIG PKG_CONFIG_ALLOW_CROSS \
         CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER \
         CC_aarch64_unknown_linux_gnu CXX_aarch64_unknown_linux_gnu AR_aarch64_unknown_linux_gnu \
         PKG_CONFIG_aarch64_unknown_linux_gnu
@@ -19,7 +19,8 @@ setup() {
 # found in $XX_BIN), holding
 #  - cargo: touches $BATS_TEST_TMPDIR/cargo-ran, prints its arguments on one line, then `env | sort`;
 #  - rustc: for `--print target-libdir --target T` prints $BATS_TEST_TMPDIR/sysroot/lib/rustlib/T/lib
-#    (which the test fills, or not) and records its arguments in $BATS_TEST_TMPDIR/rustc-args.
+#    (which the test fills, or not), or $FAKE_RUSTLIB/T/lib (/usr/lib/rustlib: Debian's rustc),
+#    and records its arguments in $BATS_TEST_TMPDIR/rustc-args.
 # with_std TRIPLE puts an (empty) libstd-abc.rlib in TRIPLE's folder.
 fake_tools() {
   FAKEBIN=$BATS_TEST_TMPDIR/fakebin
@@ -28,15 +29,15 @@ fake_tools() {
   mkdir -p "$FAKEBIN" "$SYSROOT"
   cat > "$FAKEBIN/cargo" <<EOF
 #!/bin/sh
-touch "$MARKER"
+/usr/bin/touch "$MARKER"
 echo "\$*"
-env | sort
+/usr/bin/env | /usr/bin/sort
 EOF
   cat > "$FAKEBIN/rustc" <<EOF
 #!/bin/sh
 echo "\$*" >> "$BATS_TEST_TMPDIR/rustc-args"
 if [ "\$1" = --print ] && [ "\$2" = target-libdir ] && [ "\$3" = --target ]; then
-  echo "$SYSROOT/lib/rustlib/\$4/lib"
+  echo "\${FAKE_RUSTLIB:-$SYSROOT/lib/rustlib}/\$4/lib"
   exit 0
 fi
 echo "fake rustc: unexpected arguments: \$*" >&2
@@ -219,5 +220,77 @@ EOF
   assert_output --partial "libstd-rust-dev:arm64"
   assert_output --partial "rustup target add aarch64-unknown-linux-gnu"
   assert_output --partial "aarch64-unknown-linux-gnu"
+  [ ! -e "$MARKER" ] || fail "cargo ran although the std is missing"
+}
+
+# private_xx_with_installer: a private copy of xx (its links made there), and in $FAKEBIN a fake
+# apt-get and a fake xx-apt-get that records its arguments in $LOG and "installs" a fake
+# aarch64-linux-gnu-gcc and s390x-linux-gnu-gcc. `bare CMD...` runs CMD with a PATH of only
+# $FAKEBIN and the private xx: no clang, no gcc.
+private_xx_with_installer() {
+  XXBIN=$BATS_TEST_TMPDIR/xxbin
+  LOG=$BATS_TEST_TMPDIR/install-log
+  mkdir -p "$XXBIN"
+  cp "$XX_BIN/xx" "$XXBIN/xx"
+  "$XXBIN/xx" --install-links "$XXBIN"
+  printf '#!/bin/sh\nexit 0\n' > "$FAKEBIN/apt-get"
+  cat > "$FAKEBIN/xx-apt-get" <<EOF
+#!/bin/sh
+echo "xx-apt-get \$*" >> "$LOG"
+for t in aarch64-linux-gnu s390x-linux-gnu; do
+  printf '#!/bin/sh\necho fake gcc\n' > "$FAKEBIN/\$t-gcc"
+  /bin/chmod +x "$FAKEBIN/\$t-gcc"
+done
+EOF
+  chmod +x "$FAKEBIN/apt-get" "$FAKEBIN/xx-apt-get"
+}
+bare() { env PATH="$FAKEBIN:$XXBIN" "$@"; }
+
+@test "XX_AUTO_INSTALL=1, no C compiler for the target: xx-apt-get install gcc libc6-dev, then cargo" {
+  fake_tools
+  with_std aarch64-unknown-linux-gnu
+  private_xx_with_installer
+  XX_AUTO_INSTALL=1 TARGETPLATFORM=linux/arm64 run bare "$XXBIN/xx-cargo" build
+  assert_success
+  assert_line "xx-cargo: XX_AUTO_INSTALL=1: running xx-apt-get install -y --no-install-recommends gcc libc6-dev"
+  assert_line "build --target aarch64-unknown-linux-gnu"
+  [ "$(cat "$LOG")" = "xx-apt-get install -y --no-install-recommends gcc libc6-dev" ] || fail "installed: $(cat "$LOG")"
+  # The compiler is there now: the next build installs nothing; `cargo --version` never does.
+  XX_AUTO_INSTALL=1 TARGETPLATFORM=linux/arm64 run bare "$XXBIN/xx-cargo" build
+  assert_success
+  rm "$FAKEBIN/aarch64-linux-gnu-gcc"
+  XX_AUTO_INSTALL=1 TARGETPLATFORM=linux/arm64 run bare "$XXBIN/xx-cargo" --version
+  assert_success
+  [ "$(wc -l < "$LOG")" = 1 ] || fail "installed again: $(cat "$LOG")"
+}
+
+@test "XX_AUTO_INSTALL=1, Debian's rustc without the target's std: one xx-apt-get call adds libstd-rust-dev" {
+  fake_tools
+  private_xx_with_installer
+  [ ! -e /usr/lib/rustlib/s390x-unknown-linux-gnu/lib ] || fail "this machine has s390x's Rust std: the test needs it absent"
+  # The fake installs only a gcc, so the std stays missing: xx-cargo then fails, cargo does not run.
+  FAKE_RUSTLIB=/usr/lib/rustlib XX_AUTO_INSTALL=1 TARGETPLATFORM=linux/s390x run bare "$XXBIN/xx-cargo" build
+  assert_failure 1
+  assert_line "xx-cargo: XX_AUTO_INSTALL=1: running xx-apt-get install -y --no-install-recommends gcc libc6-dev libstd-rust-dev"
+  assert_output --partial "libstd-rust-dev:s390x"
+  [ "$(cat "$LOG")" = "xx-apt-get install -y --no-install-recommends gcc libc6-dev libstd-rust-dev" ] || fail "installed: $(cat "$LOG")"
+  [ ! -e "$MARKER" ] || fail "cargo ran although the std is missing"
+}
+
+@test "no XX_AUTO_INSTALL, or a rustc that is not Debian's: nothing installed, the error as before" {
+  fake_tools
+  private_xx_with_installer
+  FAKE_RUSTLIB=/usr/lib/rustlib TARGETPLATFORM=linux/s390x run bare "$XXBIN/xx-cargo" build
+  assert_failure 1
+  assert_output --partial "libstd-rust-dev:s390x"
+  assert_output --partial "XX_AUTO_INSTALL=1"
+  # The fake rustc's own sysroot: libstd-rust-dev would not help it.
+  mkdir -p "$SYSROOT/lib/rustlib/aarch64-unknown-linux-gnu/lib"
+  printf '#!/bin/sh\nexit 0\n' > "$FAKEBIN/aarch64-linux-gnu-gcc"
+  chmod +x "$FAKEBIN/aarch64-linux-gnu-gcc"
+  XX_AUTO_INSTALL=1 TARGETPLATFORM=linux/arm64 run bare "$XXBIN/xx-cargo" build
+  assert_failure 1
+  assert_output --partial "libstd-rust-dev:arm64"
+  [ ! -e "$LOG" ] || fail "installed: $(cat "$LOG")"
   [ ! -e "$MARKER" ] || fail "cargo ran although the std is missing"
 }

@@ -8,7 +8,7 @@ bats_require_minimum_version 1.5.0
 setup() {
   load test_helper
   unset GOOS GOARCH GOARM GOAMD64 GO386 GOMIPS GOMIPS64 CGO_ENABLED CC CXX PKG_CONFIG \
-        XX_GO_PREFER_C_COMPILER XX_CC_PREFER_COMPILER GOFLAGS
+        XX_GO_PREFER_C_COMPILER XX_CC_PREFER_COMPILER GOFLAGS XX_AUTO_INSTALL
   command -v go >/dev/null || fail "go not found: apt-get install golang-go"
   cd "$BATS_TEST_TMPDIR"
 }
@@ -259,4 +259,30 @@ EOF
   run timeout 60 xx-run ./hello
   assert_success
   assert_output "linux/arm64"
+}
+
+@test "XX_AUTO_INSTALL=1, cgo build, no C compiler: xx-apt-get install gcc libc6-dev first (fakes, nothing installed)" {
+  private_xx
+  local fakebin=$BATS_TEST_TMPDIR/fakebin log=$BATS_TEST_TMPDIR/install-log
+  mkdir -p "$fakebin"
+  printf '#!/bin/sh\necho "go $*"\n' > "$fakebin/go"
+  printf '#!/bin/sh\nexit 0\n' > "$fakebin/apt-get"
+  printf '#!/bin/sh\necho "xx-apt-get $*" >> "%s"\nprintf "#!/bin/sh\\n" > "%s"\n/bin/chmod +x "%s"\n' \
+    "$log" "$fakebin/aarch64-linux-gnu-gcc" "$fakebin/aarch64-linux-gnu-gcc" > "$fakebin/xx-apt-get"
+  chmod +x "$fakebin/go" "$fakebin/apt-get" "$fakebin/xx-apt-get"
+  # PATH: the fakes and the private xx only, no clang and no gcc.
+  local bare=("env" "PATH=$fakebin:$XXBIN")
+  # Not a compiling command, cgo off, or no XX_AUTO_INSTALL: nothing installed.
+  XX_AUTO_INSTALL=1 CGO_ENABLED=1 TARGETPLATFORM=linux/arm64 run "${bare[@]}" "$XXBIN/xx-go" env CC
+  assert_success
+  XX_AUTO_INSTALL=1 TARGETPLATFORM=linux/arm64 run "${bare[@]}" "$XXBIN/xx-go" build .
+  assert_success
+  CGO_ENABLED=1 TARGETPLATFORM=linux/arm64 run "${bare[@]}" "$XXBIN/xx-go" build .
+  assert_success
+  [ ! -e "$log" ] || fail "installed: $(cat "$log")"
+  XX_AUTO_INSTALL=1 CGO_ENABLED=1 TARGETPLATFORM=linux/arm64 run "${bare[@]}" "$XXBIN/xx-go" build .
+  assert_success
+  assert_line "xx-go: XX_AUTO_INSTALL=1: running xx-apt-get install -y --no-install-recommends gcc libc6-dev"
+  assert_line "go build ."
+  [ "$(cat "$log")" = "xx-apt-get install -y --no-install-recommends gcc libc6-dev" ] || fail "installed: $(cat "$log")"
 }
