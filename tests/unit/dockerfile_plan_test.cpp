@@ -7,8 +7,10 @@
 
 #include "xbuild/dockerfile/rewrite.hpp"
 #include "xbuild/dockerfile/shell_commands.hpp"
+#include "xbuild/strings.hpp"
 
 using namespace xbuild::dockerfile;
+using xbuild::join;
 
 namespace {
 
@@ -96,10 +98,24 @@ TEST_CASE("plan: stages left alone, and why") {
          "runs /x", StageMode::target},
         {"npm", "FROM node AS b\nRUN npm ci && go build -o /x .\nFROM scratch\nCOPY --from=b /x /x\n",
          "native modules", StageMode::target},
-        {"C build", "FROM gcc AS b\nRUN make\nFROM scratch\nCOPY --from=b /x /x\n", "C/C++ builds are not rewritten",
-         StageMode::unchanged},
-        {"cgo likely", "FROM golang AS b\nRUN apt-get install -y libz-dev && go build -o /x .\nFROM scratch\nCOPY --from=b /x /x\n",
-         "may use cgo", StageMode::unchanged},
+        {"make with the user's CC", "FROM gcc AS b\nRUN make CC=gcc-12\nFROM scratch\nCOPY --from=b /x /x\n",
+         "make with the user's own CC", StageMode::unchanged},
+        {"cmake with the user's compiler", "FROM gcc AS b\nRUN cmake -DCMAKE_C_COMPILER=gcc -S . -B o\nFROM scratch\nCOPY --from=b /x /x\n",
+         "cmake with the user's own compiler", StageMode::unchanged},
+        {"versioned compiler", "FROM gcc AS b\nRUN gcc-12 -o /x x.c\nFROM scratch\nCOPY --from=b /x /x\n",
+         "gcc-12: a compiler version", StageMode::unchanged},
+        {"package list in a variable", "FROM gcc AS b\nRUN apt-get install -y $PKGS && make\nFROM scratch\nCOPY --from=b /x /x\n",
+         "a package list the planner cannot read ($PKGS)", StageMode::unchanged},
+        {"toolchain file already", "FROM gcc AS b\nRUN cmake --toolchain t.cmake . && make\nFROM scratch\nCOPY --from=b /x /x\n",
+         "cmake with a toolchain file", StageMode::unchanged},
+        {"configure --host already", "FROM gcc AS b\nRUN ./configure --host=$HOST && make\nFROM scratch\nCOPY --from=b /x /x\n",
+         "configure --host", StageMode::unchanged},
+        {"make check", "FROM gcc AS b\nRUN ./configure && make && make check\nFROM scratch\nCOPY --from=b /x /x\n",
+         "make check runs what it built", StageMode::target},
+        {"ctest", "FROM gcc AS b\nRUN cmake -B o && cmake --build o && cd o && ctest\nFROM scratch\nCOPY --from=b /x /x\n",
+         "ctest runs the tests", StageMode::target},
+        {"C in a heredoc", "FROM gcc AS b\nRUN <<EOF\nmake\nEOF\nFROM scratch\nCOPY --from=b /x /x\n",
+         "make in a heredoc", StageMode::unchanged},
         {"heredoc", "FROM golang AS b\nRUN <<EOF\ngo build -o /x .\nEOF\nFROM scratch\nCOPY --from=b /x /x\n",
          "heredoc", StageMode::unchanged},
         {"exec form", "FROM golang AS b\nRUN [\"go\", \"build\"]\nFROM scratch\nCOPY --from=b /x /x\n", "exec form",
@@ -145,7 +161,7 @@ TEST_CASE("rewrite: only the cross stage's lines change; everything else byte fo
           "FROM --platform=$BUILDPLATFORM xx:test AS xbuild-xx\n"
           "FROM --platform=$BUILDPLATFORM golang:1.19 AS build\n"
           "COPY --from=xbuild-xx /usr/bin/xx* /usr/bin/\n"
-          "ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT\n"
+          "ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT XX_AUTO_INSTALL=1\n"
           "WORKDIR /src\n"
           "COPY . .\n"
           "RUN CGO_ENABLED=0 xx-go build -o /out/app . && xx-verify /out/app && \\\n"
@@ -186,4 +202,108 @@ TEST_CASE("rewrite: line map, cargo's output folder, the syntax line, CRLF") {
 
     const std::string no_newline = "FROM golang AS b\nRUN go build -o /x .\nFROM scratch\nCOPY --from=b /x /x";
     CHECK(rewritten(no_newline).ends_with("COPY --from=b /x /x"));
+}
+
+namespace {
+
+// The RUN lines of the rewritten build stage (the lines that start with RUN, continuations joined).
+std::vector<std::string> rewritten_runs(const std::string& text) {
+    std::vector<std::string> runs;
+    const std::string out = rewritten(text);
+    for (const auto& in : parse(out).instructions)
+        if (in.keyword == "RUN") runs.push_back(out.substr(in.begin, in.end - in.begin));
+    return runs;
+}
+
+std::string build_stage(const std::string& base, const std::string& runs) {
+    return "FROM " + base + " AS b\n" + runs + "FROM debian\nCOPY --from=b /out /out\n";
+}
+
+}  // namespace
+
+TEST_CASE("routes: C/C++ compilers and build systems go through the helpers") {
+    struct Case {
+        std::string name, runs;
+        std::vector<std::string> want;
+    } cases[] = {
+        {"gcc links, verified", "RUN gcc -O2 -o /out/app main.c && strip /out/app\n",
+         {"RUN xx-cc -O2 -o /out/app main.c && xx-verify /out/app && strip /out/app\n"}},
+        {"compile only: nothing to verify", "RUN cc -c a.c -o a.o && g++ -o /out/app a.o b.cpp\n",
+         {"RUN xx-cc -c a.c -o a.o && xx-c++ -o /out/app a.o b.cpp && xx-verify /out/app\n"}},
+        {"clang keeps clang", "RUN clang -o /out/a a.c; clang++ -o /out/b b.cc\n",
+         {"RUN xx-clang -o /out/a a.c && xx-verify /out/a; xx-clang++ -o /out/b b.cc && xx-verify /out/b\n"}},
+        {"make", "RUN make -j4 && make install PREFIX=/out\n",
+         {"RUN make CC=xx-cc CXX=xx-c++ -j4 && make CC=xx-cc CXX=xx-c++ install PREFIX=/out\n"}},
+        {"cmake configure, build, install", "RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build && cmake --install build --prefix /out\n",
+         {"RUN cmake -DCMAKE_TOOLCHAIN_FILE=$(xx-cc --print-cmake-toolchain-path) -S . -B build -DCMAKE_BUILD_TYPE=Release && "
+          "cmake --build build && cmake --install build --prefix /out\n"}},
+        {"meson setup and the old spelling", "RUN meson setup o && meson compile -C o\nRUN meson p\n",
+         {"RUN meson setup --cross-file=$(xx-cc --print-meson-cross-file-path) o && meson compile -C o\n",
+          "RUN meson --cross-file=$(xx-cc --print-meson-cross-file-path) p\n"}},
+        {"autoconf", "RUN ./autogen.sh && ./configure --prefix=/out && make && make install\n",
+         {"RUN ./autogen.sh && ./configure --host=$(xx-cc --print-target-triple) CC=xx-cc CXX=xx-c++ --prefix=/out && "
+          "make CC=xx-cc CXX=xx-c++ && make CC=xx-cc CXX=xx-c++ install\n"}},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.name);
+        const std::string text = build_stage("gcc", c.runs);
+        auto plan = plan_of(text);
+        REQUIRE(plan.stages.size() == 2);
+        CHECK(plan.stages[0].mode == StageMode::cross);
+        CHECK(join(rewritten_runs(text), "---\n") == join(c.want, "---\n"));
+    }
+}
+
+TEST_CASE("routes: package installs split between the build machine and the target") {
+    struct Case {
+        std::string name, base, runs;
+        std::vector<std::string> want;
+    } cases[] = {
+        {"C build with gcc: the cross gcc and libc join the target's", "debian",
+         "RUN apt-get update && apt-get install -y --no-install-recommends gcc make zlib1g-dev && rm -rf /var/lib/apt/lists/*\n"
+         "RUN make\n",
+         {"RUN apt-get update && apt-get install -y --no-install-recommends gcc make && xx-apt-get -y --no-install-recommends "
+          "install zlib1g-dev gcc libc6-dev && rm -rf /var/lib/apt/lists/*\n",
+          "RUN make CC=xx-cc CXX=xx-c++\n"}},
+        {"clang: lld for the build machine, the essentials for the target", "debian",
+         "RUN DEBIAN_FRONTEND=noninteractive apt-get install -y clang \\\n    libssl-dev\nRUN clang -o /out/a a.c -lssl\n",
+         {"RUN DEBIAN_FRONTEND=noninteractive apt-get install -y clang lld && DEBIAN_FRONTEND=noninteractive xx-apt-get -y "
+          "install libssl-dev xx-c-essentials\n",
+          "RUN xx-clang -o /out/a a.c -lssl && xx-verify /out/a\n"}},
+        {"only libraries: the same command through xx-apt-get", "gcc",
+         "RUN apt-get install -y libz-dev libpng-dev\nRUN apt-get install -y gcc\nRUN cc -o /out/a a.c\n",
+         {"RUN xx-apt-get install -y libz-dev libpng-dev gcc libc6-dev\n", "RUN apt-get install -y gcc\n",
+          "RUN xx-cc -o /out/a a.c && xx-verify /out/a\n"}},
+        {"apk: clang for the build machine, the target's libc and libraries", "alpine",
+         "RUN apk add --no-cache gcc musl-dev zlib-dev make\nRUN make\n",
+         {"RUN apk add --no-cache gcc make clang lld && xx-apk --no-cache add musl-dev zlib-dev xx-c-essentials\n",
+          "RUN make CC=xx-cc CXX=xx-c++\n"}},
+        {"cgo: -dev packages make go build link them", "golang",
+         "RUN apt-get update && apt-get install -y zlib1g-dev pkg-config\nRUN go build -o /out/z ./cgo\n",
+         {"RUN apt-get update && apt-get install -y pkg-config && xx-apt-get -y install zlib1g-dev gcc libc6-dev\n",
+          "RUN CGO_ENABLED=1 xx-go build -o /out/z ./cgo && xx-verify /out/z\n"}},
+        {"CGO_ENABLED=0: the -dev packages are the build machine's business", "golang",
+         "RUN apt-get install -y libz-dev\nRUN CGO_ENABLED=0 go build -o /out/z .\n",
+         {"RUN apt-get install -y libz-dev\n", "RUN CGO_ENABLED=0 xx-go build -o /out/z . && xx-verify /out/z\n"}},
+        {"cargo: libraries for -sys crates, a cross linker", "rust",
+         "RUN apt-get install -y gcc pkg-config libssl-dev dpkg-dev golang-github-x-dev\nRUN cargo build --release\n",
+         {"RUN apt-get install -y gcc pkg-config dpkg-dev golang-github-x-dev && xx-apt-get -y install libssl-dev gcc libc6-dev\n",
+          "RUN xx-cargo build --release && mkdir -p target/release && cp -a target/$(xx-cargo --print-target-triple)/release/. "
+          "target/release/\n"}},
+        {"a qualified package stays as written", "debian",
+         "RUN apt-get install -y gcc zlib1g-dev:amd64\nRUN make\n",
+         {"RUN apt-get install -y gcc zlib1g-dev:amd64 && xx-apt-get -y install gcc libc6-dev\n",
+          "RUN make CC=xx-cc CXX=xx-c++\n"}},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.name);
+        const std::string text = build_stage(c.base, c.runs);
+        auto plan = plan_of(text);
+        REQUIRE(plan.stages.size() == 2);
+        CHECK(plan.stages[0].mode == StageMode::cross);
+        CHECK(join(rewritten_runs(text), "---\n") == join(c.want, "---\n"));
+        // The rewrite parses again and a second pass leaves it alone (it calls the helpers).
+        const std::string out = rewritten(text);
+        CHECK_FALSE(plan_stages(out, parse(out)).any_cross());
+    }
 }

@@ -417,7 +417,7 @@ TEST_CASE("dockerfile stages: the examples' Dockerfiles") {
         CHECK(build.declared_args == std::set<std::string>{"TARGETPLATFORM"});
     }
     {
-        const std::string text = read_example("rust/Dockerfile");
+        const std::string text = read_example("rust/Dockerfile.case");
         const df::Dockerfile d = df::parse(text);
         auto ctx = context();
         ctx.target_platform = xbuild::parse_platform("linux/arm64");

@@ -1,15 +1,17 @@
 // xbuild/dockerfile/plan.hpp: which stages of a Dockerfile run on the build machine (cross) and
 // which on the target, and why.
 //
-// A stage is **cross** when it builds code the helpers can retarget (go build/install, cargo
-// build/install), nothing in it needs the target's CPU (tests, running what it built, npm/pip
-// installs with native modules), and its results reach the image only through COPY --from /
-// RUN --mount from=: it then runs at native speed with FROM --platform=$BUILDPLATFORM. The
-// image's own stages (the target and its FROM chain) run on the **target**. Everything else is
-// left **unchanged**, and the plan says why: already pinned to a platform, not needed for the
-// target, nothing to cross-compile, or something the planner is not sure of (C/C++ builds are
-// not rewritten yet; a RUN with heredocs). `# xbuild:cross` / `# xbuild:emulate` on the line
-// above a FROM override the decision for that stage; Options::enabled=false turns it all off.
+// A stage is **cross** when it builds code the helpers can retarget (go, cargo, C/C++ compilers,
+// make/cmake/meson/configure: routes.hpp has the table), nothing in it needs the target's CPU
+// (tests, running what it built, npm/pip installs with native modules), and its results reach the
+// image only through COPY --from / RUN --mount from=: it then runs at native speed with
+// FROM --platform=$BUILDPLATFORM, its commands routed through the helpers and its -dev packages
+// installed for the target. The image's own stages (the target and its FROM chain) run on the
+// **target**. Everything else is left **unchanged**, and the plan says why: already pinned to a
+// platform or cross-compiling by hand, not needed for the target, nothing to cross-compile, or
+// something the planner is not sure of (a RUN with heredocs, the user's own CC). `# xbuild:cross`
+// / `# xbuild:emulate` on the line above a FROM override the decision for that stage;
+// Options::enabled=false turns it all off.
 //
 //   auto file = xbuild::dockerfile::parse(text);
 //   auto plan = xbuild::dockerfile::plan_stages(text, file, {});
@@ -20,20 +22,13 @@
 #include <string_view>
 #include <vector>
 
+#include "edit.hpp"
 #include "parser.hpp"
 
 namespace xbuild::dockerfile {
 
 enum class StageMode { cross, target, unchanged };
 std::string_view mode_name(StageMode mode);  // "cross", "target", "unchanged"
-
-// One in-place change to the original text: replace [begin, end) by `text`.
-struct Edit {
-    std::size_t begin = 0, end = 0;
-    std::string text;
-    std::string why;  // "go build -> xx-go build"
-    int line = 0;     // the original line that lines inserted by `text` stand for (0: where they go)
-};
 
 struct StagePlan {
     int index = 0;

@@ -50,11 +50,15 @@ inline Rewritten rewrite(std::string_view text, const Dockerfile& file, const Pl
         const bool ends_line = from.end > 0 && text[from.end - 1] == '\n';
         edits.push_back({from.end, from.end,
                          std::string(ends_line ? "" : "\n") + "COPY --from=xbuild-xx /usr/bin/xx* /usr/bin/\n" +
-                             "ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT\n",
+                             "ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT XX_AUTO_INSTALL=1\n",
                          "the helpers and the target's platform", from.last_line});
         edits.insert(edits.end(), s.edits.begin(), s.edits.end());
     }
-    std::stable_sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
+    // By position; at one position, insertions before a replacement (CGO_ENABLED=1 before `go`).
+    std::stable_sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) {
+        if (a.begin != b.begin) return a.begin < b.begin;
+        return (a.begin == a.end) && (b.begin != b.end);
+    });
 
     Rewritten out;
     out.changed = !edits.empty();

@@ -1,0 +1,299 @@
+// Implementation of xbuild/dockerfile/routes.hpp.
+#pragma once
+
+#include <algorithm>
+#include <initializer_list>
+#include <set>
+
+#include "../../strings.hpp"
+
+namespace xbuild::dockerfile {
+
+namespace detail {
+
+inline bool word_in(std::string_view w, std::initializer_list<std::string_view> list) {
+    return std::find(list.begin(), list.end(), w) != list.end();
+}
+
+inline bool any_word(const ShellCommand& c, std::initializer_list<std::string_view> list) {
+    return std::any_of(c.words.begin() + 1, c.words.end(), [&](const std::string& w) { return word_in(w, list); });
+}
+
+inline bool any_word_starts(const ShellCommand& c, std::string_view prefix) {
+    return std::any_of(c.words.begin() + 1, c.words.end(), [&](const std::string& w) { return w.starts_with(prefix); });
+}
+
+// The offset of the shell text inside the original bytes of a RUN: past the keyword and flags.
+inline std::size_t shell_text_offset(std::string_view text, const Instruction& in, char escape) {
+    std::size_t i = in.begin;
+    auto skip_blanks = [&] {
+        while (i < in.end) {
+            if (text[i] == ' ' || text[i] == '\t') i++;
+            else if (text[i] == escape && i + 1 < in.end && (text[i + 1] == '\n' || text[i + 1] == '\r')) {
+                i += text[i + 1] == '\r' ? 3 : 2;
+            } else break;
+        }
+    };
+    skip_blanks();
+    i = std::min(i + in.keyword.size(), in.end);
+    for (std::size_t f = 0; f < in.flags.size() && i < in.end; ++f) {
+        skip_blanks();
+        i = std::min(scan_word(text.substr(0, in.end), i, escape), in.end);
+    }
+    skip_blanks();
+    return std::min(i, in.end);
+}
+
+// A plain word (no quotes or expansions) the rewrite may repeat in xx-verify.
+inline bool plain_word(std::string_view w) {
+    return !w.empty() && w.find_first_of("'\"$`\\*?[](){};&|<>") == std::string_view::npos;
+}
+
+// The folder cargo writes `profile` artifacts to without --target: <target-dir>/<profile>.
+inline void cargo_output(const ShellCommand& c, std::string& dir, std::string& profile) {
+    dir = "target";
+    profile = "debug";
+    for (const auto& a : c.assignments)
+        if (a.starts_with("CARGO_TARGET_DIR=")) dir = a.substr(17);
+    for (std::size_t i = 1; i < c.words.size(); ++i) {
+        const std::string& w = c.words[i];
+        if (w == "--release" || w == "-r") profile = "release";
+        if (w == "--profile" && i + 1 < c.words.size()) profile = c.words[i + 1] == "dev" ? "debug" : c.words[i + 1];
+        if (w.starts_with("--profile=")) profile = w.substr(10) == "dev" ? "debug" : w.substr(10);
+        if (w == "--target-dir" && i + 1 < c.words.size()) dir = c.words[i + 1];
+        if (w.starts_with("--target-dir=")) dir = w.substr(13);
+    }
+}
+
+// Context for routing one command: where its words are in the Dockerfile, and its line.
+struct Routing {
+    StageFacts& facts;
+    std::size_t base;   // offset of the shell text in the Dockerfile
+    std::string line;   // "line 12"
+
+    void replace_program(const ShellCommand& c, std::string by, std::string why) {
+        facts.edits.push_back({base + c.offsets[0], base + c.offsets[0] + c.words[0].size(), std::move(by), line + ": " + why});
+    }
+    void insert_after_word(const ShellCommand& c, std::size_t word, std::string text, std::string why) {
+        const std::size_t at = base + c.offsets[word] + c.words[word].size();
+        facts.edits.push_back({at, at, std::move(text), line + ": " + why});
+    }
+    void append(const ShellCommand& c, std::string text, std::string why) {
+        facts.edits.push_back({base + c.end, base + c.end, std::move(text), line + ": " + why});
+    }
+};
+
+inline void route_go(Routing& r, const ShellCommand& c, const std::string& sub, std::set<std::string>& outputs) {
+    StageFacts& facts = r.facts;
+    bool sets_cgo = false;
+    for (const auto& a : c.assignments) {
+        if (a == "CGO_ENABLED=0") facts.cgo_disabled = true;
+        if (a == "CGO_ENABLED=1") facts.cgo_enabled = true;
+        if (a.starts_with("CGO_ENABLED=")) sets_cgo = true;
+    }
+    if (sub == "test") {
+        facts.needs_target.push_back(r.line + ": go test runs the tests");
+        return;
+    }
+    if (sub != "build" && sub != "install") return;
+    facts.builds.push_back("go " + sub);
+    r.replace_program(c, "xx-go", "go " + sub + " -> xx-go " + sub);
+    if (!sets_cgo) facts.plain_go_builds.push_back(r.base + c.offsets[0]);
+    for (std::size_t i = 2; i + 1 < c.words.size(); ++i)
+        if (c.words[i] == "-o" && plain_word(c.words[i + 1]) && sub == "build") {
+            outputs.insert(c.words[i + 1]);
+            r.append(c, " && xx-verify " + c.words[i + 1], "xx-verify " + c.words[i + 1]);
+        }
+}
+
+inline void route_cargo(Routing& r, const ShellCommand& c, const std::string& sub) {
+    StageFacts& facts = r.facts;
+    if (any_word(c, {"--target"}) || any_word_starts(c, "--target=")) {
+        facts.already_cross.push_back(r.line + ": cargo --target");
+    } else if (word_in(sub, {"build", "b", "install"})) {
+        facts.builds.push_back("cargo " + sub);
+        r.replace_program(c, "xx-cargo", "cargo " + sub + " -> xx-cargo " + sub);
+        if (sub == "install") return;
+        // xx-cargo builds into <dir>/<triple>/<profile>; later lines expect <dir>/<profile>.
+        std::string dir, profile;
+        cargo_output(c, dir, profile);
+        if (plain_word(dir) && plain_word(profile))
+            r.append(c,
+                     " && mkdir -p " + dir + "/" + profile + " && cp -a " + dir + "/$(xx-cargo --print-target-triple)/" +
+                         profile + "/. " + dir + "/" + profile + "/",
+                     dir + "/" + profile + " mirrors the target's output folder");
+        else
+            facts.unsure.push_back(r.line + ": cargo's output folder is not a plain word");
+    } else if (word_in(sub, {"test", "t", "run", "r", "bench"})) {
+        facts.needs_target.push_back(r.line + ": cargo " + sub + " runs what it built");
+    }
+}
+
+// gcc, cc, g++, c++, clang, clang++: the prefixed helper; -o OUT of a link is verified.
+inline void route_c_compiler(Routing& r, const ShellCommand& c, std::string_view p) {
+    StageFacts& facts = r.facts;
+    const bool cxx = word_in(p, {"g++", "c++", "clang++"});
+    const std::string helper = p == "clang" ? "xx-clang" : p == "clang++" ? "xx-clang++" : cxx ? "xx-c++" : "xx-cc";
+    facts.builds.push_back(std::string(p));
+    facts.compiles_c = true;
+    facts.compiles_cxx = facts.compiles_cxx || cxx;
+    r.replace_program(c, helper, std::string(p) + " -> " + helper);
+    if (any_word(c, {"-c", "-S", "-E", "-M", "-MM"})) return;  // no link: nothing to verify
+    for (std::size_t i = 1; i + 1 < c.words.size(); ++i)
+        if (c.words[i] == "-o" && plain_word(c.words[i + 1]))
+            r.append(c, " && xx-verify " + c.words[i + 1], "xx-verify " + c.words[i + 1]);
+}
+
+// make, cmake, meson, ninja, ./configure: the build systems, told about the target.
+inline void route_build_system(Routing& r, const ShellCommand& c, std::string_view p, const std::string& sub) {
+    StageFacts& facts = r.facts;
+    auto needs_target = [&](std::string why) { facts.needs_target.push_back(r.line + ": " + why); };
+    facts.compiles_c = facts.build_system = true;
+    if (p == "ctest") return needs_target("ctest runs the tests");
+    if (p == "make") {
+        if (any_word(c, {"test", "check", "tests", "run"})) return needs_target("make " + sub + " runs what it built");
+        if (any_word_starts(c, "CC=") || any_word_starts(c, "CXX="))
+            return facts.unsure.push_back(r.line + ": make with the user's own CC/CXX");
+        facts.builds.push_back("make");
+        return r.insert_after_word(c, 0, " CC=xx-cc CXX=xx-c++", "make with the target's compilers");
+    }
+    if (p == "ninja") {
+        if (any_word(c, {"test", "check"})) return needs_target("ninja test runs the tests");
+        facts.builds.push_back("ninja");
+        return;
+    }
+    if (p == "cmake") {
+        if (any_word(c, {"--build"})) {
+            const auto t = std::find(c.words.begin(), c.words.end(), "--target");
+            if (any_word(c, {"test", "check"}) && t != c.words.end()) return needs_target("cmake --build --target test runs the tests");
+            facts.builds.push_back("cmake --build");
+            return;
+        }
+        if (any_word(c, {"--install", "-E", "-P", "--help", "--version", "-N", "--open", "--find-package"})) return;
+        if (any_word_starts(c, "-DCMAKE_TOOLCHAIN_FILE") || any_word_starts(c, "--toolchain"))
+            return facts.already_cross.push_back(r.line + ": cmake with a toolchain file");
+        if (any_word_starts(c, "-DCMAKE_C_COMPILER") || any_word_starts(c, "-DCMAKE_CXX_COMPILER"))
+            return facts.unsure.push_back(r.line + ": cmake with the user's own compiler");
+        facts.builds.push_back("cmake");
+        return r.insert_after_word(c, 0, " -DCMAKE_TOOLCHAIN_FILE=$(xx-cc --print-cmake-toolchain-path)",
+                                   "cmake with the target's toolchain file");
+    }
+    if (p == "meson") {
+        if (sub == "test") return needs_target("meson test runs the tests");
+        if (any_word_starts(c, "--cross-file")) return facts.already_cross.push_back(r.line + ": meson --cross-file");
+        if (word_in(sub, {"compile", "install", "introspect", "configure", "dist", "wrap", "subprojects", "rewrite",
+                          "init", "env2mfile", "devenv", "--help", "--version", "-v", "-h"}))
+            return facts.builds.push_back("meson " + sub);
+        facts.builds.push_back("meson setup");
+        // `meson DIR` is the old spelling of `meson setup DIR`: the option goes after either.
+        return r.insert_after_word(c, sub == "setup" ? 1 : 0, " --cross-file=$(xx-cc --print-meson-cross-file-path)",
+                                   "meson setup with the target's cross file");
+    }
+    // ./configure (autoconf, or anything spelled like it)
+    if (any_word_starts(c, "--host")) return facts.already_cross.push_back(r.line + ": configure --host");
+    if (any_word_starts(c, "CC=") || any_word_starts(c, "CXX="))
+        return facts.unsure.push_back(r.line + ": configure with the user's own CC/CXX");
+    facts.builds.push_back("configure");
+    r.insert_after_word(c, 0, " --host=$(xx-cc --print-target-triple) CC=xx-cc CXX=xx-c++",
+                        "configure for the target (--host, CC, CXX)");
+}
+
+// A quote or $( left open runs to the end of the text: no safe place for an edit.
+inline bool quote_left_open(const ShellCommand& c, char escape) {
+    for (const auto& w : c.words)
+        for (std::size_t k = 0; k < w.size(); ++k)
+            if (w[k] == '\n' && (k == 0 || w[k - 1] != escape)) return true;
+    return false;
+}
+
+inline bool is_c_compiler(std::string_view p) { return word_in(p, {"gcc", "cc", "g++", "c++", "clang", "clang++"}); }
+inline bool is_build_system(std::string_view p) { return word_in(p, {"make", "cmake", "meson", "ninja", "ctest", "configure"}); }
+
+// gcc-12, clang-14, g++-12: a compiler version the helpers do not pick.
+inline bool is_versioned_compiler(std::string_view p) {
+    for (std::string_view base : {"gcc-", "g++-", "clang-", "clang++-"})
+        if (p.starts_with(base) && p.size() > base.size() &&
+            std::all_of(p.begin() + long(base.size()), p.end(), [](char ch) { return (ch >= '0' && ch <= '9') || ch == '.'; }))
+            return true;
+    return false;
+}
+
+}  // namespace detail
+
+}  // namespace xbuild::dockerfile
+
+// The package installs' routes use the helpers above.
+#include "package_routes.inl"
+
+namespace xbuild::dockerfile {
+
+inline void route_run(std::string_view text, const Instruction& in, char escape, StageFacts& facts) {
+    using namespace detail;
+    const std::string line = "line " + std::to_string(in.first_line);
+    if (in.json_form || !in.heredocs.empty()) {
+        std::string all = in.json_form ? join(in.args, " ") : in.text;
+        for (const auto& h : in.heredocs) all += "\n" + h.content;
+        for (const auto& c : shell_commands(all, escape)) {
+            std::string_view p = program_name(c);
+            if (word_in(p, {"go", "cargo"}) || is_c_compiler(p) || is_build_system(p))
+                facts.unsure.push_back(line + ": " + std::string(p) + " in " + (in.json_form ? "exec form" : "a heredoc") +
+                                       " (not rewritten yet)");
+        }
+        return;
+    }
+    const std::size_t base = shell_text_offset(text, in, escape);
+    const std::string_view shell = text.substr(base, in.end - base);
+    Routing r{facts, base, line};
+    std::set<std::string> outputs;  // go build -o paths: running one needs the target
+    for (const ShellCommand& c : shell_commands(shell, escape)) {
+        const std::string_view p = program_name(c);
+        const std::string sub = c.words.size() > 1 ? c.words[1] : "";
+        if (quote_left_open(c, escape)) {
+            if (word_in(p, {"go", "cargo"}) || is_c_compiler(p) || is_build_system(p))
+                facts.unsure.push_back(line + ": a quote left open around " + std::string(p));
+            continue;
+        }
+        for (const auto& a : c.assignments)
+            if (a.starts_with("GOARCH=") || a.starts_with("GOOS=") || a.starts_with("CARGO_BUILD_TARGET="))
+                facts.already_cross.push_back(line + ": sets " + a.substr(0, a.find('=')) + " itself");
+        if (p.starts_with("xx-")) {
+            facts.already_cross.push_back(line + ": calls " + std::string(p));
+        } else if (is_package_install(c)) {
+            note_package_install(c, base, in.first_line, facts);
+        } else if (p == "go") {
+            route_go(r, c, sub, outputs);
+        } else if (p == "cargo") {
+            route_cargo(r, c, sub);
+        } else if (is_c_compiler(p)) {
+            route_c_compiler(r, c, p);
+        } else if (is_build_system(p)) {
+            route_build_system(r, c, p, sub);
+        } else if (is_versioned_compiler(p)) {
+            facts.unsure.push_back(line + ": " + std::string(p) + ": a compiler version the helpers do not pick");
+        } else if (word_in(p, {"npm", "yarn", "pnpm", "pip", "pip3", "gem", "bundle"}) &&
+                   word_in(sub, {"install", "ci", "add", "i"})) {
+            facts.needs_target.push_back(line + ": " + std::string(p) + " " + sub +
+                                         " may build native modules for the CPU it runs on");
+        } else if (word_in(p, {"autogen.sh", "autogen", "bootstrap", "bootstrap.sh", "buildconf", "autoreconf"})) {
+            // autotools' own generators: they write configure, on any machine
+        } else if (c.words[0].starts_with("./") && c.words[0].ends_with(".sh")) {
+            facts.unsure.push_back(line + ": " + c.words[0] + " may compile (a script the planner cannot see into)");
+        } else if (outputs.count(c.words[0]) || c.words[0].starts_with("./")) {
+            facts.needs_target.push_back(line + ": runs " + c.words[0]);
+        }
+    }
+}
+
+inline void route_stage(StageFacts& facts) {
+    const bool cgo = !facts.cgo_disabled && (facts.cgo_enabled || !facts.c_libraries.empty());
+    const bool go = std::any_of(facts.builds.begin(), facts.builds.end(), [](const std::string& b) { return b.starts_with("go "); });
+    // Natively, go build uses cgo when a C compiler is there; cross, Go turns it off unless asked:
+    // with -dev libraries installed the build means to link them.
+    if (go && cgo && !facts.cgo_enabled)
+        for (std::size_t at : facts.plain_go_builds)
+            facts.edits.push_back({at, at, "CGO_ENABLED=1 ", "cgo: the stage installs " + facts.c_libraries[0]});
+    const bool cargo = std::any_of(facts.builds.begin(), facts.builds.end(), [](const std::string& b) { return b.starts_with("cargo "); });
+    detail::route_package_installs(facts, facts.compiles_c || (go && cgo) || cargo);
+}
+
+}  // namespace xbuild::dockerfile
