@@ -222,7 +222,8 @@ int report(const std::vector<PlatformJob>& all) {
         if (j.state == PlatformJob::State::ok) continue;
         std::fprintf(stderr, "\n%s: %s; the end of its log:\n", j.platform.str().c_str(), j.failure.c_str());
         std::istringstream tail(j.progress.tail(25));
-        for (std::string line; std::getline(tail, line);) std::fprintf(stderr, "    %s\n", line.c_str());
+        for (std::string line; std::getline(tail, line);)
+            if (!line.empty()) std::fprintf(stderr, "    %s\n", line.c_str());
     }
     if (failed) std::fprintf(stderr, "\nxbuild build: %d of %zu platforms failed\n", failed, all.size());
     return failed ? 1 : 0;
