@@ -55,10 +55,26 @@ bool has_compiler(const CcToolchain& tc, Lang lang, Family family) {
     }
 }
 
+bool target_libc_missing(const CcToolchain& tc) {
+    if (!xbuild::toolchain::auto_install_enabled()) return false;
+    const xbuild::TargetEnv& env = tc.target();
+    const xbuild::Target& t = env.target();
+    if (t.os != "linux" || env.libc() != "gnu" || t.multiarch.empty()) return false;
+    for (const std::string& dir : {"/usr/lib/" + std::string(t.multiarch), "/usr/" + tc.gnu_triple() + "/lib"})
+        if (::access((dir + "/crt1.o").c_str(), F_OK) == 0) return false;
+    return true;
+}
+
 xbuild::Command compiler_or_install(std::string_view helper, const CcToolchain& tc, Lang lang, Family family,
                                     std::span<const std::string> args) {
     try {
-        return tc.compiler(lang, family, args);
+        xbuild::Command cmd = tc.compiler(lang, family, args);
+        if (target_libc_missing(tc)) {
+            Missing missing;
+            missing.libc = true;
+            auto_install(helper, tc.target(), missing);
+        }
+        return cmd;
     } catch (const xbuild::toolchain::ToolchainError& e) {
         if (family == Family::clang) throw;
         Missing missing;

@@ -20,8 +20,14 @@ bool auto_install(std::string_view helper, const xbuild::TargetEnv& env, xbuild:
 bool has_compiler(const xbuild::toolchain::CcToolchain& tc, xbuild::toolchain::Lang lang,
                   xbuild::toolchain::Family family);
 
+// With XX_AUTO_INSTALL=1 only: true when the target is glibc on Linux and neither Debian's
+// multiarch libc6-dev:<arch> nor libc6-dev-<arch>-cross is installed (no crt1.o), so linking
+// would fail although the compiler exists.
+bool target_libc_missing(const xbuild::toolchain::CcToolchain& tc);
+
 // tc.compiler(), after installing the target's gcc when there is no compiler and
-// XX_AUTO_INSTALL=1; without it, the error also names XX_AUTO_INSTALL=1. (Family::clang:
+// XX_AUTO_INSTALL=1 (or only libc6-dev, when that is what is missing); without it, the error
+// also names XX_AUTO_INSTALL=1. (Family::clang:
 // only clang serves, so nothing is installed.)
 xbuild::Command compiler_or_install(std::string_view helper, const xbuild::toolchain::CcToolchain& tc,
                                     xbuild::toolchain::Lang lang, xbuild::toolchain::Family family,

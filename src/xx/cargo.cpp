@@ -110,8 +110,9 @@ void ensure_target_tools(const xbuild::toolchain::RustToolchain& rust, const xbu
     missing.rust_std = std_check.missing && std_check.debian;
     // The linker is <triple>-clang (clang, else the cross gcc): only checked when we may install,
     // as `cargo check` and friends do not link.
-    missing.c_compiler = auto_on && xbuild::toolchain::RustToolchain::takes_target(user) &&
-                         !has_compiler(tc, Lang::c, Family::any);
+    const bool builds = auto_on && xbuild::toolchain::RustToolchain::takes_target(user);
+    missing.c_compiler = builds && !has_compiler(tc, Lang::c, Family::any);
+    missing.libc = builds && !missing.c_compiler && target_libc_missing(tc);
     if (std_check.missing && auto_on && !std_check.debian) throw std::runtime_error(std_check.error);
     if (auto_install("xx-cargo", rust.target(), missing) && std_check.missing) std_check = check_std(rust);
     if (std_check.missing)

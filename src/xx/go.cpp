@@ -46,9 +46,9 @@ void ensure_cgo_compiler(const xbuild::toolchain::CcToolchain& tc, const xbuild:
     const char* cc = std::getenv("CC");
     if (cgo == CgoCompiler::zig || (cc && *cc)) return;  // not ours to install
     const Family family = cgo == CgoCompiler::gcc ? Family::gcc : Family::any;
-    if (has_compiler(tc, xbuild::toolchain::Lang::c, family)) return;
     xbuild::toolchain::Missing missing;
-    missing.c_compiler = true;
+    missing.c_compiler = !has_compiler(tc, xbuild::toolchain::Lang::c, family);
+    missing.libc = !missing.c_compiler && target_libc_missing(tc);
     auto_install("xx-go", tc.target(), missing);
 }
 

@@ -162,3 +162,20 @@ let_nobody_in() {
   assert_output --partial "clang not found"
   [ ! -e "$LOG" ] || fail "installed: $(cat "$LOG")"
 }
+
+@test "XX_AUTO_INSTALL=1, a cross gcc but no glibc files for the target (no crt1.o): libc6-dev alone" {
+  fake_installer
+  [ ! -e /usr/lib/loongarch64-linux-gnu/crt1.o ] && [ ! -e /usr/loongarch64-linux-gnu/lib/crt1.o ] ||
+    fail "this machine has loong64's libc6-dev: the test needs it absent"
+  printf '#!/bin/sh\necho "fake loongarch64-linux-gnu-gcc $*"\n' > "$FAKEBIN/loongarch64-linux-gnu-gcc"
+  chmod +x "$FAKEBIN/loongarch64-linux-gnu-gcc"
+  XX_AUTO_INSTALL=1 TARGETPLATFORM=linux/loong64 run bare "$XXBIN/xx-cc" -o hello hello.c
+  assert_success
+  assert_line "xx-cc: XX_AUTO_INSTALL=1: running xx-apt-get install -y --no-install-recommends libc6-dev"
+  assert_line "fake loongarch64-linux-gnu-gcc -o hello hello.c"
+  # Without XX_AUTO_INSTALL nothing is checked or installed: the link says what is missing.
+  rm "$LOG"
+  TARGETPLATFORM=linux/loong64 run bare "$XXBIN/xx-cc" -o hello hello.c
+  assert_success
+  [ ! -e "$LOG" ] || fail "installed: $(cat "$LOG")"
+}

@@ -9,6 +9,8 @@
 //    (g++ for C++), which is gcc-<triple> plus the target's libc6-dev:<arch> (multiarch; the
 //    cross gcc only recommends its libc, which --no-install-recommends leaves out), and
 //    libstd-rust-dev (:<arch>) for Debian's rustc; windows/amd64's std is libstd-rust-dev-windows;
+//    libc6-dev alone when the compiler is there but the target's glibc files are not (a cross gcc
+//    installed with --no-install-recommends);
 //  - Alpine (apk): `apk add clang lld` for the build machine (Alpine has no cross gcc) and
 //    `xx-apk add xx-c-essentials` for the target; Alpine has no std for other targets: refused.
 // Only as root and with apt-get or apk present; otherwise the plan is a refusal that says why.
@@ -29,7 +31,8 @@ struct Missing {
     bool c_compiler = false;
     bool cxx_compiler = false;
     bool rust_std = false;
-    bool any() const { return c_compiler || cxx_compiler || rust_std; }
+    bool libc = false;  // glibc's development files (crt1.o, libc.so): a cross gcc only recommends them
+    bool any() const { return c_compiler || cxx_compiler || rust_std || libc; }
 };
 
 // What this machine allows.

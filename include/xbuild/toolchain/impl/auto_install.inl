@@ -12,6 +12,7 @@ namespace detail {
 inline std::string missing_names(const TargetEnv& env, Missing missing) {
     std::string what;
     if (missing.c_compiler || missing.cxx_compiler) what = missing.cxx_compiler ? "a C++ compiler" : "a C compiler";
+    if (missing.libc && what.empty()) what = "the C library's development files";
     if (missing.rust_std) what += std::string(what.empty() ? "" : " and ") + "the Rust standard library";
     const Target& t = env.target();
     return what + " for " + std::string(t.os) + "/" + std::string(t.arch) +
@@ -42,6 +43,8 @@ inline InstallPlan plan_auto_install(const TargetEnv& env, Missing missing, Inst
             // Recommends of theirs: name it (multiarch libc6-dev:<arch>, which the cross gcc finds).
             packages.push_back(cxx ? "g++" : "gcc");
             if (t.os == "linux") packages.push_back("libc6-dev");
+        } else if (missing.libc && t.os == "linux") {
+            packages.push_back("libc6-dev");
         }
         std::vector<std::vector<std::string>> extra;
         if (missing.rust_std) {
