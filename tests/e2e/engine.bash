@@ -367,11 +367,12 @@ debian_image() {
   mirror=$(engine_mirror)
   key=$(printf '%s\n' "$arch" "$mirror" "$(printf '%s\n' "$@" | sort -u)" | sha256sum | cut -c1-16)
   tarball=$ENGINE_CACHE/debian-$arch-$key.tar
+  [ -d "$tarball" ] && rm -rf "$tarball"   # an older cache made folders (mmdebstrap guesses the format by name)
   if [ ! -s "$tarball" ]; then
     mkdir -p "$ENGINE_CACHE" || return 1
-    mmdebstrap --quiet --variant=apt --architectures="$arch" "${include[@]}" \
+    mmdebstrap --quiet --variant=apt --format=tar --architectures="$arch" "${include[@]}" \
       bookworm "$tarball.tmp" "$mirror" >"$tarball.log" 2>&1 || {
-        engine_fail "mmdebstrap for $platform failed:"; tail -n 20 "$tarball.log" >&2; rm -f "$tarball.tmp"; return 1; }
+        engine_fail "mmdebstrap for $platform failed:"; tail -n 20 "$tarball.log" >&2; rm -rf "$tarball.tmp"; return 1; }
     mv "$tarball.tmp" "$tarball" && rm -f "$tarball.log"
   fi
   engine_import "$tarball" "$name" "$platform" "$push"
