@@ -7,6 +7,10 @@
 //	/api/notes   JSON API (internal/notes)
 //	/status      HTML status page (internal/status)
 //	/metrics     Prometheus text format (internal/metrics)
+//
+// Settings (-config FILE, SERVER_* variables; internal/config) turn on a
+// per-client rate limit (internal/ratelimit) and an access log on standard
+// error (internal/accesslog).
 package main
 
 import (
@@ -23,10 +27,12 @@ import (
 	"strings"
 	"time"
 
+	"example.com/xbuild/examples/go/internal/accesslog"
 	"example.com/xbuild/examples/go/internal/config"
 	"example.com/xbuild/examples/go/internal/gzipmw"
 	"example.com/xbuild/examples/go/internal/metrics"
 	"example.com/xbuild/examples/go/internal/notes"
+	"example.com/xbuild/examples/go/internal/ratelimit"
 	"example.com/xbuild/examples/go/internal/status"
 )
 
@@ -58,7 +64,16 @@ func newHandler(cfg config.Config) http.Handler {
 	mux.Handle(notes.Prefix+"/", reg.Instrument("note", api))
 	mux.Handle("/status", reg.Instrument("status", page.Handler()))
 	mux.Handle("/metrics", reg.Handler())
-	return gzipmw.New(mux, gzipmw.Options{Level: cfg.GzipLevel, MinSize: cfg.GzipMinSize})
+	var h http.Handler = gzipmw.New(mux, gzipmw.Options{Level: cfg.GzipLevel, MinSize: cfg.GzipMinSize})
+	if cfg.RateLimit > 0 {
+		lim := &ratelimit.Limiter{Rate: cfg.RateLimit, Burst: float64(cfg.RateBurst), TrustProxy: cfg.TrustProxy}
+		h = lim.Middleware(h)
+	}
+	if cfg.AccessLog != "off" {
+		format, _ := accesslog.ParseFormat(cfg.AccessLog) // config has checked it
+		h = (&accesslog.Logger{W: os.Stderr, Format: format}).Middleware(h)
+	}
+	return h
 }
 
 // selftest serves on a random loopback port, fetches "/" and prints the

@@ -21,6 +21,22 @@ func TestHello(t *testing.T) {
 	}
 }
 
+// TestRateLimit: the settings turn the limiter on.
+func TestRateLimit(t *testing.T) {
+	cfg := config.Default()
+	cfg.RateLimit, cfg.RateBurst = 0.001, 2
+	h := newHandler(cfg)
+	codes := []int{}
+	for i := 0; i < 3; i++ {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		codes = append(codes, rec.Code)
+	}
+	if codes[0] != 200 || codes[1] != 200 || codes[2] != 429 {
+		t.Fatalf("codes %v, want 200 200 429", codes)
+	}
+}
+
 // TestServer: the routes are wired (status page and metrics see the API).
 func TestServer(t *testing.T) {
 	h := newHandler(config.Default())

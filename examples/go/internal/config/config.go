@@ -24,6 +24,10 @@ type Config struct {
 	GzipMinSize  int           // responses smaller than this are sent as they are
 	MaxNotes     int           // the notes API refuses to store more
 	MaxBodyBytes int64         // largest accepted request body
+	RateLimit    float64       // requests per second per client; 0 turns the limit off
+	RateBurst    int           // requests a client may send at once
+	TrustProxy   bool          // take the client address from X-Forwarded-For
+	AccessLog    string        // off, combined or json (on standard error)
 }
 
 // Default is the configuration without a file or environment.
@@ -37,6 +41,9 @@ func Default() Config {
 		GzipMinSize:  512,
 		MaxNotes:     1000,
 		MaxBodyBytes: 64 << 10,
+		RateLimit:    0,
+		RateBurst:    20,
+		AccessLog:    "off",
 	}
 }
 
@@ -82,6 +89,31 @@ var keys = map[string]setter{
 	"gzip_level":    intSetter(0, 9, func(c *Config) *int { return &c.GzipLevel }),
 	"gzip_min_size": intSetter(0, 1<<20, func(c *Config) *int { return &c.GzipMinSize }),
 	"max_notes":     intSetter(1, 1_000_000, func(c *Config) *int { return &c.MaxNotes }),
+	"rate_limit": func(c *Config, v string) error {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 || f > 1e6 {
+			return fmt.Errorf("want requests per second, 0 (off) .. 1000000, got %q", v)
+		}
+		c.RateLimit = f
+		return nil
+	},
+	"rate_burst": intSetter(1, 1_000_000, func(c *Config) *int { return &c.RateBurst }),
+	"trust_proxy": func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("want true or false, got %q", v)
+		}
+		c.TrustProxy = b
+		return nil
+	},
+	"access_log": func(c *Config, v string) error {
+		switch v {
+		case "off", "combined", "json":
+			c.AccessLog = v
+			return nil
+		}
+		return fmt.Errorf("want off, combined or json, got %q", v)
+	},
 	"max_body_bytes": func(c *Config, v string) error {
 		n, err := parseSize(v)
 		if err != nil {

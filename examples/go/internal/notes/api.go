@@ -89,6 +89,14 @@ func (a *API) list(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, "tag: %q is not a valid tag", tag)
 		return
 	}
+	if query := q.Get("q"); query != "" {
+		if tag != "" {
+			fail(w, http.StatusBadRequest, "q and tag: give one of them")
+			return
+		}
+		writeJSON(w, http.StatusOK, a.Store.Search(query, limit))
+		return
+	}
 	writeJSON(w, http.StatusOK, a.Store.List(tag, limit))
 }
 

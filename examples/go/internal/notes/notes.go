@@ -1,6 +1,7 @@
 // Package notes is a small JSON API over an in-memory store of notes:
 //
 //	GET    /api/notes?tag=T&limit=N   list, newest first
+//	GET    /api/notes?q=WORDS         full-text search over title, body and tags, best first
 //	POST   /api/notes                 create; 422 with every field error on bad input
 //	GET    /api/notes/{id}            one note
 //	DELETE /api/notes/{id}            remove it
@@ -15,6 +16,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"example.com/xbuild/examples/go/internal/search"
 )
 
 // Note is one stored note.
@@ -110,12 +113,13 @@ type Store struct {
 	max   int
 	next  int
 	notes map[int]Note
+	index *search.Index
 	now   func() time.Time
 }
 
 // NewStore makes a store for at most max notes.
 func NewStore(max int) *Store {
-	return &Store{max: max, next: 1, notes: map[int]Note{}, now: time.Now}
+	return &Store{max: max, next: 1, notes: map[int]Note{}, index: search.New(), now: time.Now}
 }
 
 // Add validates in and stores it.
@@ -132,6 +136,7 @@ func (s *Store) Add(in Input) (Note, error) {
 	n := Note{ID: s.next, Title: in.Title, Body: in.Body, Tags: in.Tags, Created: s.now().UTC()}
 	s.notes[n.ID] = n
 	s.next++
+	s.index.Add(n.ID, n.Title+"\n"+n.Body+"\n"+strings.Join(n.Tags, " "))
 	return n, nil
 }
 
@@ -149,6 +154,7 @@ func (s *Store) Delete(id int) bool {
 	defer s.mu.Unlock()
 	_, ok := s.notes[id]
 	delete(s.notes, id)
+	s.index.Remove(id)
 	return ok
 }
 
@@ -173,6 +179,21 @@ func (s *Store) List(tag string, limit int) []Note {
 	sort.Slice(out, func(i, j int) bool { return out[i].ID > out[j].ID })
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
+	}
+	return out
+}
+
+// Search returns up to limit notes (0: all) matching every word of query
+// (the last one also as a prefix), best match first.
+func (s *Store) Search(query string, limit int) []Note {
+	hits := s.index.Search(query, limit)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]Note, 0, len(hits))
+	for _, h := range hits {
+		if n, ok := s.notes[h.ID]; ok {
+			out = append(out, n)
+		}
 	}
 	return out
 }

@@ -38,6 +38,12 @@ func TestStore(t *testing.T) {
 	if l := s.List("x", 0); len(l) != 1 || l[0].ID != a.ID {
 		t.Fatalf("tag x: %+v", l)
 	}
+	if l := s.Search("a", 0); len(l) != 0 {
+		t.Fatalf("one-letter words are not indexed: %+v", l)
+	}
+	if l := s.Search("x", 0); len(l) != 0 {
+		t.Fatalf("search x: %+v", l)
+	}
 	if !s.Delete(a.ID) || s.Delete(a.ID) || s.Len() != 1 {
 		t.Fatal("delete")
 	}
@@ -75,6 +81,7 @@ func TestAPI(t *testing.T) {
 		{"GET", Prefix + "/2", "", http.StatusNotFound},
 		{"GET", Prefix + "/abc", "", http.StatusNotFound},
 		{"GET", Prefix + "?limit=0", "", http.StatusBadRequest},
+		{"GET", Prefix + "?q=first&tag=demo", "", http.StatusBadRequest},
 		{"PUT", Prefix, "", http.StatusMethodNotAllowed},
 		{"DELETE", Prefix + "/1", "", http.StatusNoContent},
 		{"DELETE", Prefix + "/1", "", http.StatusNotFound},
@@ -82,6 +89,13 @@ func TestAPI(t *testing.T) {
 		if rec := do(api, tc.method, tc.path, tc.body); rec.Code != tc.code {
 			t.Errorf("%s %s: %d, want %d (%s)", tc.method, tc.path, rec.Code, tc.code, rec.Body)
 		}
+	}
+	do(api, "POST", Prefix, `{"title":"Cross compiling","body":"xx-go builds for arm64","tags":["go"]}`)
+	do(api, "POST", Prefix, `{"title":"Emulation","body":"QEMU runs arm64 binaries"}`)
+	var found []Note
+	rec = do(api, "GET", Prefix+"?q=arm64+cro", "")
+	if rec.Code != http.StatusOK || json.Unmarshal(rec.Body.Bytes(), &found) != nil || len(found) != 1 || found[0].Title != "Cross compiling" {
+		t.Fatalf("search: %d %s", rec.Code, rec.Body)
 	}
 	req := httptest.NewRequest("POST", Prefix, strings.NewReader(`{}`))
 	req.Header.Set("Content-Type", "text/plain")
