@@ -53,7 +53,7 @@ if [ "$(cat "$sysroot.stamp" 2>/dev/null)" != "$want" ]; then
   debpkgs_unpack "$sysroot.tmp" "${debs[@]/%/:$darch}" || die "could not fetch the $darch packages from Debian"
   mv "$sysroot.tmp" "$sysroot"
   echo "$want" > "$sysroot.stamp"
-  rm -rf "$out/apt/debs" "$out/apt/cache"
+  rm -rf "$out/apt"                         # its lists and .debs: the stamp says what is unpacked
 fi
 
 # pkg-config for the target: only the sysroot's .pc files, their paths moved into it. A script
