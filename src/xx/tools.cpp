@@ -40,11 +40,26 @@ int exec_command(std::string_view helper, const xbuild::Command& cmd) {
     return 127;
 }
 
+// Whether `path` is a file someone else put there (not a link to xx). Debian's
+// binutils-<triple> installs /usr/bin/<triple>-as, -ld, -ar ..., and its gcc runs them by paths
+// of its own (/usr/<triple>/bin/as): with xx in /usr/bin, our link must never replace them.
+bool taken_by_another_file(const std::string& path, const std::string& xx_name) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return false;
+    if (!S_ISLNK(st.st_mode)) return true;
+    char buf[4096];
+    const ssize_t n = ::readlink(path.c_str(), buf, sizeof buf - 1);
+    if (n < 0) return true;
+    const std::string to(buf, std::size_t(n));
+    return to != xx_name && !to.ends_with("/" + xx_name);
+}
+
 bool setup_target_triple(const CcToolchain& tc, bool report_errors) {
     const std::string dir = xx_folder(), target = xx_file_name();
     bool ok = true;
     for (const std::string& name : tc.prefixed_tool_names()) {
         const std::string link = dir + "/" + name;
+        if (taken_by_another_file(link, target)) continue;  // the real tool serves
         const std::string tmp = link + ".xx-tmp." + std::to_string(::getpid());
         if (::symlink(target.c_str(), tmp.c_str()) != 0 || ::rename(tmp.c_str(), link.c_str()) != 0) {
             if (report_errors) std::fprintf(stderr, "xx-cc: cannot create %s: %s\n", link.c_str(), std::strerror(errno));

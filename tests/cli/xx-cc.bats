@@ -179,3 +179,18 @@ let_nobody_in() {
   assert_success
   [ ! -e "$LOG" ] || fail "installed: $(cat "$LOG")"
 }
+
+@test "the prefixed links never replace a real tool of that name (Debian's binutils-<triple> in xx's folder)" {
+  # xx in /usr/bin beside binutils-aarch64-linux-gnu: gcc runs /usr/aarch64-linux-gnu/bin/as,
+  # a link to /usr/bin/aarch64-linux-gnu-as; replaced by xx, every compile failed.
+  printf '#!/bin/sh\necho real as\n' > "$XXBIN/aarch64-linux-gnu-as"
+  chmod +x "$XXBIN/aarch64-linux-gnu-as"
+  ln -s /bin/true "$XXBIN/aarch64-linux-gnu-ar"
+  run env TARGETPLATFORM=linux/arm64 "$XXBIN/xx-cc" --print-cmake-toolchain-path
+  assert_success
+  run "$XXBIN/aarch64-linux-gnu-as"
+  assert_output "real as"
+  [ "$(readlink "$XXBIN/aarch64-linux-gnu-ar")" = /bin/true ]
+  [ "$(readlink "$XXBIN/aarch64-linux-gnu-clang")" = xx ]
+  [ "$(readlink "$XXBIN/aarch64-linux-gnu-pkg-config")" = xx ]
+}
