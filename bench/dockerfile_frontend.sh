@@ -16,6 +16,7 @@
 #
 #   bash bench/dockerfile_frontend.sh BIN_DIR [go|rust|c ...]   # default: go rust c
 # BIN_DIR holds a static xx and its links. BENCH_DF_RUNS: rounds (default 1; medians reported).
+# BENCH_DF_LOGS: where the build logs are kept (default: a new /tmp/dockerfile-bench.* folder).
 # Base images come from mmdebstrap, cached in build/e2e-cache (XBUILD_E2E_CACHE).
 set -uo pipefail
 bin=$(cd "${1:?usage: bench/dockerfile_frontend.sh BIN_DIR [go|rust|c ...]}" && pwd)
@@ -28,6 +29,8 @@ done
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 runs=${BENCH_DF_RUNS:-1}
+logs=${BENCH_DF_LOGS:-$(mktemp -d /tmp/dockerfile-bench.XXXXXX)}
+mkdir -p "$logs" || exit 1
 # shellcheck source=../tests/e2e/engine.bash
 . "$top/tests/e2e/engine.bash"
 die() { echo "bench: $*" >&2; exit 1; }
@@ -97,7 +100,7 @@ for e in "${examples[@]}"; do
   done
 done
 
-results=$ENGINE_DIR/results.txt
+results=$logs/results.txt
 : > "$results"
 # compile_step LOG STEP: BuildKit's DONE time of the RUN step whose line contains STEP, in s.
 compile_step() {
@@ -106,6 +109,9 @@ compile_step() {
   [ -n "$n" ] && grep -E "^$n DONE [0-9.]+s" "$1" | tail -n 1 | sed -E 's/.* DONE ([0-9.]+)s.*/\1/'
 }
 
+# skip MESSAGE: this example failed; say why and go on with the next one (from inside its loops).
+failed=()
+skip() { echo "bench: $*" >&2; failed+=("${e:-?}"); }
 for e in "${examples[@]}"; do
   work=$ENGINE_DIR/$e
   mkdir -p "$work/plain" "$work/frontend"
@@ -126,22 +132,24 @@ for e in "${examples[@]}"; do
         cross-nostd) extra=(--build-arg XX_AUTO_INSTALL=0) ;;
         native) p=linux/amd64 ctx=plain ;;
       esac
-      log=$work/$v.$round.log
+      log=$logs/$e-$v.$round.log
       start=$(date +%s.%N)
       edocker build --no-cache --progress=plain --platform "$p" "${extra[@]}" -t "bench-$e:$v" "$work/$ctx" \
-        >"$log" 2>&1 || { tail -n 40 "$log" >&2; die "$e $v: the build failed (log above)"; }
+        >"$log" 2>&1 || { tail -n 40 "$log" >&2; skip "$e $v: the build failed (log above)"; continue 3; }
       end=$(date +%s.%N)
       out=$(report "$e" "bench-$e:$v" "$p" 2>&1)
-      [[ $out == *"$(want "$e" "$p")"* ]] || die "$e $v: the image printed '$out', want '$(want "$e" "$p")'"
+      [[ $out == *"$(want "$e" "$p")"* ]] || { skip "$e $v: the image printed '$out', want '$(want "$e" "$p")'"; continue 3; }
       # The variants are what they claim: the helpers ran only with the frontend.
       if [ $ctx = frontend ]; then
-        grep -qF -- "${routed[$e]}" "$log" || die "$e $v: no '${routed[$e]}' in the log: the frontend did not rewrite"
+        grep -qF -- "${routed[$e]}" "$log" || { skip "$e $v: no '${routed[$e]}' in the log: the frontend did not rewrite"; continue 3; }
       else
-        grep -qE 'xx-(go|cargo|cc|clang|apt-get) |xbuild-xx' "$log" && die "$e $v: a helper ran without the frontend"
+        grep -qE 'xx-(go|cargo|cc|clang|apt-get) |xbuild-xx' "$log" && { skip "$e $v: a helper ran without the frontend"; continue 3; }
       fi
       s=$(compile_step "$log" "${step[$e]}")
-      std=$(grep -c "installed Debian's precompiled standard library" "$log")
-      printf '%s %s %s %.1f %s %s\n' "$e" "$v" "$round" "$(awk "BEGIN { print $end - $start }")" "${s:-nan}" "$std" | tee -a "$results"
+      # xx-go's own figure for fetching the std (0: not fetched).
+      std=$(grep -o "installed Debian's precompiled standard library in [^ ]* ([0-9.]* s)" "$log" |
+            sed -E 's/.*\(([0-9.]+) s\)/\1/' | tail -n 1)
+      printf '%s %s %s %.1f %s %s\n' "$e" "$v" "$round" "$(awk "BEGIN { print $end - $start }")" "${s:-nan}" "${std:-0}" | tee -a "$results"
     done
   done
 done
@@ -160,7 +168,8 @@ for e in dict.fromkeys(r[0] for r in rows):
     print(f"\nexamples/{e}/Dockerfile, --no-cache, median of {sys.argv[2]} run(s): whole build / compile step, seconds")
     for v in label:
         if any(r[0] == e and r[1] == v for r in rows):
-            std = " (arm64 std fetched)" if any(r[0] == e and r[1] == v and r[5] != "0" for r in rows) else ""
+            fetch = [float(r[5]) for r in rows if r[0] == e and r[1] == v and r[5] != "0"]
+            std = f" (arm64 std fetched in {statistics.median(fetch):.1f} s of it)" if fetch else ""
             print(f"  {label[v]:<50} {med(v, 3):7.1f} / {med(v, 4):6.1f}{std}")
     for c in ("cross", "cross-nostd"):
         if not any(r[0] == e and r[1] == c for r in rows):
@@ -169,3 +178,5 @@ for e in dict.fromkeys(r[0] for r in rows):
             print(f"  {c:<11} {what:<12}  emulated/cross {med('emulated', col) / med(c, col):5.2f}x"
                   f"   cross/native {med(c, col) / med('native', col):5.2f}x")
 PY
+echo "build logs: $logs"
+[ ${#failed[@]} = 0 ] || { echo "bench: failed: ${failed[*]}" >&2; exit 1; }
