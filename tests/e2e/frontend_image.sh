@@ -96,26 +96,47 @@ dockerfile() {
     'RUN echo "$(uname -m) $TARGETARCH" > /m' > "$d/Dockerfile"
   echo "$d"
 }
-# through REF PLATFORM WANT: a build for PLATFORM through the frontend REF; the image prints WANT.
+# watch_frontend: until killed, the program behind each frontend process (/run in its
+# container): /run itself when it runs natively, qemu-aarch64(-static) when binfmt runs it.
+watch_frontend() {
+  local p
+  while :; do
+    for p in $(pgrep -f '(^| )/run( |$)'); do readlink "/proc/$p/exe"; done
+    sleep 0.02
+  done
+}
+# through REF PLATFORM WANT RUNNER: a build for PLATFORM through the frontend REF; the image
+# prints WANT, and the engine ran the frontend with RUNNER (/run, or qemu-aarch64 for arm64's).
 through() {
-  local ref=$1 p=$2 want=$3 d log t=$SECONDS got
+  local ref=$1 p=$2 want=$3 runner=$4 d log t=$SECONDS got seen w
   d=$(dockerfile "$ref"); log=$d/build-${p//\//-}.log
+  watch_frontend >"$d/seen" 2>/dev/null &
+  w=$!
   # BuildKit names the frontend image it resolved; the rewrite vertex is the frontend's own.
   if edocker build --progress=plain --platform "$p" -t "fe:${p#linux/}" "$d" >"$log" 2>&1 &&
      grep -qF "resolve image config for $ref" "$log" && grep -q '\[xbuild\] rewritten Dockerfile' "$log"; then
+    kill "$w"; wait "$w" 2>/dev/null
+    seen=$(sort -u "$d/seen" | sed 's|.*/||' | tr '\n' ' '); seen=${seen% }
     got=$(edocker run --rm --platform "$p" "fe:${p#linux/}" cat /m 2>&1)
-    if [ "$got" = "$want" ]; then ok "# syntax=$ref builds for $p through the frontend, runs: $got ($((SECONDS - t)) s)"
-    else bad "# syntax=$ref, $p: the image printed '$got', wanted '$want'"; fi
+    if [ "$got" != "$want" ]; then bad "# syntax=$ref, $p: the image printed '$got', wanted '$want'"
+    elif [ "$seen" != "$runner" ] && [ "$seen" != "$runner-static" ]; then bad "# syntax=$ref, $p: the frontend ran as '${seen:-nothing seen}', wanted $runner"
+    else
+      [ "$seen" = run ] && seen="natively" || seen="under $seen"
+      ok "# syntax=$ref builds for $p, the engine ran its /run $seen, the image runs: $got ($((SECONDS - t)) s)"
+    fi
   else
+    kill "$w"; wait "$w" 2>/dev/null
     bad "# syntax=$ref, docker build --platform $p:"; show "$log" 25
   fi
 }
-through "$frontend" linux/amd64 "x86_64 amd64"
-through "$frontend" linux/arm64 "aarch64 arm64"
+# The index on this amd64 engine: the amd64 frontend, run natively, for either target.
+through "$frontend" linux/amd64 "x86_64 amd64" run
+through "$frontend" linux/arm64 "aarch64 arm64" run
 
 # The arm64 frontend as a frontend: its own image (REF-arm64, not an index: the only program
 # the engine can run for it is the arm64 /run) on this amd64 engine, which runs it through
 # binfmt/qemu (engine.bash registers qemu-aarch64), as an arm64 build host runs it natively.
-through "$ENGINE_REGISTRY/xbuild/frontend:multi-arm64" linux/amd64 "x86_64 amd64"
+through "$ENGINE_REGISTRY/xbuild/frontend:multi-arm64" linux/amd64 "x86_64 amd64" qemu-aarch64
+through "$ENGINE_REGISTRY/xbuild/frontend:multi-arm64" linux/arm64 "aarch64 arm64" qemu-aarch64
 
 done_
