@@ -50,8 +50,8 @@ IFS=, read -r -a plats <<<"$platforms"
 [ -x "$bin/xx" ] || die "$bin/xx not found: cmake --build build --target xx (or ./x build)"
 file -L "$bin/xx" | grep -q 'statically linked' || die "$bin/xx is not static: configure with -DXBUILD_STATIC=ON"
 for p in "${plats[@]}"; do
-  [[ $p == linux/* ]] && TARGETPLATFORM=$p "$bin/xx-info" arch >/dev/null 2>&1 ||
-    die "--platform '$p': not a Linux platform xx knows (valid: linux/amd64, linux/arm64, linux/arm/v7, ...)"
+  [[ $p == linux/* ]] || die "--platform '$p': only linux/* (e.g. linux/amd64,linux/arm64)"
+  err=$(TARGETPLATFORM=$p "$bin/xx-info" debian-arch 2>&1 >/dev/null) || die "--platform '$p': $err"
 done
 dir=${XBUILD_FRONTEND_BUILD:-$top/build/frontend-image}
 mkdir -p "$(dirname "$dir")"
