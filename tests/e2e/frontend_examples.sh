@@ -132,9 +132,11 @@ if [ "$example" = rust ]; then
   # A Dockerfile that cross-compiles with the helpers already: the frontend leaves it as it is.
   mkdir -p "$work/passthrough"
   cp -r "$top/examples/rust/." "$work/passthrough/"; rm -rf "$work/passthrough/target"
-  { echo "# syntax=$frontend"
-    sed -e "s#debian:bookworm-slim#$ENGINE_REGISTRY/debian#; s#debian:bookworm#$ENGINE_REGISTRY/debian#" "$top/examples/rust/Dockerfile.cross"
-  } > "$work/passthrough/Dockerfile"
+  # Its own `# syntax=docker/dockerfile:1` gives way to ours (one syntax line per file).
+  sed -e "1s#^\# syntax=.*#\# syntax=$frontend#" \
+      -e "s#debian:bookworm-slim#$ENGINE_REGISTRY/debian#; s#debian:bookworm#$ENGINE_REGISTRY/debian#" \
+      "$top/examples/rust/Dockerfile.cross" > "$work/passthrough/Dockerfile"
+  head -n 1 "$work/passthrough/Dockerfile" | grep -qx "# syntax=$frontend" || bad "the syntax line of Dockerfile.cross was not replaced"
   t=$SECONDS
   if edocker build --progress=plain --platform linux/arm64 --build-arg "XX_IMAGE=$frontend" -t rust:passthrough \
        "$work/passthrough" >"$work/passthrough.log" 2>&1 &&
