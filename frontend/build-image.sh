@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds the frontend image: FROM scratch, the gateway frontend at /run (its entrypoint), and xx
+# Builds the frontend image: FROM scratch, the gateway frontend at /usr/bin/xbuild-frontend (its
+# entrypoint; not /run, which `COPY --from=<this image> / /` into a Debian stage, the xx image
+# pattern, would clash with: the image serves as XX_IMAGE too), and xx
 # with its helper links in /usr/bin for the build platform (the frontend copies them into build
 # stages), labelled for BuildKit. Needs an engine (DOCKER_HOST; tests/e2e/engine.bash starts one)
 # and no container registry to pull from: everything comes from the local build.
@@ -89,11 +91,12 @@ image() {
   if [ "$p" = "$native" ]; then build_native; else build_cross "$p" "$arch"; fi
   root=$work/$arch
   mkdir -p "$root/usr/bin" "$root/etc" "$root/tmp"
+  chmod 1777 "$root/tmp"   # as a Debian stage's own, should the image be copied over one (XX_IMAGE)
   # The target's strip (xx makes <triple>-strip: llvm-strip, or binutils of that target).
   local strip=strip
   [ "$p" = "$native" ] || strip=$bin/$(TARGETPLATFORM=$p "$bin/xx-info" triple)-strip
   [ -x "$strip" ] || command -v "$strip" >/dev/null || strip=llvm-strip
-  "$strip" -o "$root/run" "$frontend"
+  "$strip" -o "$root/usr/bin/xbuild-frontend" "$frontend"
   if [ "$static" = 0 ]; then
     # The loader and every library, at their paths.
     ldd "$frontend" | awk '/=> \// { print $3 } /^\t\/[^ ]+ \(/ { print $1 }' |
@@ -112,12 +115,12 @@ image() {
   printf '%s\n' 'FROM scratch' 'COPY . /' \
     'LABEL moby.buildkit.frontend.network.none="true"' \
     'LABEL moby.buildkit.frontend.caps="moby.buildkit.frontend.inputs"' \
-    'ENTRYPOINT ["/run"]' |
+    'ENTRYPOINT ["/usr/bin/xbuild-frontend"]' |
     "$docker" build -q --platform "$p" -t "$ref" -f - "$root" >"$work/build-$arch.log" 2>&1 ||
     { cat "$work/build-$arch.log" >&2; die "docker build of $ref ($p) failed"; }
   local got; got=$("$docker" image inspect -f '{{.Os}}/{{.Architecture}}' "$ref")
   [ "$got" = "linux/$arch" ] || die "$ref: the image config says $got, not linux/$arch"
-  say "image $ref ($p, $(du -sh --apparent-size "$root" | cut -f1) uncompressed, $((SECONDS - t)) s): /run ($( [ "$static" = 1 ] && echo static || echo dynamic), $(du -sh "$root/run" | cut -f1)), xx and $(find "$root/usr/bin" -type l | wc -l) links"
+  say "image $ref ($p, $(du -sh --apparent-size "$root" | cut -f1) uncompressed, $((SECONDS - t)) s): xbuild-frontend ($( [ "$static" = 1 ] && echo static || echo dynamic), $(du -sh "$root/usr/bin/xbuild-frontend" | cut -f1)), xx and $(find "$root/usr/bin" -type l | wc -l) links"
   if [ "$push" = 1 ]; then
     "$docker" push -q "$ref" >/dev/null || die "docker push $ref failed"
     say "pushed $ref"

@@ -47,17 +47,17 @@ fi
 for a in amd64 arm64; do
   got=$(sk inspect --override-os linux --override-arch "$a" --config --raw "docker://$frontend" 2>&1 |
         python3 -c 'import json, sys; c = json.load(sys.stdin); print(c["os"] + "/" + c["architecture"], c["config"]["Entrypoint"])' 2>&1)
-  if [ "$got" = "linux/$a ['/run']" ]; then ok "its $a image's config: $got"
+  if [ "$got" = "linux/$a ['/usr/bin/xbuild-frontend']" ]; then ok "its $a image's config: $got"
   else bad "the $a image's config says: $got"; fi
 done
 
-# The arm64 image's files: /run and /usr/bin/xx are static arm64 programs, the helper links are there.
+# The arm64 image's files: /usr/bin/xbuild-frontend and /usr/bin/xx are static arm64 programs, the helper links are there.
 root=$ENGINE_DIR/arm64-root
 mkdir -p "$root"
 if edocker pull -q --platform linux/arm64 "$frontend" >/dev/null 2>"$ENGINE_DIR/pull.log" &&
    cid=$(edocker create --platform linux/arm64 "$frontend" 2>>"$ENGINE_DIR/pull.log") &&
    edocker export "$cid" | tar -x -C "$root" && edocker rm "$cid" >/dev/null; then
-  for f in run usr/bin/xx; do
+  for f in usr/bin/xbuild-frontend usr/bin/xx; do
     if out=$(TARGETPLATFORM=linux/arm64 "$build/bin/xx-verify" --static "$root/$f" 2>&1); then
       ok "arm64 image: /$f is a static linux/arm64 program (xx-verify --static; $(du -h "$root/$f" | cut -f1))"
     else bad "arm64 image: /$f: $out"; fi
@@ -74,13 +74,13 @@ fi
 if [ -x "$root/usr/bin/xx" ]; then
   got=$("$build/bin/xx-run" --platform linux/arm64 "$root/usr/bin/xx-info" 2>&1)
   if [ "$got" = aarch64-linux-gnu ]; then ok "arm64 xx-info under qemu: $got"; else bad "arm64 xx-info under qemu printed '$got'"; fi
-  "$build/bin/xx-run" --platform linux/arm64 "$root/run" </dev/null >"$ENGINE_DIR/run.out" 2>"$ENGINE_DIR/run.err"
+  "$build/bin/xx-run" --platform linux/arm64 "$root/usr/bin/xbuild-frontend" </dev/null >"$ENGINE_DIR/run.out" 2>"$ENGINE_DIR/run.err"
   status=$?
   if [ "$status" != 0 ] && grep -aq 'moby.buildkit.v1.frontend.LLBBridge/Ping' "$ENGINE_DIR/run.out" &&
      grep -q 'build failed: ping:' "$ENGINE_DIR/run.err"; then
-    ok "arm64 /run under qemu with no engine: it calls the gateway's Ping, exits $status: $(grep 'build failed' "$ENGINE_DIR/run.err")"
+    ok "arm64 xbuild-frontend under qemu with no engine: it calls the gateway's Ping, exits $status: $(grep 'build failed' "$ENGINE_DIR/run.err")"
   else
-    bad "arm64 /run under qemu (exit $status):"; show "$ENGINE_DIR/run.err"
+    bad "arm64 xbuild-frontend under qemu (exit $status):"; show "$ENGINE_DIR/run.err"
   fi
 fi
 
@@ -96,17 +96,17 @@ dockerfile() {
     'RUN echo "$(uname -m) $TARGETARCH" > /m' > "$d/Dockerfile"
   echo "$d"
 }
-# watch_frontend: until killed, the program behind each frontend process (/run in its
-# container): /run itself when it runs natively, qemu-aarch64(-static) when binfmt runs it.
+# watch_frontend: until killed, the program behind each frontend process (xbuild-frontend in
+# its container): xbuild-frontend itself when it runs natively, qemu-aarch64(-static) when binfmt runs it.
 watch_frontend() {
   local p
   while :; do
-    for p in $(pgrep -f '(^| )/run( |$)'); do readlink "/proc/$p/exe"; done
+    for p in $(pgrep -f '(^| )/usr/bin/xbuild-frontend( |$)'); do readlink "/proc/$p/exe"; done
     sleep 0.02
   done
 }
 # through REF PLATFORM WANT RUNNER: a build for PLATFORM through the frontend REF; the image
-# prints WANT, and the engine ran the frontend with RUNNER (/run, or qemu-aarch64 for arm64's).
+# prints WANT, and the engine ran the frontend with RUNNER (xbuild-frontend, or qemu-aarch64 for arm64's).
 through() {
   local ref=$1 p=$2 want=$3 runner=$4 d log t=$SECONDS got seen w
   d=$(dockerfile "$ref"); log=$d/build-${p//\//-}.log
@@ -121,8 +121,8 @@ through() {
     if [ "$got" != "$want" ]; then bad "# syntax=$ref, $p: the image printed '$got', wanted '$want'"
     elif [ "$seen" != "$runner" ] && [ "$seen" != "$runner-static" ]; then bad "# syntax=$ref, $p: the frontend ran as '${seen:-nothing seen}', wanted $runner"
     else
-      [ "$seen" = run ] && seen="natively" || seen="under $seen"
-      ok "# syntax=$ref builds for $p, the engine ran its /run $seen, the image runs: $got ($((SECONDS - t)) s)"
+      [ "$seen" = xbuild-frontend ] && seen="natively" || seen="under $seen"
+      ok "# syntax=$ref builds for $p, the engine ran its frontend $seen, the image runs: $got ($((SECONDS - t)) s)"
     fi
   else
     kill "$w"; wait "$w" 2>/dev/null
@@ -130,11 +130,11 @@ through() {
   fi
 }
 # The index on this amd64 engine: the amd64 frontend, run natively, for either target.
-through "$frontend" linux/amd64 "x86_64 amd64" run
-through "$frontend" linux/arm64 "aarch64 arm64" run
+through "$frontend" linux/amd64 "x86_64 amd64" xbuild-frontend
+through "$frontend" linux/arm64 "aarch64 arm64" xbuild-frontend
 
 # The arm64 frontend as a frontend: its own image (REF-arm64, not an index: the only program
-# the engine can run for it is the arm64 /run) on this amd64 engine, which runs it through
+# the engine can run for it is the arm64 xbuild-frontend) on this amd64 engine, which runs it through
 # binfmt/qemu (engine.bash registers qemu-aarch64), as an arm64 build host runs it natively.
 through "$ENGINE_REGISTRY/xbuild/frontend:multi-arm64" linux/amd64 "x86_64 amd64" qemu-aarch64
 through "$ENGINE_REGISTRY/xbuild/frontend:multi-arm64" linux/arm64 "aarch64 arm64" qemu-aarch64
