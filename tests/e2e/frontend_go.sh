@@ -27,9 +27,9 @@ start_engine
 t=$SECONDS
 if debian_image golang:amd64 linux/amd64 --push golang-go ca-certificates &&
    debian_image golang:arm64 linux/arm64 --push golang-go ca-certificates &&
-   debian_image debian:arm64 linux/arm64 --push &&
-   manifest_list golang golang:amd64 golang:arm64 && manifest_list debian debian:arm64; then
-  ok "base images: golang (amd64, arm64) and debian (arm64) from mmdebstrap ($((SECONDS - t)) s)"
+   debian_image debian:arm64 linux/arm64 --push && debian_image debian:armhf linux/arm/v7 --push &&
+   manifest_list golang golang:amd64 golang:arm64 && manifest_list debian debian:arm64 debian:armhf; then
+  ok "base images: golang (amd64, arm64) and debian (arm64, armhf) from mmdebstrap ($((SECONDS - t)) s)"
 else
   bad "base images"; done_
 fi
@@ -83,6 +83,15 @@ else
 fi
 out=$(edocker run --rm --platform linux/arm64 go:cross -selftest 2>&1)
 if [ "$out" = "hello from linux/arm64" ]; then ok "the image runs under binfmt: $out"; else bad "the image printed: $out"; fi
+
+# arm/v7 too: the same rewritten stage, GOARM=7 from the platform table.
+t=$SECONDS
+if edocker build --progress=plain --platform linux/arm/v7 -t go:cross-armv7 "$work/cross" >"$work/cross-armv7.log" 2>&1 &&
+   out=$(edocker run --rm --platform linux/arm/v7 go:cross-armv7 -selftest 2>&1) && [ "$out" = "hello from linux/arm" ]; then
+  ok "with the frontend for linux/arm/v7 ($((SECONDS - t)) s): the image runs under binfmt: $out"
+else
+  bad "with the frontend for linux/arm/v7: ${out:-the build failed}"; show "$work/cross-armv7.log" 30
+fi
 
 t=$SECONDS
 if edocker build --progress=plain --platform linux/arm64 -t go:emulated "$work/emulated" >"$work/emulated.log" 2>&1; then
