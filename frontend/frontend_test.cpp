@@ -38,7 +38,7 @@ TEST_CASE("the planner's rewrite, the helpers from the frontend's own image, and
         "\nFROM --platform=$BUILDPLATFORM 127.0.0.1:5000/xbuild/frontend:dev AS xbuild-xx\n"
         "FROM --platform=$BUILDPLATFORM golang AS b\n"
         "COPY --from=xbuild-xx /usr/bin/xx* /usr/bin/\n"
-        "ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT\n"
+        "ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT XX_AUTO_INSTALL=1\n"
         "RUN xx-go build -o /x . && xx-verify /x\n"
         "FROM scratch\nCOPY --from=b /x /x\n");
   // The engine's line numbers of that text, mapped back to the user's.
