@@ -26,7 +26,8 @@ constexpr const char* usage_text =
     "also CC, CXX and PKG_CONFIG for it. Variables already set in the environment win.\n"
     "  XX_GO_PREFER_C_COMPILER=clang|gcc|zig   the C compiler cgo uses (default clang)\n"
     "  XX_AUTO_INSTALL=1   with cgo and no C compiler for the target: install Debian's <triple>-gcc\n"
-    "                      and the target's libc6-dev first (root, apt-get)\n"
+    "                      and the target's libc6-dev first (root, apt-get); with Debian's Go,\n"
+    "                      fetch the target's precompiled standard library (golang-1.NN-go:<arch>)\n"
     "`xx-go env` prints the resulting Go environment.\n";
 
 // Go commands that compile cgo code.
