@@ -11,7 +11,9 @@ ok()   { echo "ok   $*"; pass=$((pass + 1)); }
 bad()  { echo "FAIL $*"; fail=$((fail + 1)); }
 finish() { engine_stop; echo "$pass passed, $fail failed"; [ "$fail" = 0 ]; }
 docker0_before=$(ip link show docker0 >/dev/null 2>&1 && echo yes)
-net_before=$(iptables-save 2>/dev/null | grep -v '^#'; cat /proc/sys/net/ipv4/ip_forward)
+# The rules and ip_forward, without the chains' packet counters (traffic moves them meanwhile).
+net_state() { iptables-save 2>/dev/null | grep -v '^#' | sed 's/ \[[0-9]*:[0-9]*\]$//'; cat /proc/sys/net/ipv4/ip_forward; }
+net_before=$(net_state)
 
 t0=$SECONDS
 if ! engine_start; then bad "engine_start"; finish; exit 1; fi
@@ -66,7 +68,7 @@ left=""
 [ -e "$sock" ] && left+=" $sock"
 pgrep -f "$ENGINE_DIR_WAS" >/dev/null 2>&1 && left+=" processes"
 [ -z "$docker0_before" ] && ip link show docker0 >/dev/null 2>&1 && left+=" docker0"
-[ "$(iptables-save 2>/dev/null | grep -v '^#'; cat /proc/sys/net/ipv4/ip_forward)" = "$net_before" ] || left+=" iptables/ip_forward changes"
+[ "$(net_state)" = "$net_before" ] || left+=" iptables/ip_forward changes"
 [ -n "$(compgen -G '/tmp/xbe.*' || true)" ] && left+=" $(compgen -G '/tmp/xbe.*' | tr '\n' ' ')"
 [ -z "$left" ] && ok "engine_stop ($((SECONDS - t)) s): nothing left" || bad "engine_stop left:$left"
 echo "$pass passed, $fail failed"
