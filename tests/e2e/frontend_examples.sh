@@ -43,13 +43,7 @@ if [ "$example" = rust ]; then
 fi
 if [ $images_ok = 1 ]; then ok "base images from mmdebstrap ($((SECONDS - t)) s)"; else bad "base images"; done_; fi
 
-frontend=$ENGINE_REGISTRY/xbuild/frontend:dev
-t=$SECONDS
-if "$top/frontend/build-image.sh" --push --bin "$build/bin" --tag "$frontend" 2>"$ENGINE_DIR/image.log" >/dev/null; then
-  ok "frontend image $frontend ($((SECONDS - t)) s)"
-else
-  bad "frontend/build-image.sh"; show "$ENGINE_DIR/image.log" 30; done_
-fi
+push_frontend "$build"
 
 # The user's files, Docker Hub's names pointed at the test registry, and one line added to the
 # build stage (and its result copied into the image) that records where the stage ran.

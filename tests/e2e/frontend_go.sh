@@ -34,13 +34,7 @@ else
   bad "base images"; done_
 fi
 
-frontend=$ENGINE_REGISTRY/xbuild/frontend:dev
-t=$SECONDS
-if "$top/frontend/build-image.sh" --push --bin "$build/bin" --tag "$frontend" 2>"$ENGINE_DIR/image.log" >/dev/null; then
-  ok "frontend image $frontend ($((SECONDS - t)) s)"
-else
-  bad "frontend/build-image.sh"; show "$ENGINE_DIR/image.log" 30; done_
-fi
+push_frontend "$build"
 
 # The user's files, with Docker Hub's names pointed at the test registry.
 work="$ENGINE_DIR/go"

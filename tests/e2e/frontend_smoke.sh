@@ -24,14 +24,7 @@ else
   bad "busybox base images"; done_
 fi
 
-frontend=$ENGINE_REGISTRY/xbuild/frontend:dev
-t=$SECONDS
-if XBUILD_FRONTEND_BUILD=${XBUILD_FRONTEND_BUILD:-$build/frontend-image} \
-   "$top/frontend/build-image.sh" --push --bin "$build/bin" --tag "$frontend" 2>"$ENGINE_DIR/image.log"; then
-  ok "frontend image $frontend built and pushed ($((SECONDS - t)) s): $(tail -n 2 "$ENGINE_DIR/image.log" | head -n 1 | sed 's/^build-image: //')"
-else
-  bad "frontend/build-image.sh"; show "$ENGINE_DIR/image.log" 30; done_
-fi
+push_frontend "$build"
 
 work=$(mktemp -d "$ENGINE_DIR/fe.XXXXXX")
 mkdir -p "$work/good" "$work/bad"

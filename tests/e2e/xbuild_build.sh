@@ -33,14 +33,7 @@ else
   bad "base images"; done_
 fi
 
-frontend=$ENGINE_REGISTRY/xbuild/frontend:dev
-t=$SECONDS
-if XBUILD_FRONTEND_BUILD=${XBUILD_FRONTEND_BUILD:-$build/frontend-image} \
-   "$top/frontend/build-image.sh" --push --bin "$build/bin" --tag "$frontend" 2>"$ENGINE_DIR/image.log" >/dev/null; then
-  ok "frontend image $frontend ($((SECONDS - t)) s)"
-else
-  bad "frontend/build-image.sh"; show "$ENGINE_DIR/image.log" 30; done_
-fi
+push_frontend "$build"
 
 # The user's project, with Docker Hub's names pointed at the test registry; no `# syntax=` line.
 work=$ENGINE_DIR/go
