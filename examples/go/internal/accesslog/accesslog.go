@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"example.com/xbuild/examples/go/internal/httprec"
 )
 
 // Format selects the line format.
@@ -88,35 +90,6 @@ func dash(s string) string {
 	return s
 }
 
-type recorder struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-	r.ResponseWriter.WriteHeader(code)
-}
-
-func (r *recorder) Write(p []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	n, err := r.ResponseWriter.Write(p)
-	r.bytes += int64(n)
-	return n, err
-}
-
-// Flush keeps streaming handlers working behind the logger.
-func (r *recorder) Flush() {
-	if f, ok := r.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
-
 // Middleware logs every request h serves.
 func (l *Logger) Middleware(h http.Handler) http.Handler {
 	now := l.Now
@@ -125,18 +98,15 @@ func (l *Logger) Middleware(h http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := now()
-		rec := &recorder{ResponseWriter: w}
+		rec := httprec.New(w)
 		h.ServeHTTP(rec, r)
-		if rec.status == 0 {
-			rec.status = http.StatusOK
-		}
 		remote, _, err := net.SplitHostPort(r.RemoteAddr)
 		if err != nil {
 			remote = r.RemoteAddr
 		}
 		_ = l.Write(Entry{
 			Time: start, Remote: remote, Method: r.Method, Path: r.URL.RequestURI(), Proto: r.Proto,
-			Status: rec.status, Bytes: rec.bytes, Referer: r.Referer(), UserAgent: r.UserAgent(),
+			Status: rec.Status(), Bytes: rec.Bytes(), Referer: r.Referer(), UserAgent: r.UserAgent(),
 			Duration: now().Sub(start),
 		})
 	})

@@ -4,30 +4,9 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"example.com/xbuild/examples/go/internal/httprec"
 )
-
-// statusRecorder remembers the status code a handler wrote.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-	bytes  int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Write(p []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	n, err := s.ResponseWriter.Write(p)
-	s.bytes += n
-	return n, err
-}
 
 // Instrument wraps h: every request adds to http_requests_total{route,code}
 // and http_response_bytes_total{route}, and its latency to
@@ -40,14 +19,11 @@ func (r *Registry) Instrument(route string, h http.Handler) http.Handler {
 	hist := r.Histogram("http_request_duration_seconds", Labels{"route": route}, DefaultBuckets)
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := httprec.New(w)
 		h.ServeHTTP(rec, req)
-		if rec.status == 0 {
-			rec.status = http.StatusOK
-		}
 		hist.Observe(time.Since(start).Seconds())
-		r.Add("http_requests_total", Labels{"route": route, "code": strconv.Itoa(rec.status)}, 1)
-		r.Add("http_response_bytes_total", Labels{"route": route}, uint64(rec.bytes))
+		r.Add("http_requests_total", Labels{"route": route, "code": strconv.Itoa(rec.Status())}, 1)
+		r.Add("http_response_bytes_total", Labels{"route": route}, uint64(rec.Bytes()))
 	})
 }
 
