@@ -2,12 +2,10 @@
 #pragma once
 
 #include <algorithm>
-#include <map>
 #include <set>
 
 #include "../../strings.hpp"
 #include "../routes.hpp"
-#include "../shell_commands.hpp"
 #include "../stages.hpp"
 
 namespace xbuild::dockerfile {
