@@ -200,6 +200,11 @@ TEST_CASE("rewrite: line map, cargo's output folder, the syntax line, CRLF") {
     CHECK(crlf_out.find("FROM scratch\r\nCOPY --from=b /x /x\r\n") != std::string::npos);
     CHECK_NOTHROW(parse(crlf_out));
 
+    // Unicode white space before FROM (U+0085, skipped as Go's TrimSpace does): --platform goes
+    // after the keyword, not into it (the fuzzer found `FR --platform=$BUILDPLATFORMOM`).
+    const std::string nel = "\xC2\x85" "FROM golang AS b\nRUN go build -o /x .\nFROM scratch\nCOPY --from=b /x /x\n";
+    CHECK(rewritten(nel).find("\xC2\x85" "FROM --platform=$BUILDPLATFORM golang AS b\n") != std::string::npos);
+
     const std::string no_newline = "FROM golang AS b\nRUN go build -o /x .\nFROM scratch\nCOPY --from=b /x /x";
     CHECK(rewritten(no_newline).ends_with("COPY --from=b /x /x"));
 }

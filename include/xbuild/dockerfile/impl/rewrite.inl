@@ -43,9 +43,10 @@ inline Rewritten rewrite(std::string_view text, const Dockerfile& file, const Pl
                              "the helpers' stage", from.first_line});
             first_cross = false;
         }
-        // After the keyword: FROM is the line's first word, blanks before it allowed.
-        std::size_t k = from.begin;
-        while (k < from.end && (text[k] == ' ' || text[k] == '\t')) k++;
+        // After the keyword: FROM is the line's first word, after what the parser skips as
+        // white space (any Unicode space, as Go's strings.TrimSpace: U+0085 too).
+        const std::string_view line = text.substr(from.begin, from.end - from.begin);
+        const std::size_t k = from.begin + (line.size() - detail::df::trim_left_space(line).size());
         edits.push_back({k + 4, k + 4, " --platform=$BUILDPLATFORM", "runs on the build machine"});
         const bool ends_line = from.end > 0 && text[from.end - 1] == '\n';
         edits.push_back({from.end, from.end,
