@@ -114,10 +114,12 @@ TEST_CASE("plan: stages left alone, and why") {
          "make check runs what it built", StageMode::target},
         {"ctest", "FROM gcc AS b\nRUN cmake -B o && cmake --build o && cd o && ctest\nFROM scratch\nCOPY --from=b /x /x\n",
          "ctest runs the tests", StageMode::target},
-        {"C in a heredoc", "FROM gcc AS b\nRUN <<EOF\nmake\nEOF\nFROM scratch\nCOPY --from=b /x /x\n",
-         "make in a heredoc", StageMode::unchanged},
-        {"heredoc", "FROM golang AS b\nRUN <<EOF\ngo build -o /x .\nEOF\nFROM scratch\nCOPY --from=b /x /x\n",
-         "heredoc", StageMode::unchanged},
+        {"a build in a heredoc written to a file", "FROM gcc AS b\nRUN cat <<EOF >/b.sh && sh /b.sh\nmake\nEOF\nFROM scratch\nCOPY --from=b /x /x\n",
+         "make in a heredoc that is not the RUN's shell script", StageMode::unchanged},
+        {"a heredoc that bash -c does not read as its script", "FROM golang AS b\nRUN bash -c \"$(cat)\" <<EOF\ngo build -o /x .\nEOF\nFROM scratch\nCOPY --from=b /x /x\n",
+         "go in a heredoc that is not", StageMode::unchanged},
+        {"another interpreter's script", "FROM gcc AS b\nRUN <<EOF\n#!/usr/bin/env python3\nmake\nEOF\nFROM scratch\nCOPY --from=b /x /x\n",
+         "make in a heredoc that is not", StageMode::unchanged},
         {"exec form", "FROM golang AS b\nRUN [\"go\", \"build\"]\nFROM scratch\nCOPY --from=b /x /x\n", "exec form",
          StageMode::unchanged},
         {"unused stage", "FROM golang AS b\nRUN go build -o /x .\nFROM scratch\n", "not needed", StageMode::unchanged},
@@ -257,6 +259,39 @@ TEST_CASE("routes: C/C++ compilers and build systems go through the helpers") {
         CHECK(plan.stages[0].mode == StageMode::cross);
         CHECK(join(rewritten_runs(text), "---\n") == join(c.want, "---\n"));
     }
+}
+
+TEST_CASE("routes: a heredoc that is the RUN's shell script is routed line by line") {
+    struct Case {
+        std::string name, base, runs;
+        std::vector<std::string> want;
+    } cases[] = {
+        {"RUN <<EOF", "golang", "RUN <<EOF\nset -e\ngo build -o /out/app .\nEOF\n",
+         {"RUN <<EOF\nset -e\nxx-go build -o /out/app . && xx-verify /out/app\nEOF\n"}},
+        {"a shell reading it, tabs stripped", "gcc", "RUN bash -ex <<-\"X\"\n\tcd /src\n\tmake -j2\nX\n",
+         {"RUN bash -ex <<-\"X\"\n\tcd /src\n\tmake CC=xx-cc CXX=xx-c++ -j2\nX\n"}},
+        {"a shell's #! line", "gcc", "RUN <<EOF\n#!/bin/bash\ngcc -o /out/a a.c\nEOF\n",
+         {"RUN <<EOF\n#!/bin/bash\nxx-cc -o /out/a a.c && xx-verify /out/a\nEOF\n"}},
+        {"the RUN's own text and a data heredoc", "gcc", "RUN cat <<EOF >a.c && gcc -o /out/a a.c\nint main(void) { return 0; }\nEOF\n",
+         {"RUN cat <<EOF >a.c && xx-cc -o /out/a a.c && xx-verify /out/a\nint main(void) { return 0; }\nEOF\n"}},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.name);
+        const std::string text = build_stage(c.base, c.runs);
+        auto plan = plan_of(text);
+        REQUIRE(plan.stages.size() == 2);
+        CHECK(plan.stages[0].mode == StageMode::cross);
+        CHECK(join(rewritten_runs(text), "---\n") == join(c.want, "---\n"));
+    }
+    // A script's continuation is the shell's backslash, whatever the Dockerfile's escape; and
+    // each routed command is named by its own line.
+    const std::string backtick = "# escape=`\nFROM gcc AS b\nRUN <<EOF\ncd /src\ngcc -o /out/a \\\n  a.c\nEOF\nFROM debian\nCOPY --from=b /out /out\n";
+    const auto runs = rewritten_runs(backtick);
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0] == "RUN <<EOF\ncd /src\nxx-cc -o /out/a \\\n  a.c && xx-verify /out/a\nEOF\n");
+    const auto plan = plan_of(backtick);
+    REQUIRE(!plan.stages[0].edits.empty());
+    CHECK(plan.stages[0].edits[0].why.rfind("line 5: ", 0) == 0);
 }
 
 TEST_CASE("routes: package installs split between the build machine and the target") {

@@ -9,7 +9,7 @@
 // installed for the target. The image's own stages (the target and its FROM chain) run on the
 // **target**. Everything else is left **unchanged**, and the plan says why: already pinned to a
 // platform or cross-compiling by hand, not needed for the target, nothing to cross-compile, or
-// something the planner is not sure of (a RUN with heredocs, the user's own CC). `# xbuild:cross`
+// something the planner is not sure of (a build in exec form, the user's own CC). `# xbuild:cross`
 // / `# xbuild:emulate` on the line above a FROM override the decision for that stage;
 // Options::enabled=false turns it all off.
 //

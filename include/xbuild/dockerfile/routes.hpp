@@ -14,10 +14,12 @@
 //                                      xx-apt-get / xx-apk (for the target), and so does a cross
 //                                      C compiler when the stage compiles C (C/C++, cgo, cargo's linker)
 //
-// Tests (go test, cargo test, ctest, make check, ...), running what was built and package
-// installs that build native modules (npm, pip, gem) need the target's CPU. What the routes
-// cannot place safely (heredocs, exec form, a quote left open, a compiler the user picked, a
-// package list in a variable) makes the planner unsure, and it leaves the stage as written.
+// A heredoc that is the RUN's shell script (`RUN <<EOF` with no #! or a shell's, `RUN bash -e
+// <<EOF`) is routed line by line like the RUN's own text. Tests (go test, cargo test, ctest, make
+// check, ...), running what was built and package installs that build native modules (npm, pip,
+// gem) need the target's CPU. What the routes cannot place safely (a build inside a heredoc that
+// is data or another language's script, exec form, a quote left open, a compiler the user picked,
+// a package list in a variable) makes the planner unsure, and it leaves the stage as written.
 #pragma once
 
 #include <cstddef>

@@ -227,25 +227,19 @@ inline bool is_versioned_compiler(std::string_view p) {
 
 namespace xbuild::dockerfile {
 
-inline void route_run(std::string_view text, const Instruction& in, char escape, StageFacts& facts) {
-    using namespace detail;
-    const std::string line = "line " + std::to_string(in.first_line);
-    if (in.json_form || !in.heredocs.empty()) {
-        std::string all = in.json_form ? join(in.args, " ") : in.text;
-        for (const auto& h : in.heredocs) all += "\n" + h.content;
-        for (const auto& c : shell_commands(all, escape)) {
-            std::string_view p = program_name(c);
-            if (word_in(p, {"go", "cargo"}) || is_c_compiler(p) || is_build_system(p))
-                facts.unsure.push_back(line + ": " + std::string(p) + " in " + (in.json_form ? "exec form" : "a heredoc") +
-                                       " (not rewritten yet)");
-        }
-        return;
-    }
-    const std::size_t base = shell_text_offset(text, in, escape);
-    const std::string_view shell = text.substr(base, in.end - base);
-    Routing r{facts, base, line};
-    std::set<std::string> outputs;  // go build -o paths: running one needs the target
+namespace detail {
+
+// The commands of text[begin, end), a RUN's shell text or a script's body. `first_line` is the
+// line at `begin`; a script's commands are named by their own lines, a RUN's by its first.
+inline void route_shell(std::string_view text, std::size_t begin, std::size_t end, char escape, int first_line,
+                        bool line_per_command, StageFacts& facts, std::set<std::string>& outputs) {
+    const std::string_view shell = text.substr(begin, end - begin);
+    Routing r{facts, begin, "line " + std::to_string(first_line)};
     for (const ShellCommand& c : shell_commands(shell, escape)) {
+        const int line_no =
+            line_per_command ? first_line + int(std::count(shell.begin(), shell.begin() + long(c.offsets[0]), '\n')) : first_line;
+        r.line = "line " + std::to_string(line_no);
+        const std::string& line = r.line;
         const std::string_view p = program_name(c);
         const std::string sub = c.words.size() > 1 ? c.words[1] : "";
         if (quote_left_open(c, escape)) {
@@ -259,7 +253,7 @@ inline void route_run(std::string_view text, const Instruction& in, char escape,
         if (p.starts_with("xx-")) {
             facts.already_cross.push_back(line + ": calls " + std::string(p));
         } else if (is_package_install(c)) {
-            note_package_install(c, base, in.first_line, facts);
+            note_package_install(c, begin, line_no, facts);
         } else if (p == "go") {
             route_go(r, c, sub, outputs);
         } else if (p == "cargo") {
@@ -280,6 +274,87 @@ inline void route_run(std::string_view text, const Instruction& in, char escape,
             facts.unsure.push_back(line + ": " + c.words[0] + " may compile (a script the planner cannot see into)");
         } else if (outputs.count(c.words[0]) || c.words[0].starts_with("./")) {
             facts.needs_target.push_back(line + ": runs " + c.words[0]);
+        }
+    }
+}
+
+// The offset where line `line` of an instruction starts (a heredoc's body, its closing line).
+inline std::size_t line_start(std::string_view text, const Instruction& in, int line) {
+    std::size_t at = in.begin;
+    for (int l = in.first_line; l < line && at < in.end; ++l) {
+        const std::size_t nl = text.find('\n', at);
+        at = nl == std::string_view::npos || nl >= in.end ? in.end : nl + 1;
+    }
+    return at;
+}
+
+inline bool is_shell(std::string_view program) { return word_in(program, {"sh", "bash", "dash", "ash"}); }
+
+// `<<EOF`, `<<-'EOF'`, `0<<EOF`: the word that feeds a heredoc to standard input.
+inline bool is_stdin_heredoc_word(std::string_view w) {
+    if (w.starts_with("0")) w.remove_prefix(1);
+    return w.starts_with("<<") && w.size() > 2;
+}
+
+// The shell a `#!` line names (through /usr/bin/env too), or "" when the body has none.
+inline std::string shebang_program(std::string_view body) {
+    if (!body.starts_with("#!")) return {};
+    const std::size_t nl = body.find('\n');
+    const auto commands = shell_commands(body.substr(2, nl == std::string_view::npos ? nl : nl - 2));
+    return commands.empty() ? "#!" : std::string(program_name(commands.front()));  // env: a wrapper, skipped
+}
+
+// The heredoc whose body a shell runs as its script, or null when the bodies are data:
+//   RUN <<EOF               BuildKit runs the body with the stage's shell (or its #! interpreter)
+//   RUN bash -ex <<EOF      a shell reads the body from standard input
+inline const Heredoc* shell_script_heredoc(const Instruction& in, std::string_view command, char escape) {
+    if (in.heredocs.size() != 1) return nullptr;
+    const auto commands = shell_commands(command, escape);
+    if (commands.size() != 1 || !commands[0].assignments.empty()) return nullptr;
+    const ShellCommand& c = commands[0];
+    const Heredoc& h = in.heredocs.front();
+    if (c.words.size() == 1 && c.words[0].starts_with("<<")) {
+        const std::string interpreter = shebang_program(h.content);
+        return interpreter.empty() || is_shell(interpreter) ? &h : nullptr;
+    }
+    if (!is_shell(program_name(c))) return nullptr;
+    int fed = 0;
+    for (std::size_t i = 1; i < c.words.size(); ++i) {
+        const std::string& w = c.words[i];
+        if (is_stdin_heredoc_word(w)) fed++;
+        else if (w == "-o" || w == "+o") i++;  // -o pipefail
+        else if (w.starts_with("--") && w.size() > 2) continue;  // --norc, --posix
+        else if ((w.starts_with("-") || w.starts_with("+")) && w.find('c') == std::string::npos) continue;
+        else return nullptr;  // -c SCRIPT, a script file, a redirect: the body is not the script
+    }
+    return fed == 1 ? &h : nullptr;
+}
+
+}  // namespace detail
+
+inline void route_run(std::string_view text, const Instruction& in, char escape, StageFacts& facts) {
+    using namespace detail;
+    const std::string line = "line " + std::to_string(in.first_line);
+    auto unsure_of_builds_in = [&](std::string_view what, std::string_view where) {
+        for (const auto& c : shell_commands(what, escape)) {
+            std::string_view p = program_name(c);
+            if (word_in(p, {"go", "cargo"}) || is_c_compiler(p) || is_build_system(p))
+                facts.unsure.push_back(line + ": " + std::string(p) + " in " + std::string(where) + " (not rewritten)");
+        }
+    };
+    if (in.json_form) return unsure_of_builds_in(join(in.args, " "), "exec form");
+    const std::size_t base = shell_text_offset(text, in, escape);
+    // The RUN's own lines end where the first heredoc's body begins.
+    const std::size_t end = in.heredocs.empty() ? in.end : std::max(base, line_start(text, in, in.heredocs.front().first_line));
+    const Heredoc* script = shell_script_heredoc(in, text.substr(base, end - base), escape);
+    std::set<std::string> outputs;  // go build -o paths: running one needs the target
+    route_shell(text, base, end, escape, in.first_line, false, facts, outputs);
+    for (const Heredoc& h : in.heredocs) {
+        if (&h == script) {  // a shell script: its escape is the shell's backslash, not the Dockerfile's
+            route_shell(text, line_start(text, in, h.first_line), line_start(text, in, h.last_line), '\\',
+                        h.first_line, true, facts, outputs);
+        } else {
+            unsure_of_builds_in(h.content, "a heredoc that is not the RUN's shell script");
         }
     }
 }
