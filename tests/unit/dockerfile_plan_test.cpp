@@ -207,6 +207,14 @@ TEST_CASE("rewrite: line map, cargo's output folder, the syntax line, CRLF") {
     const std::string nel = "\xC2\x85" "FROM golang AS b\nRUN go build -o /x .\nFROM scratch\nCOPY --from=b /x /x\n";
     CHECK(rewritten(nel).find("\xC2\x85" "FROM --platform=$BUILDPLATFORM golang AS b\n") != std::string::npos);
 
+    // The helpers' stage goes in before the first cross stage: COPY --from by index follows.
+    const std::string by_index = "FROM alpine\nRUN true\nFROM golang\nRUN go build -o /app .\nFROM alpine\n"
+                                 "COPY --from=1 /app /app\nCOPY --from=0 /etc/os-release /x\n";
+    const std::string by_index_out = rewritten(by_index);
+    CHECK(by_index_out.find("COPY --from=2 /app /app\nCOPY --from=0 /etc/os-release /x\n") != std::string::npos);
+    auto by_index_file = parse(by_index_out);
+    CHECK_FALSE(plan_stages(by_index_out, by_index_file).any_cross());
+
     const std::string no_newline = "FROM golang AS b\nRUN go build -o /x .\nFROM scratch\nCOPY --from=b /x /x";
     CHECK(rewritten(no_newline).ends_with("COPY --from=b /x /x"));
 }

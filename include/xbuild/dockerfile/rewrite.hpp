@@ -6,6 +6,7 @@
 // in-place command edits (go -> xx-go, cargo -> xx-cargo, `&& xx-verify OUT`); once, before the
 // first cross stage, the stage that provides the helpers:
 //   FROM --platform=$BUILDPLATFORM <xx image> AS xbuild-xx
+// (and `COPY --from=N` naming a stage at or after it by index says N+1, to mean the same stage).
 // Inserted lines shift line numbers, so the result maps each of its lines to the original one
 // (BuildKit's errors name lines of the text it was given: the frontend maps them back).
 //

@@ -5,6 +5,33 @@
 
 namespace xbuild::dockerfile {
 
+namespace detail {
+
+// The helpers' stage goes in before stage `inserted_at`: `COPY --from=N` naming that stage or a
+// later one by index must say N+1 to mean the same stage. (RUN --mount from= takes names only;
+// ONBUILD's COPY runs in another build, with that build's stages.)
+inline void renumber_stage_indexes(std::string_view text, const Dockerfile& file, int inserted_at, int stages,
+                                   std::vector<Edit>& edits) {
+    for (const Instruction& in : file.instructions) {
+        if (in.keyword != "COPY") continue;
+        const auto words = flag_words(text, in, file.escape).words;
+        for (std::size_t f = 0; f < words.size() && f < in.flags.size(); ++f) {
+            const std::string_view word = text.substr(words[f].first, words[f].second - words[f].first);
+            if (in.flags[f].name != "from" || !word.starts_with("--from=")) continue;
+            const std::string_view digits = word.substr(7);
+            if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string_view::npos)
+                continue;  // a name, or an index written with quotes or escapes (left as is)
+            const int index = std::stoi(std::string(digits));
+            if (index < inserted_at || index >= stages) continue;
+            edits.push_back({words[f].first + 7, words[f].second, std::to_string(index + 1),
+                             "stage " + std::to_string(index) + " is stage " + std::to_string(index + 1) +
+                                 " after the helpers' stage"});
+        }
+    }
+}
+
+}  // namespace detail
+
 inline Rewritten rewrite(std::string_view text, const Dockerfile& file, const Plan& plan, const RewriteOptions& options) {
     std::vector<Edit> edits;
     // First, so that its line comes before anything inserted at the same place.
@@ -41,6 +68,7 @@ inline Rewritten rewrite(std::string_view text, const Dockerfile& file, const Pl
             edits.push_back({from.begin, from.begin,
                              "FROM --platform=$BUILDPLATFORM " + options.xx_image + " AS xbuild-xx\n",
                              "the helpers' stage", from.first_line});
+            detail::renumber_stage_indexes(text, file, s.index, int(froms.size()), edits);
             first_cross = false;
         }
         // After the keyword: FROM is the line's first word, after what the parser skips as

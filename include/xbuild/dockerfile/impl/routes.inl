@@ -23,8 +23,15 @@ inline bool any_word_starts(const ShellCommand& c, std::string_view prefix) {
     return std::any_of(c.words.begin() + 1, c.words.end(), [&](const std::string& w) { return w.starts_with(prefix); });
 }
 
-// The offset of the shell text inside the original bytes of a RUN: past the keyword and flags.
-inline std::size_t shell_text_offset(std::string_view text, const Instruction& in, char escape) {
+// Where an instruction's flag words are in the original bytes ([begin, end) each, as written),
+// and where the text after them starts.
+struct FlagWords {
+    std::vector<std::pair<std::size_t, std::size_t>> words;
+    std::size_t rest = 0;
+};
+
+inline FlagWords flag_words(std::string_view text, const Instruction& in, char escape) {
+    FlagWords out;
     std::size_t i = in.begin;
     auto skip_blanks = [&] {
         while (i < in.end) {
@@ -38,10 +45,18 @@ inline std::size_t shell_text_offset(std::string_view text, const Instruction& i
     i = std::min(i + in.keyword.size(), in.end);
     for (std::size_t f = 0; f < in.flags.size() && i < in.end; ++f) {
         skip_blanks();
+        const std::size_t begin = i;
         i = std::min(scan_word(text.substr(0, in.end), i, escape), in.end);
+        out.words.emplace_back(begin, i);
     }
     skip_blanks();
-    return std::min(i, in.end);
+    out.rest = std::min(i, in.end);
+    return out;
+}
+
+// The offset of the shell text inside the original bytes of a RUN: past the keyword and flags.
+inline std::size_t shell_text_offset(std::string_view text, const Instruction& in, char escape) {
+    return flag_words(text, in, escape).rest;
 }
 
 // A plain word (no quotes or expansions) the rewrite may repeat in xx-verify.
