@@ -16,15 +16,13 @@ inline void renumber_stage_indexes(std::string_view text, const Dockerfile& file
         if (in.keyword != "COPY") continue;
         const auto words = flag_words(text, in, file.escape).words;
         for (std::size_t f = 0; f < words.size() && f < in.flags.size(); ++f) {
-            const std::string_view word = text.substr(words[f].first, words[f].second - words[f].first);
-            if (in.flags[f].name != "from" || !word.starts_with("--from=")) continue;
-            const std::string_view digits = word.substr(7);
-            if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string_view::npos)
-                continue;  // a name, or an index written with quotes or escapes (left as is)
-            const int index = std::stoi(std::string(digits));
-            if (index < inserted_at || index >= stages) continue;
-            edits.push_back({words[f].first + 7, words[f].second, std::to_string(index + 1),
-                             "stage " + std::to_string(index) + " is stage " + std::to_string(index + 1) +
+            // An index as BuildKit reads one (strconv.Atoi: "+2" and "02" too); the whole flag
+            // word is written anew, however it was quoted.
+            const Flag& flag = in.flags[f];
+            const auto index = flag.name == "from" && flag.value ? stg::go_atoi(*flag.value) : std::nullopt;
+            if (!index || *index < inserted_at || *index >= stages) continue;
+            edits.push_back({words[f].first, words[f].second, "--from=" + std::to_string(*index + 1),
+                             "stage " + std::to_string(*index) + " is stage " + std::to_string(*index + 1) +
                                  " after the helpers' stage"});
         }
     }
