@@ -58,11 +58,19 @@ TEST_CASE("shell_commands: the simple commands and their words") {
         {"", {}},
         {"&&;||", {}},
         {"echo \"unterminated", {{"echo", "\"unterminated"}}},
+        // BuildKit's continuations: blanks or a CR after the escape; comment and empty lines dropped.
+        {"gcc -o /x \\  \r\n  a.c\n", {{"gcc", "-o", "/x", "a.c"}}},
+        {"gcc -o /x \\\n  # the sources\n\n  a.c\n", {{"gcc", "-o", "/x", "a.c"}}},
+        {"make # and then \\\n go build\nls", {{"make"}, {"ls"}}},
     };
     for (const auto& c : cases) {
         CAPTURE(c.text);
         CHECK(commands(c.text) == c.want);
     }
+    // A script's lines (a heredoc body) are the shell's: a comment ends at its line, `\ ` is a space.
+    Words words;
+    for (const auto& c : shell_commands("gcc -o /x \\\n  # no\n  a.c \\ b.c\n", '\\', Lines::shell)) words.insert(words.end(), c.words.begin(), c.words.end());
+    CHECK(words == Words{"gcc", "-o", "/x", "a.c", "\\ b.c"});
     auto cs = shell_commands("A=1 /usr/local/go/bin/go build");
     REQUIRE(cs.size() == 1);
     CHECK(program_name(cs[0]) == "go");

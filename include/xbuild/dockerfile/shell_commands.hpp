@@ -25,8 +25,13 @@ struct ShellCommand {
     std::size_t end = 0;                      // offset just past the command's last word
 };
 
-// `escape` is the Dockerfile's escape character: escape + newline is a line continuation.
-std::vector<ShellCommand> shell_commands(std::string_view text, char escape = '\\');
+// Whose lines the text is. A RUN's (dockerfile): escape + blanks + newline continues the line
+// and comment lines inside a continuation are dropped, as BuildKit joins them. A script's
+// (shell, a heredoc body): only backslash + newline continues, and a comment ends at its line.
+enum class Lines { dockerfile, shell };
+
+// `escape` is the Dockerfile's escape character (for Lines::shell, pass '\\').
+std::vector<ShellCommand> shell_commands(std::string_view text, char escape = '\\', Lines lines = Lines::dockerfile);
 
 // The program a command runs, without its folder: "go" for /usr/local/go/bin/go.
 std::string_view program_name(const ShellCommand& command);

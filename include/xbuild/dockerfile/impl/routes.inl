@@ -36,8 +36,8 @@ inline FlagWords flag_words(std::string_view text, const Instruction& in, char e
     auto skip_blanks = [&] {
         while (i < in.end) {
             if (text[i] == ' ' || text[i] == '\t') i++;
-            else if (text[i] == escape && i + 1 < in.end && (text[i + 1] == '\n' || text[i + 1] == '\r')) {
-                i += text[i + 1] == '\r' ? 3 : 2;
+            else if (const std::size_t n = continuation_length(text.substr(0, in.end), i, escape)) {
+                i = skip_dropped_lines(text.substr(0, in.end), i + n);
             } else break;
         }
     };
@@ -244,15 +244,16 @@ namespace xbuild::dockerfile {
 
 namespace detail {
 
-// The commands of text[begin, end), a RUN's shell text or a script's body. `first_line` is the
-// line at `begin`; a script's commands are named by their own lines, a RUN's by its first.
+// The commands of text[begin, end): a RUN's shell text (Lines::dockerfile) or a script's body
+// (Lines::shell). `first_line` is the line at `begin`; a script's commands are named by their
+// own lines, a RUN's by its first.
 inline void route_shell(std::string_view text, std::size_t begin, std::size_t end, char escape, int first_line,
-                        bool line_per_command, StageFacts& facts, std::set<std::string>& outputs) {
+                        Lines lines, StageFacts& facts, std::set<std::string>& outputs) {
     const std::string_view shell = text.substr(begin, end - begin);
     Routing r{facts, begin, "line " + std::to_string(first_line)};
-    for (const ShellCommand& c : shell_commands(shell, escape)) {
+    for (const ShellCommand& c : shell_commands(shell, escape, lines)) {
         const int line_no =
-            line_per_command ? first_line + int(std::count(shell.begin(), shell.begin() + long(c.offsets[0]), '\n')) : first_line;
+            lines == Lines::shell ? first_line + int(std::count(shell.begin(), shell.begin() + long(c.offsets[0]), '\n')) : first_line;
         r.line = "line " + std::to_string(line_no);
         const std::string& line = r.line;
         const std::string_view p = program_name(c);
@@ -363,11 +364,11 @@ inline void route_run(std::string_view text, const Instruction& in, char escape,
     const std::size_t end = in.heredocs.empty() ? in.end : std::max(base, line_start(text, in, in.heredocs.front().first_line));
     const Heredoc* script = shell_script_heredoc(in, text.substr(base, end - base), escape);
     std::set<std::string> outputs;  // go build -o paths: running one needs the target
-    route_shell(text, base, end, escape, in.first_line, false, facts, outputs);
+    route_shell(text, base, end, escape, in.first_line, Lines::dockerfile, facts, outputs);
     for (const Heredoc& h : in.heredocs) {
         if (&h == script) {  // a shell script: its escape is the shell's backslash, not the Dockerfile's
             route_shell(text, line_start(text, in, h.first_line), line_start(text, in, h.last_line), '\\',
-                        h.first_line, true, facts, outputs);
+                        h.first_line, Lines::shell, facts, outputs);
         } else {
             unsure_of_builds_in(h.content, "a heredoc that is not the RUN's shell script");
         }

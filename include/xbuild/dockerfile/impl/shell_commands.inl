@@ -26,13 +26,43 @@ inline constexpr std::array<std::string_view, 12> reserved_words = {
     "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}"};
 inline constexpr std::array<std::string_view, 5> wrappers = {"env", "sudo", "time", "exec", "command"};
 
+// The length of the line continuation at t[i] (escape, blanks, newline: BuildKit's `\\[ \t]*$`
+// on lines that lost their "\r"), 0 when there is none.
+inline std::size_t continuation_length(std::string_view t, std::size_t i, char escape) {
+    if (i >= t.size() || t[i] != escape) return 0;
+    std::size_t j = i + 1;
+    while (j < t.size() && (t[j] == ' ' || t[j] == '\t' || t[j] == '\r')) j++;
+    return j < t.size() && t[j] == '\n' ? j + 1 - i : 0;
+}
+
+// Whether t[from, nl) ends with a continuation (nl: the offset of a newline).
+inline bool ends_continued(std::string_view t, std::size_t from, std::size_t nl, char escape) {
+    std::size_t k = nl;
+    while (k > from && (t[k - 1] == ' ' || t[k - 1] == '\t' || t[k - 1] == '\r')) k--;
+    return k > from && t[k - 1] == escape;
+}
+
+// Past the comment and empty lines that BuildKit drops from inside a continuation.
+inline std::size_t skip_dropped_lines(std::string_view t, std::size_t i) {
+    while (i < t.size()) {
+        std::size_t j = i;
+        while (j < t.size() && (t[j] == ' ' || t[j] == '\t' || t[j] == '\r')) j++;
+        if (j < t.size() && t[j] != '#' && t[j] != '\n') break;
+        const std::size_t nl = t.find('\n', j);
+        if (nl == std::string_view::npos) break;  // the last line is the instruction's own
+        i = nl + 1;
+    }
+    return i;
+}
+
 // Reads one word starting at i (not blank, not an operator); returns the offset past it.
-inline std::size_t scan_word(std::string_view t, std::size_t i, char escape) {
+inline std::size_t scan_word(std::string_view t, std::size_t i, char escape, Lines lines = Lines::dockerfile) {
     int depth = 0;  // $( ... ) nesting
     while (i < t.size()) {
         char c = t[i];
         if (c == escape && i + 1 < t.size()) {
-            if (t[i + 1] == '\n') break;  // a continuation ends the word
+            // a continuation ends the word
+            if (lines == Lines::shell ? t[i + 1] == '\n' : continuation_length(t, i, escape) > 0) break;
             i += 2;
             continue;
         }
@@ -66,7 +96,7 @@ inline std::size_t scan_word(std::string_view t, std::size_t i, char escape) {
 
 }  // namespace detail
 
-inline std::vector<ShellCommand> shell_commands(std::string_view t, char escape) {
+inline std::vector<ShellCommand> shell_commands(std::string_view t, char escape, Lines lines) {
     std::vector<ShellCommand> out;
     ShellCommand cur;
     bool in_command = false;  // past the assignments and wrappers: words are arguments
@@ -82,8 +112,9 @@ inline std::vector<ShellCommand> shell_commands(std::string_view t, char escape)
             i++;
             continue;
         }
-        if (c == escape && i + 1 < t.size() && t[i + 1] == '\n') {  // continuation: a blank
-            i += 2;
+        if (lines == Lines::shell ? (c == escape && i + 1 < t.size() && t[i + 1] == '\n')
+                                  : detail::continuation_length(t, i, escape) > 0) {  // continuation: a blank
+            i = lines == Lines::shell ? i + 2 : detail::skip_dropped_lines(t, i + detail::continuation_length(t, i, escape));
             continue;
         }
         if (detail::is_operator_char(c)) {
@@ -91,12 +122,15 @@ inline std::vector<ShellCommand> shell_commands(std::string_view t, char escape)
             i++;
             continue;
         }
-        if (c == '#' && cur.words.empty() && cur.assignments.empty()) {  // a comment to the line's end
+        if (c == '#') {  // a word that starts with # starts a comment, to the line's end
             auto nl = t.find('\n', i);
+            // A RUN's continued lines are one line by the time the shell sees the comment.
+            while (lines == Lines::dockerfile && nl != std::string_view::npos && detail::ends_continued(t, i, nl, escape))
+                nl = t.find('\n', nl + 1);
             i = nl == std::string_view::npos ? t.size() : nl;
             continue;
         }
-        const std::size_t end = detail::scan_word(t, i, escape);
+        const std::size_t end = detail::scan_word(t, i, escape, lines);
         std::string word(t.substr(i, end - i));
         if (!in_command && cur.words.empty()) {
             if (std::find(detail::reserved_words.begin(), detail::reserved_words.end(), word) !=
