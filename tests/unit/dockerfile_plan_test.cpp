@@ -242,6 +242,15 @@ std::string build_stage(const std::string& base, const std::string& runs) {
     return "FROM " + base + " AS b\n" + runs + "FROM debian\nCOPY --from=b /out /out\n";
 }
 
+// A build stage FROM `base` with these RUN lines goes cross, and its RUN lines come out as `want`.
+void check_routed(const std::string& base, const std::string& runs, const std::vector<std::string>& want) {
+    const std::string text = build_stage(base, runs);
+    auto plan = plan_of(text);
+    REQUIRE(plan.stages.size() == 2);
+    CHECK(plan.stages[0].mode == StageMode::cross);
+    CHECK(join(rewritten_runs(text), "---\n") == join(want, "---\n"));
+}
+
 }  // namespace
 
 TEST_CASE("routes: C/C++ compilers and build systems go through the helpers") {
@@ -269,11 +278,7 @@ TEST_CASE("routes: C/C++ compilers and build systems go through the helpers") {
     };
     for (const auto& c : cases) {
         CAPTURE(c.name);
-        const std::string text = build_stage("gcc", c.runs);
-        auto plan = plan_of(text);
-        REQUIRE(plan.stages.size() == 2);
-        CHECK(plan.stages[0].mode == StageMode::cross);
-        CHECK(join(rewritten_runs(text), "---\n") == join(c.want, "---\n"));
+        check_routed("gcc", c.runs, c.want);
     }
 }
 
@@ -293,11 +298,7 @@ TEST_CASE("routes: a heredoc that is the RUN's shell script is routed line by li
     };
     for (const auto& c : cases) {
         CAPTURE(c.name);
-        const std::string text = build_stage(c.base, c.runs);
-        auto plan = plan_of(text);
-        REQUIRE(plan.stages.size() == 2);
-        CHECK(plan.stages[0].mode == StageMode::cross);
-        CHECK(join(rewritten_runs(text), "---\n") == join(c.want, "---\n"));
+        check_routed(c.base, c.runs, c.want);
     }
     // A script's continuation is the shell's backslash, whatever the Dockerfile's escape; and
     // each routed command is named by its own line.
@@ -353,11 +354,8 @@ TEST_CASE("routes: package installs split between the build machine and the targ
     };
     for (const auto& c : cases) {
         CAPTURE(c.name);
+        check_routed(c.base, c.runs, c.want);
         const std::string text = build_stage(c.base, c.runs);
-        auto plan = plan_of(text);
-        REQUIRE(plan.stages.size() == 2);
-        CHECK(plan.stages[0].mode == StageMode::cross);
-        CHECK(join(rewritten_runs(text), "---\n") == join(c.want, "---\n"));
         // The rewrite parses again and a second pass leaves it alone (it calls the helpers).
         const std::string out = rewritten(text);
         CHECK_FALSE(plan_stages(out, parse(out)).any_cross());
