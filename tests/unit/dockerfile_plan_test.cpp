@@ -62,6 +62,8 @@ TEST_CASE("shell_commands: the simple commands and their words") {
         {"gcc -o /x \\  \r\n  a.c\n", {{"gcc", "-o", "/x", "a.c"}}},
         {"gcc -o /x \\\n  # the sources\n\n  a.c\n", {{"gcc", "-o", "/x", "a.c"}}},
         {"make # and then \\\n go build\nls", {{"make"}, {"ls"}}},
+        {"gcc -o /x\\\n  a.c", {{"gcc", "-o", "/x", "a.c"}}},
+        {"gcc -o /x\\\na.c", {{"gcc", "-o", "/x\\\na.c"}}},  // one word once the lines are joined
     };
     for (const auto& c : cases) {
         CAPTURE(c.text);
@@ -214,6 +216,9 @@ TEST_CASE("rewrite: line map, cargo's output folder, the syntax line, CRLF") {
     // after the keyword, not into it (the fuzzer found `FR --platform=$BUILDPLATFORMOM`).
     const std::string nel = "\xC2\x85" "FROM golang AS b\nRUN go build -o /x .\nFROM scratch\nCOPY --from=b /x /x\n";
     CHECK(rewritten(nel).find("\xC2\x85" "FROM --platform=$BUILDPLATFORM golang AS b\n") != std::string::npos);
+    // ... and past continuations before the keyword and inside it (BuildKit joins the lines first).
+    const std::string split = "\\\n  FR\\\nOM golang AS b\nRUN go build -o /x .\nFROM scratch\nCOPY --from=b /x /x\n";
+    CHECK(rewritten(split).find("\\\n  FR\\\nOM --platform=$BUILDPLATFORM golang AS b\n") != std::string::npos);
 
     // The helpers' stage goes in before the first cross stage: COPY --from by index follows.
     const std::string by_index = "FROM alpine\nRUN true\nFROM golang\nRUN go build -o /app .\nFROM alpine\n"

@@ -69,11 +69,8 @@ inline Rewritten rewrite(std::string_view text, const Dockerfile& file, const Pl
             detail::renumber_stage_indexes(text, file, s.index, int(froms.size()), edits);
             first_cross = false;
         }
-        // After the keyword: FROM is the line's first word, after what the parser skips as
-        // white space (any Unicode space, as Go's strings.TrimSpace: U+0085 too).
-        const std::string_view line = text.substr(from.begin, from.end - from.begin);
-        const std::size_t k = from.begin + (line.size() - detail::df::trim_left_space(line).size());
-        edits.push_back({k + 4, k + 4, " --platform=$BUILDPLATFORM", "runs on the build machine"});
+        const std::size_t k = detail::keyword_end(text, from, file.escape);
+        edits.push_back({k, k, " --platform=$BUILDPLATFORM", "runs on the build machine"});
         const bool ends_line = from.end > 0 && text[from.end - 1] == '\n';
         edits.push_back({from.end, from.end,
                          std::string(ends_line ? "" : "\n") + "COPY --from=xbuild-xx /usr/bin/xx* /usr/bin/\n" +

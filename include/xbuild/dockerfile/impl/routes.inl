@@ -30,9 +30,31 @@ struct FlagWords {
     std::size_t rest = 0;
 };
 
+// Past an instruction's keyword in the original bytes. White space as the parser skips it (any
+// Unicode space), continuations and the lines BuildKit drops inside them may come before the
+// keyword and inside it (`FR\<newline>OM` is FROM).
+inline std::size_t keyword_end(std::string_view text, const Instruction& in, char escape) {
+    const std::string_view t = text.substr(0, in.end);
+    std::size_t i = in.begin;
+    auto skip_joins = [&] {
+        while (const std::size_t n = continuation_length(t, i, escape)) i = skip_dropped_lines(t, i + n);
+    };
+    for (;;) {
+        skip_joins();
+        const std::size_t n = i < t.size() ? df::space_len(t, i) : 0;
+        if (n == 0) break;
+        i += n;
+    }
+    for (std::size_t letter = 0; letter < in.keyword.size() && i < t.size(); ++letter) {
+        skip_joins();
+        i = std::min(i + 1, t.size());
+    }
+    return i;
+}
+
 inline FlagWords flag_words(std::string_view text, const Instruction& in, char escape) {
     FlagWords out;
-    std::size_t i = in.begin;
+    std::size_t i = keyword_end(text, in, escape);
     auto skip_blanks = [&] {
         while (i < in.end) {
             if (text[i] == ' ' || text[i] == '\t') i++;
@@ -41,8 +63,6 @@ inline FlagWords flag_words(std::string_view text, const Instruction& in, char e
             } else break;
         }
     };
-    skip_blanks();
-    i = std::min(i + in.keyword.size(), in.end);
     for (std::size_t f = 0; f < in.flags.size() && i < in.end; ++f) {
         skip_blanks();
         const std::size_t begin = i;

@@ -61,9 +61,15 @@ inline std::size_t scan_word(std::string_view t, std::size_t i, char escape, Lin
     while (i < t.size()) {
         char c = t[i];
         if (c == escape && i + 1 < t.size()) {
-            // a continuation ends the word
-            if (lines == Lines::shell ? t[i + 1] == '\n' : continuation_length(t, i, escape) > 0) break;
-            i += 2;
+            // A continuation joins the lines: the word goes on when the next line goes on with it.
+            const std::size_t n = lines == Lines::shell ? (t[i + 1] == '\n' ? 2 : 0) : continuation_length(t, i, escape);
+            if (n == 0) {
+                i += 2;
+                continue;
+            }
+            const std::size_t next = lines == Lines::shell ? i + n : skip_dropped_lines(t, i + n);
+            if (next >= t.size() || is_blank(t[next]) || is_operator_char(t[next]) || t[next] == escape) break;
+            i = next;
             continue;
         }
         if (c == '\'') {
