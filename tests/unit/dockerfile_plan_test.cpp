@@ -222,9 +222,12 @@ TEST_CASE("rewrite: line map, cargo's output folder, the syntax line, CRLF") {
 
     // The helpers' stage goes in before the first cross stage: COPY --from by index follows.
     const std::string by_index = "FROM alpine\nRUN true\nFROM golang\nRUN go build -o /app .\nFROM alpine\n"
-                                 "COPY --from=1 /app /app\nCOPY --from=0 /etc/os-release /x\n";
+                                 "COPY --from=1 /app /app\nCOPY --from=0 /etc/os-release /x\n"
+                                 "COPY --chown=a\\ b --chmod=\"6 44\" \\\n  --from=+1 /app /b\n";
     const std::string by_index_out = rewritten(by_index);
     CHECK(by_index_out.find("COPY --from=2 /app /app\nCOPY --from=0 /etc/os-release /x\n") != std::string::npos);
+    // Flags as the parser splits them (\ escapes, quotes, continuations): the third one is --from.
+    CHECK(by_index_out.find("COPY --chown=a\\ b --chmod=\"6 44\" \\\n  --from=2 /app /b\n") != std::string::npos);
     auto by_index_file = parse(by_index_out);
     CHECK_FALSE(plan_stages(by_index_out, by_index_file).any_cross());
 

@@ -52,24 +52,31 @@ inline std::size_t keyword_end(std::string_view text, const Instruction& in, cha
     return i;
 }
 
+// The parser's flag words (extractBuilderFlags on the joined line: words split at any Unicode
+// space, ' and " quotes, \ escapes, a lone "--" ends them), found in the raw bytes, so that
+// words[k] is the one that gave in.flags[k].
 inline FlagWords flag_words(std::string_view text, const Instruction& in, char escape) {
+    const std::string_view t = text.substr(0, in.end);
     FlagWords out;
     std::size_t i = keyword_end(text, in, escape);
-    auto skip_blanks = [&] {
-        while (i < in.end) {
-            if (text[i] == ' ' || text[i] == '\t') i++;
-            else if (const std::size_t n = continuation_length(text.substr(0, in.end), i, escape)) {
-                i = skip_dropped_lines(text.substr(0, in.end), i + n);
-            } else break;
-        }
+    auto skip_joins = [&] {
+        while (const std::size_t n = continuation_length(t, i, escape)) i = skip_dropped_lines(t, i + n);
     };
-    for (std::size_t f = 0; f < in.flags.size() && i < in.end; ++f) {
-        skip_blanks();
+    auto space_at = [&] { return i < t.size() ? df::space_len(t, i) : 0; };
+    auto skip_spaces = [&] {
+        for (skip_joins(); const std::size_t n = space_at(); skip_joins()) i += n;
+    };
+    for (skip_spaces(); i + 1 < t.size() && t[i] == '-' && t[i + 1] == '-'; skip_spaces()) {
         const std::size_t begin = i;
-        i = std::min(scan_word(text.substr(0, in.end), i, escape), in.end);
+        char quote = 0;
+        for (skip_joins(); i < t.size() && (quote || space_at() == 0); skip_joins()) {
+            const char ch = t[i++];
+            if (ch == '\\' && i < t.size()) i++;
+            else if (quote ? ch == quote : (ch == '\'' || ch == '"')) quote = quote ? 0 : ch;
+        }
+        if (i - begin == 2) break;  // "--": no flag, the text follows
         out.words.emplace_back(begin, i);
     }
-    skip_blanks();
     out.rest = std::min(i, in.end);
     return out;
 }
