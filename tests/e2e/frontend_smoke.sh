@@ -64,6 +64,25 @@ else
   bad "a second identical build is not cached"; show "$work/again.log" 25
 fi
 
+# A stage forced cross by comment runs on the build machine, and `COPY --from=0` still names it
+# once the helpers' stage goes in before it (the rewrite renumbers stage indexes).
+mkdir -p "$work/index"
+cat > "$work/index/Dockerfile" <<DF
+# syntax=$frontend
+# xbuild:cross
+FROM $ENGINE_REGISTRY/busybox
+RUN uname -m > /built-on
+FROM $ENGINE_REGISTRY/busybox
+COPY --from=0 /built-on /built-on
+DF
+if edocker build --progress=plain --platform linux/arm64 -t fe:index "$work/index" >"$work/index.log" 2>&1; then
+  got=$(edocker run --rm --platform linux/arm64 fe:index sh -c 'echo "$(cat /built-on) $(uname -m)"' 2>&1)
+  if [ "$got" = "x86_64 aarch64" ]; then ok "COPY --from=0 takes the cross stage's file: built on x86_64, runs on aarch64"
+  else bad "COPY --from=0: the image printed '$got', wanted 'x86_64 aarch64'"; fi
+else
+  bad "COPY --from=0 after a cross stage:"; show "$work/index.log" 25
+fi
+
 # A broken Dockerfile: the engine's error, with its line number, reaches the user.
 cat > "$work/bad/Dockerfile" <<DF
 # syntax=$frontend
