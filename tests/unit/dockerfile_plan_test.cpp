@@ -231,6 +231,11 @@ TEST_CASE("rewrite: line map, cargo's output folder, the syntax line, CRLF") {
     auto by_index_file = parse(by_index_out);
     CHECK_FALSE(plan_stages(by_index_out, by_index_file).any_cross());
 
+    // The helpers' stage goes above the comments over the first cross FROM, below the directives.
+    const std::string commented = "# syntax=x/y\n# xbuild:cross\nFROM busybox\nRUN uname -m > /o\nFROM busybox\nCOPY --from=0 /o /o\n";
+    CHECK(rewritten(commented).rfind("# syntax=x/y\nFROM --platform=$BUILDPLATFORM xx:test AS xbuild-xx\n# xbuild:cross\n"
+                                     "FROM --platform=$BUILDPLATFORM busybox\n", 0) == 0);
+
     const std::string no_newline = "FROM golang AS b\nRUN go build -o /x .\nFROM scratch\nCOPY --from=b /x /x";
     CHECK(rewritten(no_newline).ends_with("COPY --from=b /x /x"));
 }

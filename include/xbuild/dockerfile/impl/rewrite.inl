@@ -28,6 +28,21 @@ inline void renumber_stage_indexes(std::string_view text, const Dockerfile& file
     }
 }
 
+// Where the helpers' stage goes: before the comment lines right above the first cross stage's
+// FROM, so that its `# xbuild:cross` (and the user's notes) stay with it; after the directives.
+inline std::size_t before_comments_above(std::string_view text, const Dockerfile& file, const Instruction& from) {
+    int first_free = 1;  // the first line that is not a parser directive
+    for (const auto& d : file.directives) first_free = std::max(first_free, d.line + 1);
+    std::size_t at = from.begin;
+    for (int line = from.first_line - 1; line >= first_free && at > 0; --line) {
+        const std::size_t nl = at >= 2 ? text.rfind('\n', at - 2) : std::string_view::npos;
+        const std::size_t start = nl == std::string_view::npos ? 0 : nl + 1;
+        if (!trim(text.substr(start, at - start)).starts_with('#')) break;
+        at = start;
+    }
+    return at;
+}
+
 }  // namespace detail
 
 inline Rewritten rewrite(std::string_view text, const Dockerfile& file, const Plan& plan, const RewriteOptions& options) {
@@ -63,7 +78,8 @@ inline Rewritten rewrite(std::string_view text, const Dockerfile& file, const Pl
         if (s.mode != StageMode::cross || std::size_t(s.index) >= froms.size()) continue;
         const Instruction& from = *froms[std::size_t(s.index)];
         if (first_cross) {
-            edits.push_back({from.begin, from.begin,
+            const std::size_t at = detail::before_comments_above(text, file, from);
+            edits.push_back({at, at,
                              "FROM --platform=$BUILDPLATFORM " + options.xx_image + " AS xbuild-xx\n",
                              "the helpers' stage", from.first_line});
             detail::renumber_stage_indexes(text, file, s.index, int(froms.size()), edits);
