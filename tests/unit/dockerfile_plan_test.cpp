@@ -63,6 +63,7 @@ TEST_CASE("shell_commands: the simple commands and their words") {
         {"gcc -o /x \\\n  # the sources\n\n  a.c\n", {{"gcc", "-o", "/x", "a.c"}}},
         {"make # and then \\\n go build\nls", {{"make"}, {"ls"}}},
         {"gcc -o /x\\\n  a.c", {{"gcc", "-o", "/x", "a.c"}}},
+        {"gcc -o /x \\\\\n  a.c", {{"gcc", "-o", "/x", "\\", "a.c"}}},  // the last \ continues the line
         {"gcc -o /x\\\na.c", {{"gcc", "-o", "/x\\\na.c"}}},  // one word once the lines are joined
     };
     for (const auto& c : cases) {

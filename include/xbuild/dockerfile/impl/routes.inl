@@ -36,9 +36,7 @@ struct FlagWords {
 inline std::size_t keyword_end(std::string_view text, const Instruction& in, char escape) {
     const std::string_view t = text.substr(0, in.end);
     std::size_t i = in.begin;
-    auto skip_joins = [&] {
-        while (const std::size_t n = continuation_length(t, i, escape)) i = skip_dropped_lines(t, i + n);
-    };
+    auto skip_joins = [&] { i = past_joins(t, i, escape); };
     for (;;) {
         skip_joins();
         const std::size_t n = i < t.size() ? df::space_len(t, i) : 0;
@@ -59,9 +57,7 @@ inline FlagWords flag_words(std::string_view text, const Instruction& in, char e
     const std::string_view t = text.substr(0, in.end);
     FlagWords out;
     std::size_t i = keyword_end(text, in, escape);
-    auto skip_joins = [&] {
-        while (const std::size_t n = continuation_length(t, i, escape)) i = skip_dropped_lines(t, i + n);
-    };
+    auto skip_joins = [&] { i = past_joins(t, i, escape); };
     auto space_at = [&] { return i < t.size() ? df::space_len(t, i) : 0; };
     auto skip_spaces = [&] {
         for (skip_joins(); const std::size_t n = space_at(); skip_joins()) i += n;
@@ -71,7 +67,7 @@ inline FlagWords flag_words(std::string_view text, const Instruction& in, char e
         char quote = 0;
         for (skip_joins(); i < t.size() && (quote || space_at() == 0); skip_joins()) {
             const char ch = t[i++];
-            if (ch == '\\' && i < t.size()) i++;
+            if (ch == '\\' && i < t.size() && past_joins(t, i, escape) == i) i++;  // not a continuation's escape
             else if (quote ? ch == quote : (ch == '\'' || ch == '"')) quote = quote ? 0 : ch;
         }
         if (i - begin == 2) break;  // "--": no flag, the text follows

@@ -55,6 +55,21 @@ inline std::size_t skip_dropped_lines(std::string_view t, std::size_t i) {
     return i;
 }
 
+// Past the continuations at t[i] (and, in a RUN's lines, the lines BuildKit drops inside them);
+// i itself when there is none.
+inline std::size_t past_joins(std::string_view t, std::size_t i, char escape, Lines lines = Lines::dockerfile) {
+    for (;;) {
+        if (lines == Lines::shell) {
+            if (i + 1 >= t.size() || t[i] != '\\' || t[i + 1] != '\n') return i;
+            i += 2;
+        } else {
+            const std::size_t n = continuation_length(t, i, escape);
+            if (n == 0) return i;
+            i = skip_dropped_lines(t, i + n);
+        }
+    }
+}
+
 // Reads one word starting at i (not blank, not an operator); returns the offset past it.
 inline std::size_t scan_word(std::string_view t, std::size_t i, char escape, Lines lines = Lines::dockerfile) {
     int depth = 0;  // $( ... ) nesting
@@ -62,13 +77,14 @@ inline std::size_t scan_word(std::string_view t, std::size_t i, char escape, Lin
         char c = t[i];
         if (c == escape && i + 1 < t.size()) {
             // A continuation joins the lines: the word goes on when the next line goes on with it.
-            const std::size_t n = lines == Lines::shell ? (t[i + 1] == '\n' ? 2 : 0) : continuation_length(t, i, escape);
-            if (n == 0) {
-                i += 2;
+            const std::size_t next = past_joins(t, i, escape, lines);
+            if (next == i) {
+                // An escape that ends a RUN's line continues it even right after another escape
+                // (BuildKit only looks at the last character): that one is not escaped.
+                i += lines == Lines::dockerfile && past_joins(t, i + 1, escape) != i + 1 ? 1 : 2;
                 continue;
             }
-            const std::size_t next = lines == Lines::shell ? i + n : skip_dropped_lines(t, i + n);
-            if (next >= t.size() || is_blank(t[next]) || is_operator_char(t[next]) || t[next] == escape) break;
+            if (next >= t.size() || is_blank(t[next]) || is_operator_char(t[next])) break;
             i = next;
             continue;
         }
@@ -118,9 +134,8 @@ inline std::vector<ShellCommand> shell_commands(std::string_view t, char escape,
             i++;
             continue;
         }
-        if (lines == Lines::shell ? (c == escape && i + 1 < t.size() && t[i + 1] == '\n')
-                                  : detail::continuation_length(t, i, escape) > 0) {  // continuation: a blank
-            i = lines == Lines::shell ? i + 2 : detail::skip_dropped_lines(t, i + detail::continuation_length(t, i, escape));
+        if (const std::size_t next = detail::past_joins(t, i, escape, lines); next != i) {  // continuations: a blank
+            i = next;
             continue;
         }
         if (detail::is_operator_char(c)) {
