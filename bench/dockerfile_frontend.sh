@@ -17,7 +17,7 @@
 #   bash bench/dockerfile_frontend.sh BIN_DIR [go|rust|c ...]   # default: go rust c
 # BIN_DIR holds a static xx and its links. BENCH_DF_RUNS: rounds (default 1; medians reported).
 # BENCH_DF_LOGS: where the build logs are kept (default: a new /tmp/dockerfile-bench.* folder).
-# Base images come from mmdebstrap, cached in build/e2e-cache (XBUILD_E2E_CACHE).
+# Base images come from mmdebstrap, cached in /var/cache/xbuild/e2e (XBUILD_E2E_CACHE).
 set -uo pipefail
 bin=$(cd "${1:?usage: bench/dockerfile_frontend.sh BIN_DIR [go|rust|c ...]}" && pwd)
 shift

@@ -24,8 +24,9 @@ ENGINE_DOCKERD_PID=""
 ENGINE_REGISTRY_PID=""
 ENGINE_LOCK_FD=""                          # held from engine_start to engine_stop (one engine at a time)
 # mmdebstrap tarballs, kept between runs (keyed by architecture, packages and mirror): making
-# them is most of an e2e test's time, and they do not change.
-ENGINE_CACHE=${XBUILD_E2E_CACHE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/e2e-cache}
+# them is most of an e2e test's time (~9 min under QEMU), and they do not change. Outside the
+# clone, so that a fresh clone (a CI run) on the same machine finds them.
+ENGINE_CACHE=${XBUILD_E2E_CACHE:-/var/cache/xbuild/e2e}
 
 engine_log() { printf 'engine: %s\n' "$*" >&2; }
 engine_fail() { printf 'engine: error: %s\n' "$*" >&2; return 1; }

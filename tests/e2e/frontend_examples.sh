@@ -9,7 +9,7 @@
 #  - built without the frontend (emulated) for linux/arm64, the image has the same file list;
 #  - rust: Dockerfile.cross, which cross-compiles with the helpers already, passes through the
 #    frontend unchanged (no stage of ours in its log) and works.
-# Base images come from mmdebstrap (cached in build/e2e-cache): plain Debian for amd64, arm64
+# Base images come from mmdebstrap (cached in /var/cache/xbuild/e2e): plain Debian for amd64, arm64
 # and armhf (examples/c's build stage, and both examples' runtime stage), Debian with rustc and
 # cargo for amd64 and arm64 (examples/rust's build stage); names in the Dockerfiles are pointed
 # at the test registry.
