@@ -350,14 +350,12 @@ engine_mirror() {
   echo "${uri:-http://deb.debian.org/debian}"
 }
 
-# debian_image NAME PLATFORM [--push] [PACKAGES...]: Debian bookworm (mmdebstrap's apt variant)
-# for PLATFORM with PACKAGES, from the machine's Debian mirror, imported as NAME. The tarball is
-# kept in $ENGINE_CACHE (XBUILD_E2E_CACHE) and reused by later runs.
-debian_image() {
-  local name=$1 platform=$2; shift 2
-  local push=""
-  if [ "${1:-}" = --push ]; then push=--push; shift; fi
-  [ -n "$ENGINE_DIR" ] || { engine_fail "debian_image: engine not started"; return 1; }
+# debian_tarball PLATFORM [PACKAGES...]: prints the path of a Debian bookworm root (mmdebstrap's
+# apt variant) for PLATFORM with PACKAGES, from the machine's Debian mirror, as a tarball kept in
+# $ENGINE_CACHE (XBUILD_E2E_CACHE) and reused by later runs. Needs no engine, only binfmt
+# handlers for a foreign PLATFORM (engine_binfmt_setup).
+debian_tarball() {
+  local platform=$1; shift
   engine_require mmdebstrap mmdebstrap || return 1
   local arch; arch=$(engine_debian_arch "$platform") || return 1
   # mmdebstrap checks a foreign architecture with arch-test (and runs it through binfmt/qemu).
@@ -376,6 +374,16 @@ debian_image() {
         engine_fail "mmdebstrap for $platform failed:"; tail -n 20 "$tarball.log" >&2; rm -rf "$tarball.tmp"; return 1; }
     mv "$tarball.tmp" "$tarball" && rm -f "$tarball.log"
   fi
+  echo "$tarball"
+}
+
+# debian_image NAME PLATFORM [--push] [PACKAGES...]: debian_tarball's root imported as NAME.
+debian_image() {
+  local name=$1 platform=$2; shift 2
+  local push=""
+  if [ "${1:-}" = --push ]; then push=--push; shift; fi
+  [ -n "$ENGINE_DIR" ] || { engine_fail "debian_image: engine not started"; return 1; }
+  local tarball; tarball=$(debian_tarball "$platform" "$@") || return 1
   engine_import "$tarball" "$name" "$platform" "$push"
 }
 
