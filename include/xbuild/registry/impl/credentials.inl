@@ -1,0 +1,2 @@
+// Implementation of xbuild/registry/credentials.hpp (in progress).
+#pragma once

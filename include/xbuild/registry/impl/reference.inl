@@ -1,0 +1,2 @@
+// Implementation of xbuild/registry/reference.hpp (in progress).
+#pragma once

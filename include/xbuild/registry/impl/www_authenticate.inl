@@ -1,0 +1,2 @@
+// Implementation of xbuild/registry/www_authenticate.hpp (in progress).
+#pragma once
