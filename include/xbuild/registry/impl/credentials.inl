@@ -129,7 +129,10 @@ inline std::optional<Credentials> from_helper(const std::string& helper, std::st
 
 inline std::optional<Credentials> from_auths(const nlohmann::json& auths, std::string_view host, const std::string& file) {
     if (!auths.is_object()) throw CredentialsError(file + ": \"auths\" must be an object");
-    for (const auto& [key, entry] : auths.items()) {
+    for (const auto& item : auths.items()) {
+        // Named copies: clang 14 cannot capture structured bindings in the lambda below.
+        const std::string key = item.key();
+        const nlohmann::json& entry = item.value();
         const std::string h = auths_key_host(key);
         if (!(h == host || (is_docker_hub(host) && is_docker_hub(h)))) continue;
         if (!entry.is_object()) throw CredentialsError(file + ": auths[\"" + key + "\"] must be an object");
