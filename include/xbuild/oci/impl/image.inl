@@ -1,0 +1,2 @@
+// Implementation of xbuild/oci/image.hpp (in progress).
+#pragma once
