@@ -76,7 +76,7 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_TOOLCHAIN_FILE="$top/toolchains/xbuild.cmake" -DXBUILD_PLATFORM="$platform" -DXBUILD_XX_BIN="$hostbin" \
     -DPKG_CONFIG_EXECUTABLE="$pc" -DCMAKE_CXX_FLAGS="-isystem $sysroot/usr/include/$multiarch" \
-    -DXBUILD_TESTS=OFF -DXBUILD_STATIC=ON -DXBUILD_FRONTEND=ON -DXBUILD_FRONTEND_STATIC=ON \
+    -DXBUILD_TESTS=OFF -DXBUILD_CLI=OFF -DXBUILD_STATIC=ON -DXBUILD_FRONTEND=ON -DXBUILD_FRONTEND_STATIC=ON \
     >"$out/configure.log" 2>&1 || { tail -n 30 "$out/configure.log" >&2; rm -rf "$build"; die "configuring failed (log: $out/configure.log)"; }
 fi
 say "building xx and xbuild-frontend for $platform"
