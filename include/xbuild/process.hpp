@@ -53,11 +53,19 @@ int run_program(const std::vector<std::string>& argv, const std::vector<std::str
 
 struct Captured {
     int status = 0;
-    std::string out;  // standard output; standard error passes through
+    std::string out;  // standard output; standard error passes through unless CaptureOptions::quiet
+};
+// What capture_program gives the child besides its arguments and environment.
+struct CaptureOptions {
+    // Written to its standard input, which is then closed (a credential helper's request); without
+    // it, standard input is inherited. Fed while the output is read, so any size is safe, and a
+    // child that exits without reading it is not an error.
+    std::optional<std::string_view> input;
+    bool quiet = false;  // its standard error goes to /dev/null (a helper that may print secrets there)
 };
 // Runs argv and collects its standard output.
 Captured capture_program(const std::vector<std::string>& argv,
-                         const std::vector<std::string>& env_changes = {});
+                         const std::vector<std::string>& env_changes = {}, const CaptureOptions& options = {});
 
 // Applies NAME=value / NAME entries to this process's environment.
 void apply_env_changes(const std::vector<std::string>& env_changes);

@@ -31,6 +31,22 @@ TEST_CASE("capture_program collects stdout, with environment changes for the chi
     CHECK(std::getenv("XB_A") == nullptr);
 }
 
+TEST_CASE("capture_program feeds standard input, any size, and can silence standard error") {
+    auto r = xbuild::capture_program({"sh", "-c", "read x; echo \"got $x\"; echo noise >&2"}, {},
+                                     {.input = "ghcr.io\n", .quiet = true});
+    CHECK(r.status == 0);
+    CHECK(r.out == "got ghcr.io\n");
+    // Far more than a pipe holds, echoed back while it is still being fed.
+    const std::string big(1 << 20, 'x');
+    auto echoed = xbuild::capture_program({"cat"}, {}, {.input = big});
+    CHECK(echoed.status == 0);
+    CHECK(echoed.out == big);
+    // A child that exits without reading: no SIGPIPE for us, its status as usual.
+    auto ignored = xbuild::capture_program({"sh", "-c", "exit 3"}, {}, {.input = big});
+    CHECK(ignored.status == 3);
+    CHECK(xbuild::capture_program({"cat"}, {}, {.input = ""}).out.empty());
+}
+
 TEST_CASE("self_executable names this test binary") {
     CHECK(xbuild::self_executable().find("unit_tests") != std::string::npos);
 }

@@ -2,10 +2,14 @@
 #pragma once
 
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -113,32 +117,89 @@ inline int run_program(const std::vector<std::string>& argv, const std::vector<s
     return detail::wait_status(pid);
 }
 
-inline Captured capture_program(const std::vector<std::string>& argv, const std::vector<std::string>& env_changes) {
+namespace detail {
+
+// Writes what it can of `input` to `fd` with SIGPIPE held back in this thread, so a child that
+// closed its standard input early ends the feeding instead of killing us. False once done.
+inline bool feed_some(int fd, std::string_view& input) {
+    sigset_t pipe_only, old;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+    const ssize_t n = ::write(fd, input.data(), std::min<std::size_t>(input.size(), 1 << 16));
+    const bool broken = n < 0 && errno == EPIPE;
+    if (broken) {
+        const timespec now{0, 0};
+        while (sigtimedwait(&pipe_only, nullptr, &now) == SIGPIPE) {
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    if (n > 0) input.remove_prefix(static_cast<std::size_t>(n));
+    return !(broken || (n < 0 && errno != EINTR && errno != EAGAIN) || input.empty());
+}
+
+}  // namespace detail
+
+inline Captured capture_program(const std::vector<std::string>& argv, const std::vector<std::string>& env_changes,
+                                const CaptureOptions& options) {
     const std::string program = detail::program_path(argv);
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw ProcessError(std::string("pipe: ") + std::strerror(errno));
+    int out[2], in[2] = {-1, -1};
+    if (::pipe2(out, O_CLOEXEC) != 0) throw ProcessError(std::string("pipe: ") + std::strerror(errno));
+    if (options.input && ::pipe2(in, O_CLOEXEC) != 0) {
+        ::close(out[0]);
+        ::close(out[1]);
+        throw ProcessError(std::string("pipe: ") + std::strerror(errno));
+    }
+    auto close_all = [&] {
+        for (int fd : {out[0], out[1], in[0], in[1]})
+            if (fd >= 0) ::close(fd);
+    };
     pid_t pid = ::fork();
     if (pid < 0) {
-        ::close(fds[0]);
-        ::close(fds[1]);
+        close_all();
         throw ProcessError(std::string("fork: ") + std::strerror(errno));
     }
     if (pid == 0) {
-        ::dup2(fds[1], STDOUT_FILENO);
+        ::dup2(out[1], STDOUT_FILENO);
+        if (in[0] >= 0) ::dup2(in[0], STDIN_FILENO);
+        if (options.quiet) {
+            const int devnull = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+            if (devnull >= 0) ::dup2(devnull, STDERR_FILENO);
+        }
         apply_env_changes(env_changes);
         auto args = detail::c_argv(argv);
         ::execv(program.c_str(), args.data());
         ::_exit(127);
     }
-    ::close(fds[1]);
+    ::close(out[1]);
+    if (in[0] >= 0) ::close(in[0]);
+    std::string_view input = options.input.value_or(std::string_view());
+    int feed = in[1];
+    if (feed >= 0 && input.empty()) {
+        ::close(feed);
+        feed = -1;
+    }
+    if (feed >= 0) ::fcntl(feed, F_SETFL, O_NONBLOCK);
     Captured result;
     char buf[4096];
     for (;;) {
-        ssize_t n = ::read(fds[0], buf, sizeof buf);
-        if (n > 0) result.out.append(buf, static_cast<std::size_t>(n));
-        else if (n == 0 || errno != EINTR) break;
+        pollfd fds[2] = {{out[0], POLLIN, 0}, {feed, POLLOUT, 0}};
+        if (::poll(fds, feed >= 0 ? 2 : 1, -1) < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (feed >= 0 && fds[1].revents && !detail::feed_some(feed, input)) {
+            ::close(feed);
+            feed = -1;
+        }
+        if (fds[0].revents) {
+            const ssize_t n = ::read(out[0], buf, sizeof buf);
+            if (n > 0) result.out.append(buf, static_cast<std::size_t>(n));
+            else if (n == 0 || errno != EINTR) break;
+        }
     }
-    ::close(fds[0]);
+    if (feed >= 0) ::close(feed);
+    ::close(out[0]);
     result.status = detail::wait_status(pid);
     return result;
 }

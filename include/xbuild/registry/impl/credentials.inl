@@ -1,16 +1,12 @@
 // Implementation of xbuild/registry/credentials.hpp.
 #pragma once
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "../../process.hpp"
 
 namespace xbuild::registry {
 
@@ -56,55 +52,18 @@ inline std::string base64_decode(std::string_view in, bool& ok) {
     return out;
 }
 
-// Runs `docker-credential-<helper> get` with `server` on standard input: its standard output,
-// and its exit status. Its standard error is dropped: helpers may print secrets there on failure.
-inline int run_credential_helper(const std::string& helper, const std::string& server, std::string& out) {
-    const std::string program = "docker-credential-" + helper;
-    int in_pipe[2], out_pipe[2];
-    if (::pipe(in_pipe) != 0) throw CredentialsError("cannot start " + program + ": " + std::strerror(errno));
-    if (::pipe(out_pipe) != 0) {
-        ::close(in_pipe[0]);
-        ::close(in_pipe[1]);
-        throw CredentialsError("cannot start " + program + ": " + std::strerror(errno));
-    }
-    const pid_t pid = ::fork();
-    if (pid < 0) throw CredentialsError("cannot start " + program + ": " + std::strerror(errno));
-    if (pid == 0) {
-        ::dup2(in_pipe[0], 0);
-        ::dup2(out_pipe[1], 1);
-        const int devnull = ::open("/dev/null", O_WRONLY);
-        if (devnull >= 0) ::dup2(devnull, 2);
-        ::close(in_pipe[0]);
-        ::close(in_pipe[1]);
-        ::close(out_pipe[0]);
-        ::close(out_pipe[1]);
-        char* argv[] = {const_cast<char*>(program.c_str()), const_cast<char*>("get"), nullptr};
-        ::execvp(program.c_str(), argv);
-        ::_exit(127);
-    }
-    ::close(in_pipe[0]);
-    ::close(out_pipe[1]);
-    // The URL is far smaller than a pipe's buffer: writing it all first cannot block.
-    const ssize_t wrote = ::write(in_pipe[1], server.data(), server.size());
-    (void)wrote;
-    ::close(in_pipe[1]);
-    char buf[4096];
-    for (;;) {
-        const ssize_t n = ::read(out_pipe[0], buf, sizeof buf);
-        if (n > 0) out.append(buf, std::size_t(n));
-        else if (n == 0 || errno != EINTR) break;
-    }
-    ::close(out_pipe[0]);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 inline std::optional<Credentials> from_helper(const std::string& helper, std::string_view host) {
     const std::string server = is_docker_hub(host) ? "https://index.docker.io/v1/" : std::string(host);
-    std::string out;
-    const int status = run_credential_helper(helper, server, out);
+    const std::string program = "docker-credential-" + helper;
+    // Its standard error is dropped: helpers may print secrets there when they fail.
+    Captured answer;
+    try {
+        answer = capture_program({program, "get"}, {}, {.input = server, .quiet = true});
+    } catch (const ProcessError&) {
+        answer.status = 127;  // not on PATH
+    }
+    const std::string& out = answer.out;
+    const int status = answer.status;
     if (out.find("credentials not found") != std::string::npos) return std::nullopt;
     if (status == 127)
         throw CredentialsError("credential helper docker-credential-" + helper +
