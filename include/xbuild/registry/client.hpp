@@ -113,6 +113,8 @@ struct ClientOptions {
     // A transfer slower than 1 byte/s for this long is abandoned (and retried), not a total timeout,
     // so multi-gigabyte layers are fine.
     std::chrono::seconds low_speed_timeout{60};
+    // Tags asked for per page of list_tags (?n=); 0 = the registry's default page.
+    std::size_t tags_page_size = 0;
     std::string user_agent = "xbuild";
     // Verbose lines ("GET https://host/v2/app/manifests/v1 -> 200", "token for repository:app:pull"),
     // never a secret (URL queries are left out: storage redirects carry signatures there).
