@@ -3,7 +3,8 @@
 // image per platform tagged NAME:TAG-linux-arm64 (build_tags.hpp).
 //
 // One build per platform because the Docker Engine's 20.10 image store keeps one platform per
-// tag; joining them into one multi-platform index is a later step (`xbuild images`).
+// tag. With --push, once every platform is pushed, one index of them is pushed as NAME:TAG
+// (image_index.hpp): the multi-platform image `docker pull` serves each machine from.
 // Exit status: 0 every platform built, 1 some failed (the others are still reported), 2 nothing
 // was built because the command line or the set-up is wrong.
 #include <poll.h>
@@ -27,6 +28,8 @@
 #include "build_view.hpp"
 #include "child_process.hpp"
 #include "commands.hpp"
+#include "image_index.hpp"
+#include "registry_flags.hpp"
 #include "xbuild/dockerfile/parser.hpp"
 #include "xbuild/platform.hpp"
 #include "xbuild/strings.hpp"
@@ -57,6 +60,7 @@ struct BuildOptions {
     std::string docker;
     int jobs = 1;
     std::string progress = "auto";
+    RegistryFlags registry;
 };
 
 // A mistake on the command line or in the set-up: reported, nothing built, exit status 2.
@@ -229,6 +233,33 @@ int report(const std::vector<PlatformJob>& all) {
     return failed ? 1 : 0;
 }
 
+// --push: every platform's image is in the registry under its own tag; one index per -t NAME joins
+// them, so `docker pull NAME` gets each machine its own platform.
+void push_indexes(const BuildOptions& o, const std::vector<xbuild::Platform>& platforms) {
+    xbuild::registry::Client client(client_options(o.registry));
+    std::size_t width = 0;  // as report()'s lines
+    for (const auto& p : platforms) width = std::max(width, p.str().size());
+    std::string label = "index";
+    label.resize(std::max(width, label.size()), ' ');
+    int failed = 0;
+    for (const auto& name : o.tags) {
+        try {
+            IndexRequest r;
+            r.targets.push_back(xbuild::registry::parse_reference(name));
+            for (const auto& p : platforms) r.sources.push_back(xbuild::registry::parse_reference(platform_tag(name, p)));
+            const IndexResult out = write_index(client, r);
+            std::printf("%s  pushed  %s  %s\n", label.c_str(), xbuild::registry::parse_reference(name).familiar().c_str(),
+                        out.digest.str().c_str());
+        } catch (const std::exception& e) {
+            std::printf("%s  FAILED  %s\n", label.c_str(), name.c_str());
+            std::fprintf(stderr, "xbuild build: the multi-platform index %s: %s\n", name.c_str(), e.what());
+            ++failed;
+        }
+    }
+    std::fflush(stdout);
+    if (failed) throw CLI::RuntimeError(1);
+}
+
 void run_build(const BuildOptions& o) {
     // What to build: a context folder and a Dockerfile (CONTEXT/Dockerfile unless -f).
     if (o.context.empty()) usage_error("no build context: give its folder, e.g. `xbuild build --platform linux/arm64 .`");
@@ -319,6 +350,7 @@ void run_build(const BuildOptions& o) {
     run_jobs(jobs, o.jobs, view);
     view.finish();
     if (const int status = report(jobs); status != 0) throw CLI::RuntimeError(status);
+    if (o.push) push_indexes(o, platforms);
 }
 
 }  // namespace
@@ -339,7 +371,9 @@ void add_build_command(CLI::App& app) {
     build->add_option("--build-arg", o->build_args, "KEY=VALUE (KEY alone: from the environment)")->allow_extra_args(false);
     build->add_option("--target", o->target, "the stage to build (default: the last)");
     build->add_flag("--no-cache", o->no_cache, "do not use the build cache");
-    build->add_flag("--push", o->push, "push each platform's tag");
+    build->add_flag("--push", o->push,
+                    "push each platform's tag, then one multi-platform index of them as NAME[:TAG] (an OCI index, or a Docker\n"
+                    "manifest list when the images are Docker manifests)");
     build->add_option("--frontend", o->frontend,
                       std::string("the frontend image, passed as BUILDKIT_SYNTAX when the Dockerfile has no # syntax= line "
                                   "(default: $XBUILD_FRONTEND, else ") + kDefaultFrontend + ")");
@@ -354,6 +388,7 @@ void add_build_command(CLI::App& app) {
     build->add_option("--progress", o->progress, "auto, tty (a line per platform, redrawn) or plain (a line per step)")
         ->check(CLI::IsMember({"auto", "tty", "plain"}))
         ->capture_default_str();
+    add_registry_flags(build, o->registry);
     build->callback([o] { run_build(*o); });
 }
 

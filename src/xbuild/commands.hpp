@@ -11,4 +11,10 @@ void add_dockerfile_commands(CLI::App& app);
 // `xbuild build`: a Dockerfile built with BuildKit for each platform (build_cmd.cpp).
 void add_build_command(CLI::App& app);
 
+// `xbuild imagetools inspect|create`: images and multi-platform indexes (imagetools_cmd.cpp).
+void add_imagetools_commands(CLI::App& app);
+
+// `xbuild manifest create|annotate|inspect|push|rm`: docker manifest's commands (manifest_cmd.cpp).
+void add_manifest_commands(CLI::App& app);
+
 }  // namespace xbuild_cli

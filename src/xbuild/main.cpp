@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "xbuild 0.1.0");
     xbuild_cli::add_dockerfile_commands(app);
     xbuild_cli::add_build_command(app);
+    xbuild_cli::add_imagetools_commands(app);
+    xbuild_cli::add_manifest_commands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
