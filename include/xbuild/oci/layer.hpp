@@ -14,7 +14,9 @@
 // by 0:0 with no user or group names, dated SOURCE_DATE_EPOCH (or 0, or LayerWriteOptions::mtime),
 // in libarchive's restricted pax format (a plain ustar header unless a path or size needs a pax
 // record; never atime or ctime) and not padded to a 10240-byte record: the tar ends with its two
-// zero blocks, as Go's archive/tar (docker, BuildKit) writes it. The gzip header is fixed too:
+// zero blocks, as Go's archive/tar (docker, BuildKit) writes it. Names are stored as UTF-8 pax
+// records (under C.UTF-8 for the writing thread, whatever the process's locale); only bytes that
+// are not UTF-8 get hdrcharset=BINARY. The gzip header is fixed too:
 // no name, mtime 0, OS byte 255 ("unknown", what Go's compress/gzip writes). Everything streams
 // (files are read in 64 KiB chunks), and the digest of the compressed bytes and the diff_id of
 // the tar come out of the same pass. The file appears at its destination only when complete.

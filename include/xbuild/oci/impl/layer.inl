@@ -9,6 +9,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <clocale>
+#include <locale.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -270,11 +273,40 @@ struct EntryDeleter {
     void operator()(archive_entry* e) const { archive_entry_free(e); }
 };
 
+// libarchive converts names from the locale's charset to the pax header's UTF-8: in "C" a
+// non-ASCII name fails and is marked hdrcharset=BINARY (GNU tar warns), and under setlocale the
+// bytes would depend on the user's locale. So the writing thread uses C.UTF-8 for its duration
+// (uselocale is per thread; the process's locale is untouched). Without that locale installed,
+// names are written as in "C".
+class Utf8Locale {
+   public:
+    Utf8Locale() : loc_(::newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t(nullptr))) {
+        if (loc_) old_ = ::uselocale(loc_);
+    }
+    ~Utf8Locale() {
+        if (!loc_) return;
+        ::uselocale(old_);
+        ::freelocale(loc_);
+    }
+    Utf8Locale(const Utf8Locale&) = delete;
+    Utf8Locale& operator=(const Utf8Locale&) = delete;
+
+   private:
+    locale_t loc_;
+    locale_t old_ = nullptr;
+};
+
+// Names go in as UTF-8 (a plain pax "path" record); bytes that are not UTF-8 stay as they are.
+inline void set_name(archive_entry* e, const std::string& name, int (*utf8)(archive_entry*, const char*),
+                     void (*bytes)(archive_entry*, const char*)) {
+    if (!utf8(e, name.c_str())) bytes(e, name.c_str());
+}
+
 inline std::unique_ptr<archive_entry, EntryDeleter> new_entry(const std::string& path, mode_t type, mode_t perm,
                                                               std::int64_t mtime) {
     std::unique_ptr<archive_entry, EntryDeleter> e(archive_entry_new());
     if (!e) throw LayerError("out of memory for a tar entry");
-    archive_entry_copy_pathname(e.get(), path.c_str());
+    set_name(e.get(), path, &archive_entry_update_pathname_utf8, &archive_entry_copy_pathname);
     archive_entry_set_filetype(e.get(), type);
     archive_entry_set_perm(e.get(), perm & 07777);
     archive_entry_set_mtime(e.get(), time_t(mtime), 0);
@@ -370,6 +402,7 @@ inline LayerInfo write_layer(const std::filesystem::path& source_dir, const std:
     if (!S_ISDIR(root_st.st_mode)) throw LayerError("layer source " + source_dir.string() + " is not a directory");
     const std::vector<detail::SourceEntry> entries = detail::collect_tree(source_dir);
 
+    const detail::Utf8Locale utf8;  // before libarchive first asks for the charset
     detail::TempFile tmp;
     const fs::path parent = dest.has_parent_path() ? dest.parent_path() : fs::path(".");
     std::string templ = (parent / ("." + dest.filename().string() + ".tmp-XXXXXX")).string();
@@ -398,14 +431,15 @@ inline LayerInfo write_layer(const std::filesystem::path& source_dir, const std:
         } else if (fmt == S_IFLNK) {
             auto e = detail::new_entry(path, AE_IFLNK, 0777, mtime);
             const std::string target = detail::read_symlink(file, std::size_t(src.st.st_size));
-            archive_entry_copy_symlink(e.get(), target.c_str());
+            detail::set_name(e.get(), target, &archive_entry_update_symlink_utf8, &archive_entry_copy_symlink);
             tar.header(e.get(), path);
         } else if (fmt == S_IFREG) {
             if (src.st.st_nlink > 1) {
                 auto [it, first] = first_links.emplace(std::make_pair(src.st.st_dev, src.st.st_ino), path);
                 if (!first) {
                     auto e = detail::new_entry(path, AE_IFREG, src.st.st_mode, mtime);
-                    archive_entry_copy_hardlink(e.get(), it->second.c_str());
+                    detail::set_name(e.get(), it->second, &archive_entry_update_hardlink_utf8,
+                                     &archive_entry_copy_hardlink);
                     archive_entry_set_size(e.get(), 0);
                     tar.header(e.get(), path);
                     continue;
