@@ -98,6 +98,8 @@ void craft(const fs::path& out, const std::vector<Craft>& entries, bool gzip = f
         archive_entry_copy_pathname(e, c.path.c_str());
         archive_entry_set_perm(e, mode_t(c.mode));
         archive_entry_set_mtime(e, 1000, 0);
+        archive_entry_set_uid(e, 1234);
+        archive_entry_set_gid(e, 4321);
         switch (c.type) {
             case 'd': archive_entry_set_filetype(e, AE_IFDIR); break;
             case 'l':
@@ -456,4 +458,23 @@ TEST_CASE("non-ASCII names go in as UTF-8 pax records, whatever the locale, and 
     extract_layer(t / "l.tgz", t / "root", {.expected_digest = w.digest});
     CHECK(slurp(t / "root/café/naïve.txt") == "utf-8");
     CHECK(fs::read_symlink(t / "root/lien") == "café/naïve.txt");
+}
+
+TEST_CASE("extract_layer keeps owners only when asked (and when root)") {
+    LayerTempDir t;
+    craft(t / "owned.tar", {{"d/", 'd', "", 0755}, {"d/f", 'f', "x", 04755}, {"l", 'l', "d/f"}});
+    extract_layer(t / "owned.tar", t / "plain");
+    struct stat st {};
+    REQUIRE(::stat((t / "plain/d/f").c_str(), &st) == 0);
+    CHECK(st.st_uid == ::geteuid());
+    if (::geteuid() != 0) return;  // chown needs root
+    extract_layer(t / "owned.tar", t / "owned", {.preserve_owner = true});
+    for (const char* p : {"owned/d", "owned/d/f", "owned/l"}) {
+        CAPTURE(p);
+        REQUIRE(::lstat((t / p).c_str(), &st) == 0);
+        CHECK(st.st_uid == 1234);
+        CHECK(st.st_gid == 4321);
+    }
+    REQUIRE(::stat((t / "owned/d/f").c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 04755);  // the mode is set after the chown, which clears setuid
 }

@@ -91,7 +91,7 @@ class Extractor {
             if (!fd) continue;  // replaced by a later entry of the layer
             const std::string where = what_ + ": directory '" + d.first + "'";
             if (::fchmod(fd.get(), d.second.mode) != 0) throw LayerError(where + ": cannot set the mode: " + errno_text());
-            const timespec times[2] = {{d.second.mtime, 0}, {d.second.mtime, 0}};
+            const timespec times[2] = {{time_t(d.second.mtime), 0}, {time_t(d.second.mtime), 0}};
             if (::futimens(fd.get(), times) != 0) throw LayerError(where + ": cannot set the mtime: " + errno_text());
         }
     }
@@ -131,6 +131,7 @@ class Extractor {
                 done.push_back(name);
                 continue;
             }
+            const int open_errno = errno;
             struct stat st {};
             if (::fstatat(cur.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
                 if (errno != ENOENT) throw LayerError(where + ": cannot open '" + join_path(joined(), name) + "': " + errno_text());
@@ -141,6 +142,8 @@ class Extractor {
                 todo.push_front(name);
                 continue;
             }
+            if (S_ISDIR(st.st_mode))
+                throw LayerError(where + ": cannot open '" + join_path(joined(), name) + "': " + errno_text(open_errno));
             if (!S_ISLNK(st.st_mode))
                 throw LayerError(where + ": '" + join_path(joined(), name) +
                                  "' is in the way: it exists and is not a directory");
@@ -267,7 +270,7 @@ class Extractor {
             throw LayerError(where + ": cannot chown to " + std::to_string(info.uid) + ":" + std::to_string(info.gid) +
                              ": " + errno_text());
         if (::fchmod(fd.get(), info.mode) != 0) throw LayerError(where + ": cannot set the mode: " + errno_text());
-        const timespec times[2] = {{info.mtime, 0}, {info.mtime, 0}};
+        const timespec times[2] = {{time_t(info.mtime), 0}, {time_t(info.mtime), 0}};
         if (::futimens(fd.get(), times) != 0) throw LayerError(where + ": cannot set the mtime: " + errno_text());
     }
 
@@ -279,7 +282,7 @@ class Extractor {
     }
 
     void set_times(int pfd, const std::string& name, const LayerEntry& info, const std::string& where) {
-        const timespec times[2] = {{info.mtime, 0}, {info.mtime, 0}};
+        const timespec times[2] = {{time_t(info.mtime), 0}, {time_t(info.mtime), 0}};
         if (::utimensat(pfd, name.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0)
             throw LayerError(where + ": cannot set the mtime: " + errno_text());
     }
