@@ -180,8 +180,14 @@ struct TokenServer {
     EVP_PKEY* key = nullptr;
     std::string cert_der_b64;
     std::string expected_basic;  // "Basic ..." it accepts
+    // When set, answers every request instead (a whole HTTP response), from the target and Authorization.
+    std::function<std::string(const std::string& target, const std::string& authorization)> handler;
 
-    void start(const fs::path& key_pem, const fs::path& cert_pem) {
+    void start(const fs::path& key_pem = {}, const fs::path& cert_pem = {}) {
+        if (!handler) load_key(key_pem, cert_pem);
+        listen_now();
+    }
+    void load_key(const fs::path& key_pem, const fs::path& cert_pem) {
         FILE* f = std::fopen(key_pem.c_str(), "r");
         REQUIRE(f);
         key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
@@ -196,7 +202,8 @@ struct TokenServer {
         cert_der_b64 = b64(std::string_view(reinterpret_cast<char*>(der), static_cast<std::size_t>(n)), false);
         OPENSSL_free(der);
         X509_free(cert);
-
+    }
+    void listen_now() {
         listen_fd = ::socket(AF_INET, SOCK_STREAM, 0);
         int one = 1;
         ::setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -268,12 +275,21 @@ struct TokenServer {
             if (::poll(&p, 1, 50) <= 0) continue;
             const int c = ::accept(listen_fd, nullptr, nullptr);
             if (c < 0) continue;
+            timeval tv{2, 0};
+            ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
             std::string req;
             char buf[4096];
             while (req.find("\r\n\r\n") == std::string::npos) {
                 const ssize_t n = ::recv(c, buf, sizeof buf, 0);
                 if (n <= 0) break;
                 req.append(buf, static_cast<std::size_t>(n));
+                if (req[0] == '\x16') break;  // a TLS ClientHello: answer like a plain HTTP server does
+            }
+            if (!req.empty() && req[0] == '\x16') {
+                const std::string bad = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n";
+                (void)!::send(c, bad.data(), bad.size(), MSG_NOSIGNAL);
+                ::close(c);
+                continue;
             }
             const std::string line = req.substr(0, req.find("\r\n"));
             const auto sp1 = line.find(' '), sp2 = line.rfind(' ');
@@ -293,6 +309,12 @@ struct TokenServer {
                 authorizations.push_back(authz);
             }
             std::string status = "200 OK", body;
+            if (handler) {
+                const std::string resp = handler(decode(target), authz);
+                (void)!::send(c, resp.data(), resp.size(), MSG_NOSIGNAL);
+                ::close(c);
+                continue;
+            }
             if (fail_first > 0) {
                 --fail_first;
                 status = "503 Service Unavailable";

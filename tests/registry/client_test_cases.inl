@@ -345,3 +345,43 @@ TEST_CASE("responses: error bodies, Link headers, token answers, Location resolu
     CHECK(append_query("http://r/u?_state=s", "digest", "sha256:ab") == "http://r/u?_state=s&digest=sha256%3Aab");
     CHECK(url_for_log("https://u:p@h/p?sig=1") == "https://h/p");
 }
+
+TEST_CASE("blob downloads follow redirects to storage without the registry's Authorization") {
+    // A fake registry asking for Basic auth and redirecting blobs to a "storage" server on another port.
+    const std::string blob = random_bytes(20000, 9);
+    const auto digest = oci::sha256_of(blob);
+    const auto reply = [](const std::string& status, const std::string& headers, const std::string& body) {
+        return "HTTP/1.1 " + status + "\r\n" + headers + "Content-Length: " + std::to_string(body.size()) +
+               "\r\nConnection: close\r\n\r\n" + body;
+    };
+    TokenServer storage;
+    storage.handler = [&](const std::string&, const std::string&) { return reply("200 OK", "", blob); };
+    storage.start();
+    TokenServer registry;
+    registry.handler = [&](const std::string& target, const std::string& authz) {
+        if (authz.empty()) return reply("401 Unauthorized", "WWW-Authenticate: Basic realm=\"fake\"\r\n", "");
+        if (target == "/v2/")
+            return reply("200 OK", "", "{}");
+        return reply("307 Temporary Redirect",
+                     "Location: http://localhost:" + std::to_string(storage.port) + "/bucket/blob?X-Signature=s3cr3t\r\n", "");
+    };
+    registry.start();
+    TempDir home;
+    const std::string host = "127.0.0.1:" + std::to_string(registry.port);
+    docker_config(home.path, host, "bob", "pw-bob");
+    auto o = quiet_options(home.path);
+    std::vector<std::string> log;
+    o.log = [&](const std::string& l) { log.push_back(l); };
+    Client client(o);
+    const Reference app = parse_reference(host + "/app:v1");
+    CHECK(client.get_blob(app, digest) == blob);
+    const auto out = home.path / "blob";
+    client.get_blob_to_file(app, digest, out);
+    CHECK(read_file(out) == blob);
+    std::lock_guard<std::mutex> l1(storage.mu);
+    std::lock_guard<std::mutex> l2(registry.mu);
+    REQUIRE(storage.authorizations.size() == 2);
+    for (const auto& a : storage.authorizations) CHECK(a.empty());
+    CHECK(registry.authorizations.back() == "Basic " + b64("bob:pw-bob", false));
+    for (const auto& line : log) CHECK(line.find("s3cr3t") == std::string::npos);
+}
