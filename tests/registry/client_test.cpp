@@ -2,7 +2,7 @@
 // that this program starts in temp dirs on free ports: plain HTTP on loopback, TLS with htpasswd
 // basic auth, Docker's token auth with a token server written here (RS256 JWTs with an x5c chain),
 // a registry whose storage was corrupted, and one that comes up only after the first request.
-// Needs docker-registry, openssl, htpasswd and skopeo on PATH; a missing one skips its cases.
+// Needs docker-registry, openssl, htpasswd and skopeo on PATH; a missing one fails its cases (./x installs them).
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 #include <netinet/in.h>
@@ -78,6 +78,13 @@ bool port_open(int port) {
 }
 
 bool have(const char* program) { return find_program(program).has_value(); }
+
+// A test never passes by skipping: a missing tool fails the case, naming its Debian package.
+void require_tools(std::initializer_list<const char*> programs) {
+    for (const char* p : programs)
+        REQUIRE_MESSAGE(have(p), p << " not found on PATH: apt-get install "
+                                   << (std::string(p) == "htpasswd" ? "apache2-utils" : p) << " (./x deps installs it)");
+}
 
 void run(const std::vector<std::string>& argv) {
     const auto c = capture_program(argv, {}, {std::nullopt, true});

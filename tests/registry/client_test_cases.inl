@@ -1,7 +1,7 @@
 // The cases of client_test.cpp (split off to keep files short); helpers are defined there.
 
 TEST_CASE("open registry on loopback: blobs, manifests, index, tags, delete; skopeo reads it back") {
-    if (!fs::exists("/usr/bin/docker-registry")) return;
+    require_tools({"docker-registry"});
     Registry reg;
     reg.start();
     TempDir home;
@@ -123,7 +123,8 @@ TEST_CASE("open registry on loopback: blobs, manifests, index, tags, delete; sko
         CHECK(e.code == "NAME_UNKNOWN");
     }
 
-    if (have("skopeo")) {
+    require_tools({"skopeo"});
+    {
         for (const auto& [tag, bytes] : {std::pair<std::string, std::string>{"v1", mbytes}, {"multi", ibytes}}) {
             const auto c = capture_program({"skopeo", "inspect", "--raw", "--tls-verify=false",
                                             "docker://" + reg.host() + "/app:" + tag},
@@ -140,7 +141,7 @@ TEST_CASE("open registry on loopback: blobs, manifests, index, tags, delete; sko
 }
 
 TEST_CASE("TLS with a private CA from certs.d, and htpasswd basic auth from config.json") {
-    if (!fs::exists("/usr/bin/docker-registry") || !have("openssl") || !have("htpasswd")) return;
+    require_tools({"docker-registry", "openssl", "htpasswd"});
     Registry reg;
     const auto& d = reg.dir.path;
     run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", (d / "ca.key").string(), "-out",
@@ -219,7 +220,7 @@ TEST_CASE("TLS with a private CA from certs.d, and htpasswd basic auth from conf
 }
 
 TEST_CASE("Bearer token flow with a token server issuing RS256 JWTs (x5c), retried after a 503") {
-    if (!fs::exists("/usr/bin/docker-registry") || !have("openssl")) return;
+    require_tools({"docker-registry", "openssl"});
     Registry reg;
     const auto& d = reg.dir.path;
     run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", (d / "tok.key").string(), "-out",
@@ -264,7 +265,7 @@ TEST_CASE("Bearer token flow with a token server issuing RS256 JWTs (x5c), retri
 }
 
 TEST_CASE("a registry serving corrupt blobs is refused and leaves no file") {
-    if (!fs::exists("/usr/bin/docker-registry")) return;
+    require_tools({"docker-registry"});
     Registry reg;
     reg.start();
     TempDir home;
@@ -291,7 +292,7 @@ TEST_CASE("a registry serving corrupt blobs is refused and leaves no file") {
 }
 
 TEST_CASE("a registry that comes up late is reached through the retries") {
-    if (!fs::exists("/usr/bin/docker-registry")) return;
+    require_tools({"docker-registry"});
     Registry reg;
     TempDir home;
     auto o = quiet_options(home.path);
