@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "build_engine.hpp"
+#include "build_output.hpp"
 #include "build_progress.hpp"
 #include "build_tags.hpp"
 #include "build_view.hpp"
@@ -61,6 +62,7 @@ struct BuildOptions {
     int jobs = 1;
     std::string progress = "auto";
     RegistryFlags registry;
+    std::vector<std::string> outputs;  // -o
 };
 
 // A mistake on the command line or in the set-up: reported, nothing built, exit status 2.
@@ -260,6 +262,40 @@ void push_indexes(const BuildOptions& o, const std::vector<xbuild::Platform>& pl
     if (failed) throw CLI::RuntimeError(1);
 }
 
+// -o type=oci/docker: each platform's image from the engine, joined by xbuild.
+void export_output(const OutputSpec& output, const std::vector<PlatformJob>& jobs, const Engine& engine,
+                   const std::string& tmp) {
+    std::vector<PlatformImage> images;
+    for (const auto& j : jobs) {
+        PlatformImage image{j.platform, fs::path(tmp) / (platform_suffix(j.platform) + ".tar"), false};
+        if (engine.kind == Engine::Kind::buildkit) {
+            image.oci_layout_tar = true;
+        } else {
+            std::string id;
+            std::ifstream iid(j.iidfile);
+            std::getline(iid, id);
+            if (id.empty()) {
+                std::fprintf(stderr, "xbuild build: -o: the engine gave no image ID for %s\n", j.platform.str().c_str());
+                throw CLI::RuntimeError(1);
+            }
+            const auto saved = xbuild::capture_program({engine.program, "save", "-o", image.archive.string(), id});
+            if (saved.status != 0) {
+                std::fprintf(stderr, "xbuild build: -o: docker save %s failed (exit status %d)\n", id.c_str(), saved.status);
+                throw CLI::RuntimeError(1);
+            }
+        }
+        images.push_back(image);
+    }
+    try {
+        write_output(output, images, tmp);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "xbuild build: -o %s: %s\n", output.dest.c_str(), e.what());
+        throw CLI::RuntimeError(1);
+    }
+    std::fprintf(stderr, "xbuild build: wrote %s (%zu platform%s)\n", output.dest.c_str(), images.size(),
+                 images.size() == 1 ? "" : "s");
+}
+
 void run_build(const BuildOptions& o) {
     // What to build: a context folder and a Dockerfile (CONTEXT/Dockerfile unless -f).
     if (o.context.empty()) usage_error("no build context: give its folder, e.g. `xbuild build --platform linux/arm64 .`");
@@ -280,6 +316,29 @@ void run_build(const BuildOptions& o) {
     if (o.push && o.tags.empty()) usage_error("--push needs an image name: -t NAME");
     if (o.jobs < 1) usage_error("--jobs must be 1 or more");
     if (o.no_frontend && !o.frontend.empty()) usage_error("--frontend and --no-frontend contradict each other");
+    std::optional<OutputSpec> output;
+    if (o.outputs.size() > 1) usage_error("-o: one output at a time");
+    if (!o.outputs.empty()) {
+        try {
+            output = parse_output(o.outputs.front());
+        } catch (const std::invalid_argument& e) {
+            usage_error(e.what());
+        }
+        using T = OutputSpec::Type;
+        if (output->type == T::docker && platforms.size() > 1)
+            usage_error("-o type=docker holds one platform (docker load keeps one per tag); for " +
+                        std::to_string(platforms.size()) + " platforms use -o type=oci,dest=FILE");
+        if (output->type == T::tar && platforms.size() > 1)
+            usage_error("-o type=tar holds one platform; for several use -o type=local,dest=DIR (a folder per platform) "
+                        "or type=oci");
+        if ((output->type == T::local || output->type == T::tar) && o.push)
+            usage_error("--push with -o type=local/tar: the engine then exports files, not an image");
+        if (output->names.empty())
+            for (const auto& t : o.tags) output->names.push_back(t);
+        std::error_code ec;
+        if (output->type == T::oci && !output->tar && fs::exists(output->dest, ec) && !fs::is_empty(output->dest, ec))
+            usage_error("-o type=oci,tar=false: " + output->dest + " exists and is not empty; give a new folder");
+    }
 
     std::vector<std::vector<std::string>> tags(platforms.size());
     for (std::size_t i = 0; i < platforms.size(); ++i)
@@ -343,6 +402,12 @@ void run_build(const BuildOptions& o) {
                        .push = o.push, .iidfile = {}};
         if (engine.kind == Engine::Kind::docker && !tmp.empty())
             r.iidfile = j.iidfile = tmp + "/" + platform_suffix(platforms[i]) + ".iid";
+        if (output) {
+            r.output = engine_output(*output, platforms[i], platforms.size() > 1);
+            // buildctl hands over an OCI layout tar; the Docker Engine's image is saved afterwards.
+            if (r.output.empty() && engine.kind == Engine::Kind::buildkit)
+                r.output = "type=oci,dest=" + tmp + "/" + platform_suffix(platforms[i]) + ".tar";
+        }
         j.steps = build_commands(engine, r);
     }
 
@@ -351,6 +416,7 @@ void run_build(const BuildOptions& o) {
     view.finish();
     if (const int status = report(jobs); status != 0) throw CLI::RuntimeError(status);
     if (o.push) push_indexes(o, platforms);
+    if (output && engine_output(*output, platforms.front(), false).empty()) export_output(*output, jobs, engine, tmp);
 }
 
 }  // namespace
@@ -388,6 +454,10 @@ void add_build_command(CLI::App& app) {
     build->add_option("--progress", o->progress, "auto, tty (a line per platform, redrawn) or plain (a line per step)")
         ->check(CLI::IsMember({"auto", "tty", "plain"}))
         ->capture_default_str();
+    build->add_option("-o,--output", o->outputs,
+                      "also export the result: type=oci,dest=FILE[,tar=false] (one index of every platform), type=docker,dest=FILE\n"
+                      "(docker load; one platform), type=local,dest=DIR (a folder per platform when several), type=tar,dest=FILE, or DIR")
+        ->allow_extra_args(false);
     add_registry_flags(build, o->registry);
     build->callback([o] { run_build(*o); });
 }

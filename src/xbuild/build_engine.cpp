@@ -96,6 +96,7 @@ std::vector<xbuild::Command> docker_commands(const Engine& engine, const BuildRe
     if (!r.target.empty()) argv.insert(argv.end(), {"--target", r.target});
     if (r.no_cache) argv.push_back("--no-cache");
     if (!r.iidfile.empty()) argv.insert(argv.end(), {"--iidfile", r.iidfile});
+    if (!r.output.empty()) argv.insert(argv.end(), {"--output", r.output});
     argv.push_back(r.context);
     std::vector<xbuild::Command> out;
     out.push_back({engine.program, argv, {"DOCKER_BUILDKIT=1"}});
@@ -117,7 +118,9 @@ std::vector<xbuild::Command> buildctl_commands(const Engine& engine, const Build
     for (const auto& a : r.build_args) argv.insert(argv.end(), {"--opt", "build-arg:" + a});
     if (!r.target.empty()) argv.insert(argv.end(), {"--opt", "target=" + r.target});
     if (r.no_cache) argv.push_back("--no-cache");
-    if (!r.tags.empty()) {
+    if (!r.output.empty()) {
+        argv.insert(argv.end(), {"--output", r.output});
+    } else if (!r.tags.empty()) {
         // buildctl's --output is CSV: several names go in one quoted field.
         const std::string names = xbuild::join(r.tags, ",");
         std::string out = "type=image," + (r.tags.size() > 1 ? "\"name=" + names + "\"" : "name=" + names);

@@ -58,6 +58,7 @@ struct BuildRequest {
     bool no_cache = false;
     bool push = false;
     std::string iidfile;                  // docker: where the image ID is written
+    std::string output;                   // the engine's --output ("type=local,dest=..."), "" for an image
 };
 
 // The commands for one platform, run in order: the build, then (docker with --push) a

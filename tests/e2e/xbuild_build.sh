@@ -4,7 +4,8 @@
 #    as BUILDKIT_SYNTAX) built for linux/amd64 and linux/arm64 with -t and --push: exit 0, a line
 #    per platform's step on standard error (the Go build rewritten to xx-go: the frontend ran), a
 #    tag per platform (NAME:linux-amd64, NAME:linux-arm64) in the engine and in the registry, and
-#    each image runs and answers `hello from linux/<arch>`;
+#    each image runs and answers `hello from linux/<arch>`; one index NAME:latest of both, which
+#    `docker pull --platform` resolves to the right image;
 #  - a Dockerfile that fails on arm64 only: exit 1, amd64 still reported ok, arm64 FAILED with its
 #    error and the end of its log.
 # Base images come from mmdebstrap (golang-go for amd64, a plain Debian for amd64 and arm64) and
@@ -67,6 +68,53 @@ done
 tags=$(curl -sf "http://$ENGINE_REGISTRY/v2/xbuild-e2e/go/tags/list")
 if [[ $tags == *'"linux-amd64"'* && $tags == *'"linux-arm64"'* ]]; then ok "--push: the registry has $tags"
 else bad "--push: the registry's tags: ${tags:-none}"; fi
+
+# --push also pushed one index of both: what `docker pull` serves each machine from.
+if grep -Eq "^index        pushed  $name:latest  sha256:[0-9a-f]{64}$" "$work/out.log"; then
+  ok "index line: $(grep '^index' "$work/out.log")"
+else bad "no index line"; show "$work/out.log"; fi
+if edocker manifest inspect --insecure "$name" >"$work/index.json" 2>&1 &&
+   grep -q '"architecture": "amd64"' "$work/index.json" && grep -q '"architecture": "arm64"' "$work/index.json"; then
+  ok "docker manifest inspect $name: an index of amd64 and arm64"
+else bad "docker manifest inspect $name"; show "$work/index.json"; fi
+for arch in arm64 amd64; do
+  edocker rmi "$name:latest" >/dev/null 2>&1
+  out=$(edocker pull -q --platform "linux/$arch" "$name" 2>&1 && edocker run --rm --platform "linux/$arch" "$name" -selftest 2>&1)
+  if [ "${out##*$'\n'}" = "hello from linux/$arch" ]; then ok "docker pull --platform linux/$arch $name, run: hello from linux/$arch"
+  else bad "docker pull --platform linux/$arch $name: $out"; fi
+done
+
+# -o: the same build (cached) exported. type=oci: one index of both platforms in a layout tar,
+# which skopeo reads and picks from by architecture.
+"$xbuild" build --docker /usr/bin/docker --frontend "$frontend" --progress plain --platform linux/amd64,linux/arm64 \
+  -t "$name:oci" -o "type=oci,dest=$work/app-oci.tar" "$work" >"$work/oci.out" 2>"$work/oci.err"
+status=$?
+if [ $status = 0 ] && skopeo inspect --raw "oci-archive:$work/app-oci.tar:oci" >"$work/oci-index.json" 2>&1 &&
+   grep -q '"architecture":"amd64"' "$work/oci-index.json" && grep -q '"architecture":"arm64"' "$work/oci-index.json"; then
+  ok "-o type=oci: skopeo reads an index of amd64 and arm64 at oci-archive:app-oci.tar:oci"
+else bad "-o type=oci: exit $status"; show "$work/oci.err"; show "$work/oci-index.json"; fi
+if skopeo copy -q --override-arch arm64 "oci-archive:$work/app-oci.tar:oci" "docker-archive:$work/from-oci.tar:xbuild-e2e/from-oci:arm64" 2>"$work/oci-copy.err" &&
+   edocker load -i "$work/from-oci.tar" >/dev/null 2>>"$work/oci-copy.err"; then
+  out=$(edocker run --rm --platform linux/arm64 xbuild-e2e/from-oci:arm64 -selftest 2>&1)
+  if [ "$out" = "hello from linux/arm64" ]; then ok "the arm64 image of the oci output runs: $out"
+  else bad "the arm64 image of the oci output printed: $out"; fi
+else bad "copying the arm64 image out of the oci output"; show "$work/oci-copy.err"; fi
+# type=docker: one platform, loaded by docker load and run.
+edocker rmi "$name:docker" >/dev/null 2>&1
+"$xbuild" build --docker /usr/bin/docker --frontend "$frontend" --progress plain --platform linux/arm64 \
+  -t "$name:docker" -o "type=docker,dest=$work/app-docker.tar" "$work" >"$work/docker.out" 2>"$work/docker.err"
+status=$?
+edocker rmi "$name:docker-linux-arm64" >/dev/null 2>&1
+if [ $status = 0 ] && edocker load -i "$work/app-docker.tar" >"$work/load.out" 2>&1 &&
+   [ "$(edocker run --rm --platform linux/arm64 "$name:docker" -selftest 2>&1)" = "hello from linux/arm64" ]; then
+  ok "-o type=docker: docker load gives $name:docker, which runs as linux/arm64"
+else bad "-o type=docker: exit $status"; show "$work/docker.err"; show "$work/load.out"; fi
+# type=docker with two platforms is refused before anything is built.
+"$xbuild" build --docker /usr/bin/docker --platform linux/amd64,linux/arm64 -o "type=docker,dest=$work/two.tar" "$work" >"$work/two.out" 2>&1
+status=$?
+if [ $status = 2 ] && grep -q "type=docker holds one platform" "$work/two.out" && [ ! -e "$work/two.tar" ]; then
+  ok "-o type=docker for two platforms: exit 2, nothing written"
+else bad "-o type=docker for two platforms: exit $status"; show "$work/two.out"; fi
 
 # One platform fails, the other is still built and reported.
 mkdir -p "$work/fail"
