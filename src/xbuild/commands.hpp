@@ -17,4 +17,7 @@ void add_imagetools_commands(CLI::App& app);
 // `xbuild manifest create|annotate|inspect|push|rm`: docker manifest's commands (manifest_cmd.cpp).
 void add_manifest_commands(CLI::App& app);
 
+// `xbuild layer create|inspect|list|extract`: image layers from and into directories (layer_cmd.cpp).
+void add_layer_commands(CLI::App& app);
+
 }  // namespace xbuild_cli

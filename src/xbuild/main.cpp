@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
     xbuild_cli::add_build_command(app);
     xbuild_cli::add_imagetools_commands(app);
     xbuild_cli::add_manifest_commands(app);
+    xbuild_cli::add_layer_commands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
