@@ -63,6 +63,8 @@ struct BuildOptions {
     std::string progress = "auto";
     RegistryFlags registry;
     std::vector<std::string> outputs;  // -o
+    bool load = false;
+    std::vector<std::string> cache_from, cache_to;
 };
 
 // A mistake on the command line or in the set-up: reported, nothing built, exit status 2.
@@ -262,9 +264,9 @@ void push_indexes(const BuildOptions& o, const std::vector<xbuild::Platform>& pl
     if (failed) throw CLI::RuntimeError(1);
 }
 
-// -o type=oci/docker: each platform's image from the engine, joined by xbuild.
-void export_output(const OutputSpec& output, const std::vector<PlatformJob>& jobs, const Engine& engine,
-                   const std::string& tmp) {
+// -o type=oci/docker: each platform's image from the engine, joined by xbuild in the stage.
+void export_images(const OutputSpec& output, OutputStage& stage, const std::vector<PlatformJob>& jobs,
+                   const Engine& engine, const std::string& tmp) {
     std::vector<PlatformImage> images;
     for (const auto& j : jobs) {
         PlatformImage image{j.platform, fs::path(tmp) / (platform_suffix(j.platform) + ".tar"), false};
@@ -274,10 +276,7 @@ void export_output(const OutputSpec& output, const std::vector<PlatformJob>& job
             std::string id;
             std::ifstream iid(j.iidfile);
             std::getline(iid, id);
-            if (id.empty()) {
-                std::fprintf(stderr, "xbuild build: -o: the engine gave no image ID for %s\n", j.platform.str().c_str());
-                throw CLI::RuntimeError(1);
-            }
+            if (id.empty()) usage_error("-o: the engine gave no image ID for " + j.platform.str());
             const auto saved = xbuild::capture_program({engine.program, "save", "-o", image.archive.string(), id});
             if (saved.status != 0) {
                 std::fprintf(stderr, "xbuild build: -o: docker save %s failed (exit status %d)\n", id.c_str(), saved.status);
@@ -286,17 +285,25 @@ void export_output(const OutputSpec& output, const std::vector<PlatformJob>& job
         }
         images.push_back(image);
     }
-    try {
-        write_output(output, images, tmp);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "xbuild build: -o %s: %s\n", output.dest.c_str(), e.what());
-        throw CLI::RuntimeError(1);
-    }
-    std::fprintf(stderr, "xbuild build: wrote %s (%zu platform%s)\n", output.dest.c_str(), images.size(),
-                 images.size() == 1 ? "" : "s");
+    assemble_output(output, images, stage);
 }
 
-void run_build(const BuildOptions& o) {
+// --load with the Docker Engine: the one platform's image is in the engine already; it gets the
+// names as given (NAME:TAG, not NAME:TAG-linux-arm64), as buildx --load tags it.
+void load_tags(const BuildOptions& o, const PlatformJob& j, const Engine& engine) {
+    std::string id;
+    std::ifstream iid(j.iidfile);
+    std::getline(iid, id);
+    for (const auto& name : o.tags) {
+        const auto tagged = xbuild::capture_program({engine.program, "tag", id, name});
+        if (tagged.status != 0) {
+            std::fprintf(stderr, "xbuild build: --load: docker tag %s %s failed\n", id.c_str(), name.c_str());
+            throw CLI::RuntimeError(1);
+        }
+    }
+}
+
+void run_build(BuildOptions o) {
     // What to build: a context folder and a Dockerfile (CONTEXT/Dockerfile unless -f).
     if (o.context.empty()) usage_error("no build context: give its folder, e.g. `xbuild build --platform linux/arm64 .`");
     if (!fs::is_directory(o.context)) usage_error("the build context '" + o.context + "' is not a folder");
@@ -313,7 +320,6 @@ void run_build(const BuildOptions& o) {
         usage_error(std::string("--platform: ") + e.what());
     }
     if (platforms.empty()) usage_error("--platform: no platform given");
-    if (o.push && o.tags.empty()) usage_error("--push needs an image name: -t NAME");
     if (o.jobs < 1) usage_error("--jobs must be 1 or more");
     if (o.no_frontend && !o.frontend.empty()) usage_error("--frontend and --no-frontend contradict each other");
     std::optional<OutputSpec> output;
@@ -321,24 +327,23 @@ void run_build(const BuildOptions& o) {
     if (!o.outputs.empty()) {
         try {
             output = parse_output(o.outputs.front());
+            if (output->type == OutputSpec::Type::image) {  // the same as -t NAME [--push]
+                o.tags.insert(o.tags.end(), output->names.begin(), output->names.end());
+                o.push = o.push || output->push;
+                output.reset();
+            } else {
+                check_output(*output, platforms.size(), o.push);
+                if (output->names.empty()) output->names = o.tags;
+            }
         } catch (const std::invalid_argument& e) {
             usage_error(e.what());
         }
-        using T = OutputSpec::Type;
-        if (output->type == T::docker && platforms.size() > 1)
-            usage_error("-o type=docker holds one platform (docker load keeps one per tag); for " +
-                        std::to_string(platforms.size()) + " platforms use -o type=oci,dest=FILE");
-        if (output->type == T::tar && platforms.size() > 1)
-            usage_error("-o type=tar holds one platform; for several use -o type=local,dest=DIR (a folder per platform) "
-                        "or type=oci");
-        if ((output->type == T::local || output->type == T::tar) && o.push)
-            usage_error("--push with -o type=local/tar: the engine then exports files, not an image");
-        if (output->names.empty())
-            for (const auto& t : o.tags) output->names.push_back(t);
-        std::error_code ec;
-        if (output->type == T::oci && !output->tar && fs::exists(output->dest, ec) && !fs::is_empty(output->dest, ec))
-            usage_error("-o type=oci,tar=false: " + output->dest + " exists and is not empty; give a new folder");
     }
+    if (o.push && o.tags.empty()) usage_error("--push needs an image name: -t NAME");
+    if (o.load && platforms.size() > 1)
+        usage_error("--load takes one platform (the engine keeps one per tag); for " + std::to_string(platforms.size()) +
+                    " use --push (one index) or -o type=oci,dest=FILE");
+    if (o.load && o.tags.empty()) usage_error("--load needs an image name: -t NAME");
 
     std::vector<std::vector<std::string>> tags(platforms.size());
     for (std::size_t i = 0; i < platforms.size(); ++i)
@@ -364,6 +369,17 @@ void run_build(const BuildOptions& o) {
     } catch (const EngineError& e) {
         usage_error(e.what());
     }
+    if (o.load && engine.kind == Engine::Kind::buildkit)
+        usage_error("--load with --builder buildkit: use -o type=docker,dest=FILE, then docker load -i FILE");
+    if (engine.kind == Engine::Kind::buildkit && output && assembled(*output) && !o.tags.empty())
+        usage_error("--builder buildkit takes one output: -o type=" + std::string(output->type == OutputSpec::Type::oci ? "oci" : "docker") +
+                    " or -t NAME, not both");
+    CacheFlags cache;
+    try {
+        cache = cache_flags(engine, o.cache_from, o.cache_to);
+    } catch (const std::invalid_argument& e) {
+        usage_error(e.what());
+    }
 
     // The frontend: the Dockerfile's own `# syntax=`, else --frontend through BUILDKIT_SYNTAX.
     const std::string own_syntax = syntax_directive(dockerfile);
@@ -383,6 +399,8 @@ void run_build(const BuildOptions& o) {
     // A private folder for the engine's image ID files.
     std::string tmp = (fs::temp_directory_path() / "xbuild-build.XXXXXX").string();
     if (!::mkdtemp(tmp.data())) tmp.clear();
+    std::optional<RemoveOnInterrupt> tmp_guard;
+    if (!tmp.empty()) tmp_guard.emplace(tmp);
     struct Cleanup {
         std::string dir;
         ~Cleanup() {
@@ -391,6 +409,8 @@ void run_build(const BuildOptions& o) {
         }
     } cleanup{tmp};
 
+    std::optional<OutputStage> stage;
+    if (output) stage.emplace(*output);
     std::vector<PlatformJob> jobs(platforms.size());
     const auto build_args = resolved_build_args(o.build_args);
     for (std::size_t i = 0; i < platforms.size(); ++i) {
@@ -402,12 +422,13 @@ void run_build(const BuildOptions& o) {
                        .push = o.push, .iidfile = {}};
         if (engine.kind == Engine::Kind::docker && !tmp.empty())
             r.iidfile = j.iidfile = tmp + "/" + platform_suffix(platforms[i]) + ".iid";
-        if (output) {
-            r.output = engine_output(*output, platforms[i], platforms.size() > 1);
+        if (stage) {
+            r.output = stage->engine_output(platforms[i], platforms.size() > 1);
             // buildctl hands over an OCI layout tar; the Docker Engine's image is saved afterwards.
             if (r.output.empty() && engine.kind == Engine::Kind::buildkit)
                 r.output = "type=oci,dest=" + tmp + "/" + platform_suffix(platforms[i]) + ".tar";
         }
+        r.cache = cache;
         j.steps = build_commands(engine, r);
     }
 
@@ -416,7 +437,19 @@ void run_build(const BuildOptions& o) {
     view.finish();
     if (const int status = report(jobs); status != 0) throw CLI::RuntimeError(status);
     if (o.push) push_indexes(o, platforms);
-    if (output && engine_output(*output, platforms.front(), false).empty()) export_output(*output, jobs, engine, tmp);
+    if (o.load) load_tags(o, jobs.front(), engine);
+    if (stage) {
+        try {
+            if (assembled(*output)) export_images(*output, *stage, jobs, engine, tmp);
+            stage->commit();
+        } catch (const CLI::Error&) {
+            throw;
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "xbuild build: -o %s: %s\n", output->dest.c_str(), e.what());
+            throw CLI::RuntimeError(1);
+        }
+        std::fprintf(stderr, "xbuild build: wrote %s\n", output->dest.c_str());
+    }
 }
 
 }  // namespace
@@ -457,6 +490,14 @@ void add_build_command(CLI::App& app) {
     build->add_option("-o,--output", o->outputs,
                       "also export the result: type=oci,dest=FILE[,tar=false] (one index of every platform), type=docker,dest=FILE\n"
                       "(docker load; one platform), type=local,dest=DIR (a folder per platform when several), type=tar,dest=FILE, or DIR")
+        ->allow_extra_args(false);
+    build->add_flag("--load", o->load, "one platform: also tag the image as each -t NAME in the engine (not NAME-linux-arm64)");
+    build->add_option("--cache-from", o->cache_from,
+                      "import build cache: type=registry,ref=REF (or REF); with --builder buildkit any of BuildKit's cache types")
+        ->allow_extra_args(false);
+    build->add_option("--cache-to", o->cache_to,
+                      "export build cache: type=inline (the Docker Engine's builder, into the image); with --builder buildkit\n"
+                      "also type=registry,ref=REF[,mode=max] and type=local,dest=DIR")
         ->allow_extra_args(false);
     add_registry_flags(build, o->registry);
     build->callback([o] { run_build(*o); });

@@ -87,6 +87,64 @@ Engine find_buildctl(const std::string& address) {
 
 namespace {
 
+// "type=registry,ref=x,mode=max" -> {type: registry, ref: x, mode: max}; a bare "x" is a registry ref.
+std::vector<std::pair<std::string, std::string>> cache_fields(const std::string& spec) {
+    std::vector<std::pair<std::string, std::string>> fields;
+    if (spec.find('=') == std::string::npos) return {{"type", "registry"}, {"ref", spec}};
+    for (auto f : xbuild::split(std::string_view(spec), ',')) {
+        const auto eq = f.find('=');
+        if (eq == std::string_view::npos || eq == 0)
+            throw std::invalid_argument("cache '" + spec + "': '" + std::string(f) + "' is not KEY=VALUE");
+        fields.emplace_back(std::string(f.substr(0, eq)), std::string(f.substr(eq + 1)));
+    }
+    return fields;
+}
+
+std::string field(const std::vector<std::pair<std::string, std::string>>& fields, const std::string& key) {
+    for (const auto& [k, v] : fields)
+        if (k == key) return v;
+    return "";
+}
+
+std::string csv(const std::vector<std::pair<std::string, std::string>>& fields) {
+    std::string out;
+    for (const auto& [k, v] : fields) out += (out.empty() ? "" : ",") + k + "=" + v;
+    return out;
+}
+
+}  // namespace
+
+CacheFlags cache_flags(const Engine& engine, const std::vector<std::string>& from, const std::vector<std::string>& to) {
+    CacheFlags out;
+    const bool docker = engine.kind == Engine::Kind::docker;
+    for (const auto& spec : from) {
+        const auto fields = cache_fields(spec);
+        const std::string type = field(fields, "type");
+        if (type.empty()) throw std::invalid_argument("--cache-from '" + spec + "': give type=registry,ref=REF");
+        if (!docker) {
+            out.from.push_back(csv(fields));
+        } else if (type == "registry" && !field(fields, "ref").empty()) {
+            out.from.push_back(field(fields, "ref"));
+        } else {
+            throw std::invalid_argument("--cache-from '" + spec + "': the Docker Engine's builder imports registry caches only "
+                                        "(type=registry,ref=REF, or REF); for type=" + type + " use --builder buildkit");
+        }
+    }
+    for (const auto& spec : to) {
+        const auto fields = cache_fields(spec);
+        const std::string type = field(fields, "type");
+        if (type == "inline" && docker) out.inline_cache = true;
+        else if (!docker && !type.empty()) out.to.push_back(csv(fields));
+        else
+            throw std::invalid_argument("--cache-to '" + spec + "': the Docker Engine's builder exports type=inline only "
+                                        "(the cache goes into the image; read it back with --cache-from REF); for other "
+                                        "types use --builder buildkit");
+    }
+    return out;
+}
+
+namespace {
+
 std::vector<xbuild::Command> docker_commands(const Engine& engine, const BuildRequest& r) {
     std::vector<std::string> argv = {engine.program, "build", "--progress=plain", "--platform", r.platform.str(),
                                      "-f", r.dockerfile};
@@ -97,6 +155,8 @@ std::vector<xbuild::Command> docker_commands(const Engine& engine, const BuildRe
     if (r.no_cache) argv.push_back("--no-cache");
     if (!r.iidfile.empty()) argv.insert(argv.end(), {"--iidfile", r.iidfile});
     if (!r.output.empty()) argv.insert(argv.end(), {"--output", r.output});
+    for (const auto& c : r.cache.from) argv.insert(argv.end(), {"--cache-from", c});
+    if (r.cache.inline_cache) argv.insert(argv.end(), {"--build-arg", "BUILDKIT_INLINE_CACHE=1"});
     argv.push_back(r.context);
     std::vector<xbuild::Command> out;
     out.push_back({engine.program, argv, {"DOCKER_BUILDKIT=1"}});
@@ -118,6 +178,8 @@ std::vector<xbuild::Command> buildctl_commands(const Engine& engine, const Build
     for (const auto& a : r.build_args) argv.insert(argv.end(), {"--opt", "build-arg:" + a});
     if (!r.target.empty()) argv.insert(argv.end(), {"--opt", "target=" + r.target});
     if (r.no_cache) argv.push_back("--no-cache");
+    for (const auto& c : r.cache.from) argv.insert(argv.end(), {"--import-cache", c});
+    for (const auto& c : r.cache.to) argv.insert(argv.end(), {"--export-cache", c});
     if (!r.output.empty()) {
         argv.insert(argv.end(), {"--output", r.output});
     } else if (!r.tags.empty()) {

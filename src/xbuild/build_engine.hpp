@@ -46,6 +46,18 @@ Engine find_buildctl(const std::string& address);
 // ("Docker 28.2.2 without the buildx plugin: its docker build is the legacy builder").
 std::string docker_client_problem(const std::string& path, std::string* version);
 
+// --cache-from / --cache-to, in the engine's own terms.
+struct CacheFlags {
+    std::vector<std::string> from;  // docker: --cache-from REF; buildctl: --import-cache CSV
+    std::vector<std::string> to;    // buildctl: --export-cache CSV
+    bool inline_cache = false;      // docker: BUILDKIT_INLINE_CACHE=1 (type=inline)
+};
+
+// buildx's spellings ("type=registry,ref=REF", a bare REF, "type=inline", "type=local,dest=DIR")
+// translated for the engine. The Docker Engine's builder imports registry caches and exports
+// inline only; anything else throws std::invalid_argument naming what it supports.
+CacheFlags cache_flags(const Engine& engine, const std::vector<std::string>& from, const std::vector<std::string>& to);
+
 // One platform's build as the user asked for it.
 struct BuildRequest {
     std::string context;                  // folder
@@ -59,6 +71,7 @@ struct BuildRequest {
     bool push = false;
     std::string iidfile;                  // docker: where the image ID is written
     std::string output;                   // the engine's --output ("type=local,dest=..."), "" for an image
+    CacheFlags cache;
 };
 
 // The commands for one platform, run in order: the build, then (docker with --push) a

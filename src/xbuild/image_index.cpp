@@ -1,9 +1,12 @@
 #include "image_index.hpp"
 
+#include <unistd.h>
+
 #include <memory>
 #include <set>
 #include <stdexcept>
 
+#include "interrupt.hpp"
 #include "xbuild/registry/image_store.hpp"
 
 namespace xbuild_cli {
@@ -50,6 +53,40 @@ std::string tag_of(const reg::ImageRef& ref) {
     return l.tag.empty() ? "latest" : l.tag;
 }
 
+// A layout target that does not exist yet is made in a hidden folder beside it and renamed into
+// place when complete, so a failure or Ctrl-C leaves no half-made layout behind.
+class TargetStage {
+   public:
+    explicit TargetStage(const reg::ImageRef& target) : ref_(target) {
+        const auto* l = std::get_if<reg::LayoutReference>(&target);
+        std::error_code ec;
+        if (!l || std::filesystem::exists(l->dir, ec)) return;
+        final_ = std::filesystem::absolute(l->dir);
+        stage_ = final_.parent_path() / ("." + final_.filename().string() + ".xbuild-" + std::to_string(::getpid()));
+        guard_.emplace(stage_);
+        std::filesystem::remove_all(stage_, ec);
+        std::filesystem::create_directories(final_.parent_path());
+        auto staged = *l;
+        staged.dir = stage_.string();
+        ref_ = staged;
+    }
+    ~TargetStage() {
+        std::error_code ec;
+        if (!stage_.empty()) std::filesystem::remove_all(stage_, ec);
+    }
+    const reg::ImageRef& ref() const { return ref_; }
+    void commit() {
+        if (stage_.empty()) return;
+        std::filesystem::rename(stage_, final_);
+        stage_.clear();
+    }
+
+   private:
+    reg::ImageRef ref_;
+    std::filesystem::path final_, stage_;
+    std::optional<RemoveOnInterrupt> guard_;
+};
+
 struct Entry {
     oci::Descriptor desc;
     int source;  // index into the source stores; -1: already in the target (--append)
@@ -77,11 +114,13 @@ std::vector<oci::Descriptor> current_entries(reg::Client& client, const reg::Ima
 
 IndexResult write_index(reg::Client& client, const IndexRequest& request) {
     std::vector<std::unique_ptr<reg::ImageStore>> stores;
+    std::vector<reg::StoredManifest> tops;
     std::vector<Entry> found;
     for (const auto& src : request.sources) {
         stores.push_back(reg::open_store(src, client));
         auto& store = *stores.back();
-        const reg::StoredManifest m = store.manifest(store.default_object());
+        tops.push_back(store.manifest(store.default_object()));
+        const reg::StoredManifest& m = tops.back();
         auto entries = reg::index_entries(store, m);
         const std::size_t i = stores.size() - 1;
         if (i < request.source_platforms.size() && request.source_platforms[i]) {
@@ -90,6 +129,29 @@ IndexResult write_index(reg::Client& client, const IndexRequest& request) {
             entries.front().platform = request.source_platforms[i];
         }
         for (auto& d : entries) found.push_back({std::move(d), int(i)});
+    }
+
+    // One source and nothing to change: a carbon copy, the same bytes and digest (for an image, only
+    // when no index is preferred), as buildx does.
+    const bool unchanged = request.sources.size() == 1 && request.base_entries.empty() && request.platforms.empty() &&
+                           request.annotations.empty() && request.family == reg::IndexFamily::automatic &&
+                           (request.source_platforms.empty() || !request.source_platforms.front());
+    if (unchanged && (oci::media_type::is_index(tops.front().media_type) || !request.prefer_index)) {
+        IndexResult out;
+        out.bytes = tops.front().bytes;
+        out.digest = tops.front().digest;
+        for (const auto& e : found) {
+            out.index.manifests.push_back(e.desc);
+            if (!e.desc.is_attestation()) out.platforms.push_back(platform_text(e.desc));
+        }
+        if (request.dry_run) return out;
+        for (const auto& target : request.targets) {
+            TargetStage stage(target);
+            auto dst = reg::open_store(stage.ref(), client, /*create=*/true);
+            reg::copy_tree(*stores.front(), *dst, tops.front(), tag_of(target), &out.stats);
+            stage.commit();
+        }
+        return out;
     }
 
     // The platform filter, and the attestations of the images it keeps.
@@ -136,7 +198,8 @@ IndexResult write_index(reg::Client& client, const IndexRequest& request) {
 
     for (const auto& target : request.targets) {
         const std::string tag = tag_of(target);
-        auto dst = reg::open_store(target, client, /*create=*/true);
+        TargetStage stage(target);
+        auto dst = reg::open_store(stage.ref(), client, /*create=*/true);
         std::set<std::string> copied;
         for (const auto& e : all) {
             if (e.source < 0) continue;
@@ -146,6 +209,7 @@ IndexResult write_index(reg::Client& client, const IndexRequest& request) {
         }
         dst->put_manifest(out.bytes, oci::media_type_of(out.index), tag);
         ++out.stats.manifests;
+        stage.commit();
     }
     return out;
 }

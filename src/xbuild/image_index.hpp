@@ -37,6 +37,9 @@ struct IndexRequest {
     xbuild::registry::IndexFamily family = xbuild::registry::IndexFamily::automatic;
     std::map<std::string, std::string> annotations;  // on the index
     bool dry_run = false;                              // build it, write nothing
+    // One source and nothing to change: false copies an image as it is (its manifest, not an index
+    // of one); an index source is always copied as it is then, byte for byte.
+    bool prefer_index = true;
 };
 
 struct IndexResult {

@@ -129,6 +129,7 @@ struct CreateOptions {
     std::string format = "auto";
     bool append = false;
     bool dry_run = false;
+    bool prefer_index = true;
     RegistryFlags registry;
 };
 
@@ -155,6 +156,7 @@ void run_create(const CreateOptions& o) {
     r.family = o.format == "oci" ? reg::IndexFamily::oci
              : o.format == "docker" ? reg::IndexFamily::docker : reg::IndexFamily::automatic;
     r.dry_run = o.dry_run;
+    r.prefer_index = o.prefer_index;
     reg::Client client(client_options(o.registry));
     try {
         if (o.append) r.base_entries = current_entries(client, r.targets.front());
@@ -210,6 +212,10 @@ void add_imagetools_commands(CLI::App& app) {
         ->check(CLI::IsMember({"auto", "oci", "docker"}))
         ->capture_default_str();
     create->add_flag("--dry-run", co->dry_run, "print the index instead of writing it");
+    create->add_option("--prefer-index", co->prefer_index,
+                       "with one image as the source and nothing to change: true makes an index of it, false copies the\n"
+                       "image as it is (an index source is always copied byte for byte then)")
+        ->capture_default_str();
     add_registry_flags(create, co->registry);
     create->callback([co] { run_create(*co); });
 }

@@ -102,6 +102,7 @@ struct Options {
     bool amend = false;
     bool purge = false;
     bool insecure = false;  // docker's --insecure: the list's registry may be plain HTTP
+    bool verbose = false;   // inspect: each image's manifest too, in docker's verbose shape
     std::string os, arch, variant, os_version;
     std::vector<std::string> os_features;
     RegistryFlags registry;
@@ -180,27 +181,63 @@ void run_annotate(const Options& o) {
     });
 }
 
+// docker manifest inspect --verbose's shape for one image: its reference, its descriptor (with the
+// platform) and its manifest under the key of its kind.
+nlohmann::json verbose_entry(const std::string& ref, const oci::Descriptor& d, const std::string& manifest_bytes) {
+    const bool docker = d.media_type == oci::media_type::docker_manifest;
+    return {{"Ref", ref}, {"Descriptor", oci::json_value(d)},
+            {docker ? "SchemaV2Manifest" : "OCIManifest", nlohmann::json::parse(manifest_bytes)}};
+}
+
 void run_inspect(const Options& o) {
     guarded("manifest inspect", [&] {
         if (o.images.size() > 1) throw std::invalid_argument("give [LIST] IMAGE");
         const auto first = registry_ref(o.list, "LIST");
+        reg::Client client(options_for(o, first));
         if (o.images.size() == 1) {
             auto list = load_list(first);
-            const auto image = registry_ref(o.images.front(), "IMAGE").str();
-            LocalList::Item* item = list ? list->find(image) : nullptr;
-            if (!item) throw std::invalid_argument(image + " is not in a local list " + first.str());
-            print_json(oci::to_json(item->descriptor));
+            const auto image = registry_ref(o.images.front(), "IMAGE");
+            LocalList::Item* item = list ? list->find(image.str()) : nullptr;
+            if (!item) throw std::invalid_argument(image.str() + " is not in a local list " + first.str());
+            if (!o.verbose) {
+                print_json(oci::to_json(item->descriptor));
+                return;
+            }
+            reg::RegistryStore store(image, client);
+            std::printf("%s\n", verbose_entry(item->ref, item->descriptor, store.manifest(item->descriptor.digest.str()).bytes)
+                                     .dump(3).c_str());
             return;
         }
         if (auto list = load_list(first)) {  // a list being made: the index it would push
             std::vector<oci::Descriptor> entries;
             for (const auto& i : list->items) entries.push_back(i.descriptor);
-            print_json(oci::to_json(reg::make_index(entries, reg::IndexFamily::automatic)));
+            if (!o.verbose) {
+                print_json(oci::to_json(reg::make_index(entries, reg::IndexFamily::automatic)));
+                return;
+            }
+            nlohmann::json all = nlohmann::json::array();
+            for (const auto& i : list->items) {
+                reg::RegistryStore store(reg::parse_reference(i.ref), client);
+                all.push_back(verbose_entry(i.ref, i.descriptor, store.manifest(i.descriptor.digest.str()).bytes));
+            }
+            std::printf("%s\n", all.dump(3).c_str());
             return;
         }
-        reg::Client client(options_for(o, first));
         reg::RegistryStore store(first, client);
-        print_json(store.manifest(first.object()).bytes);
+        const reg::StoredManifest top = store.manifest(first.object());
+        if (!o.verbose) {
+            print_json(top.bytes);
+            return;
+        }
+        if (!oci::media_type::is_index(top.media_type)) {
+            auto entries = reg::index_entries(store, top);
+            std::printf("%s\n", verbose_entry(first.str(), entries.front(), top.bytes).dump(3).c_str());
+            return;
+        }
+        nlohmann::json all = nlohmann::json::array();
+        for (const auto& d : oci::parse_index(top.bytes).manifests)
+            all.push_back(verbose_entry(first.with_digest(d.digest.str()).str(), d, store.manifest(d.digest.str()).bytes));
+        std::printf("%s\n", all.dump(3).c_str());
     });
 }
 
@@ -266,6 +303,7 @@ void add_manifest_commands(CLI::App& app) {
     inspect->add_option("list", o->list, "a list or image")->required();
     inspect->add_option("images", o->images, "an image of the list");
     inspect->add_flag("--insecure", o->insecure, "the registry may be plain HTTP");
+    inspect->add_flag("-v,--verbose", o->verbose, "each image's manifest too, with its reference and platform");
     add_registry_flags(inspect, o->registry);
     inspect->callback([o] { run_inspect(*o); });
 

@@ -118,6 +118,59 @@ status=$?
 if [ $status = 1 ] && grep -q "nope" "$work/nope.out"; then ok "inspecting a missing tag: exit 1, '$(cat "$work/nope.out")'"
 else bad "inspect a missing tag: exit $status"; show "$work/nope.out"; fi
 
+# One source, nothing changed: a carbon copy (same digest); --prefer-index=false copies an image as is.
+"$xbuild" imagetools create -t "$R/copy/app:idx" "$R/app:1.0" >"$work/cc.out" 2>"$work/cc.err"
+if [ "$(awk '{print $2}' "$work/cc.out")" = "$(sha256sum < "$work/index3.json" | sed 's/^/sha256:/; s/ .*//')" ]; then
+  ok "imagetools create of one index: the same digest in the new repository (a carbon copy)"
+else bad "carbon copy of an index"; show "$work/cc.out"; fi
+img=$(skopeo inspect --raw --tls-verify=false "docker://$R/app:1.0-linux-arm64" | sha256sum | cut -d' ' -f1)
+"$xbuild" imagetools create --prefer-index=false -t "$R/copy/app:img" "$R/app:1.0-linux-arm64" >"$work/ci.out" 2>"$work/ci.err"
+"$xbuild" imagetools create -t "$R/copy/app:img-index" "$R/app:1.0-linux-arm64" >"$work/cx.out" 2>&1
+if [ "$(awk '{print $2}' "$work/ci.out")" = "sha256:$img" ] &&
+   skopeo inspect --raw --tls-verify=false "docker://$R/copy/app:img-index" | grep -q '"manifests"'; then
+  ok "--prefer-index=false copies the image's manifest as is; by default one image becomes an index of one"
+else bad "--prefer-index"; show "$work/ci.out"; show "$work/cx.out"; fi
+"$xbuild" imagetools create --format docker --annotation org.example=1 -t "$R/app:ann" "$R/app:1.0-linux-amd64" "$R/app:1.0-linux-arm64" >"$work/ann.out" 2>&1
+status=$?
+if [ $status = 2 ] && grep -q "Docker manifest list has no annotations" "$work/ann.out"; then
+  ok "annotations on a Docker manifest list: exit 2, '$(cat "$work/ann.out")'"
+else bad "annotations on a Docker list: exit $status"; show "$work/ann.out"; fi
+"$xbuild" imagetools create --annotation index:org.opencontainers.image.description=three -t "$R/app:ann" "$R/app:1.0" >"$work/ann2.out" 2>&1
+if skopeo inspect --raw --tls-verify=false "docker://$R/app:ann" 2>/dev/null | grep -q '"org.opencontainers.image.description":"three"'; then
+  ok "--annotation index:KEY=VALUE lands on the index"
+else bad "--annotation on an OCI index"; show "$work/ann2.out"; fi
+
+# A source that is not an image: an artifact (empty config), pushed with curl.
+printf '{}' > "$work/empty.json"
+loc=$(curl -sf -X POST -D - -o /dev/null "http://$R/v2/art/blobs/uploads/" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
+[[ $loc == http* ]] || loc="http://$R$loc"
+ed=sha256:$(sha256sum < "$work/empty.json" | cut -d' ' -f1)
+curl -sf -X PUT -H 'Content-Type: application/octet-stream' --data-binary @"$work/empty.json" "$loc&digest=$ed" >/dev/null 2>&1 ||
+  curl -sf -X PUT -H 'Content-Type: application/octet-stream' --data-binary @"$work/empty.json" "$loc?digest=$ed" >/dev/null
+printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/example","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"%s","size":2},"layers":[]}' "$ed" > "$work/art.json"
+curl -sf -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' --data-binary @"$work/art.json" "http://$R/v2/art/manifests/v1" >/dev/null
+"$xbuild" imagetools create -t "$R/art:index" "$R/art:v1" "$R/app:1.0-linux-amd64" >"$work/art.out" 2>&1
+status=$?
+if [ $status = 2 ] && grep -q "is not an image: its config is 'application/vnd.oci.empty.v1+json'" "$work/art.out"; then
+  ok "an artifact as a source: exit 2, it names the config's media type"
+else bad "an artifact as a source: exit $status"; show "$work/art.out"; fi
+
+# Ctrl-C while copying into a new layout: nothing is left, neither the layout nor its staging folder.
+head -c 150000000 /dev/urandom > "$work/big"
+umoci new --image "$work/src:big" >/dev/null 2>&1 && umoci config --image "$work/src:big" --os linux --architecture amd64 >/dev/null 2>&1 &&
+  umoci insert --rootless --image "$work/src:big" "$work/big" /big >/dev/null 2>&1 &&
+  skopeo copy -q --dest-tls-verify=false "oci:$work/src:big" "docker://$R/big:1" >/dev/null 2>&1 || bad "making the big image"
+rm -f "$work/big"
+"$xbuild" imagetools create -t "oci-layout://$work/intr:1" "$R/big:1" >"$work/intr.out" 2>&1 &
+pid=$!
+for _ in $(seq 500); do compgen -G "$work/.intr.xbuild-*" >/dev/null && break; sleep 0.01; done
+kill -INT $pid
+wait $pid
+status=$?
+if [ $status = 130 ] && [ ! -e "$work/intr" ] && ! compgen -G "$work/.intr.xbuild-*" >/dev/null; then
+  ok "Ctrl-C during imagetools create into a new layout: killed by SIGINT (130), no layout and no staging folder left"
+else bad "Ctrl-C: exit $status, left: $(ls -a "$work" | grep intr | tr '\n' ' ')"; show "$work/intr.out"; fi
+
 # docker manifest's commands: create, annotate (a variant for arm), inspect, push --purge.
 L=$R/app:list
 if "$xbuild" manifest create "$L" "$R/app:1.0-linux-amd64" "$R/app:1.0-linux-arm" >"$work/m.out" 2>&1 &&

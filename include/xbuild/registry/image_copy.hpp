@@ -37,17 +37,20 @@ void copy_tree(ImageStore& from, ImageStore& to, const StoredManifest& m, const 
                CopyStats* stats = nullptr);
 
 // The index entries `m` stands for: an index's own entries (attestations included, as buildx keeps
-// them), or one entry for an image manifest with the platform its config names.
+// them), or one entry for an image manifest with the platform its config names. A manifest that is
+// not an image (an artifact: its config is not an image config) throws std::invalid_argument.
 std::vector<oci::Descriptor> index_entries(ImageStore& store, const StoredManifest& m);
 
 enum class IndexFamily {
-    automatic,  // a Docker manifest list when every entry is a Docker manifest, else an OCI index
+    automatic,  // a Docker manifest list when every entry is a Docker manifest and there are no
+                // annotations (a list has none), else an OCI index
     oci,
     docker,
 };
 
 // An index of `entries`, in their order. Throws std::invalid_argument when two image entries have
-// the same platform (naming it), or when a Docker list is asked for and an entry has no platform.
+// the same platform (naming it), or when a Docker list is asked for and an entry has no platform or
+// there are annotations.
 oci::Index make_index(const std::vector<oci::Descriptor>& entries, IndexFamily family,
                       const std::map<std::string, std::string>& annotations = {});
 

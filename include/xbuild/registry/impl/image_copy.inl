@@ -110,21 +110,25 @@ inline std::vector<oci::Descriptor> index_entries(ImageStore& store, const Store
     const oci::AnyManifest any = oci::parse_any_manifest(m.bytes, m.media_type);
     if (const auto* index = std::get_if<oci::Index>(&any)) return index->manifests;
     const auto& manifest = std::get<oci::Manifest>(any);
+    if (!oci::media_type::is_config(manifest.config.media_type))
+        throw std::invalid_argument(store.ref_of(m.digest.str()) + " is not an image: its config is '" +
+                                    manifest.config.media_type + "', not an image config (" +
+                                    std::string(oci::media_type::oci_config) + " or " +
+                                    std::string(oci::media_type::docker_config) + ")");
     oci::Descriptor d = m.descriptor();
-    if (oci::media_type::is_config(manifest.config.media_type)) {
-        const oci::ImageConfig config = oci::parse_config(store.blob(manifest.config));
-        d.platform = config.platform();
-    }
+    d.platform = oci::parse_config(store.blob(manifest.config)).platform();
     return {d};
 }
 
 inline oci::Index make_index(const std::vector<oci::Descriptor>& entries, IndexFamily family,
                              const std::map<std::string, std::string>& annotations) {
     if (family == IndexFamily::automatic) {
-        family = IndexFamily::docker;
+        family = annotations.empty() ? IndexFamily::docker : IndexFamily::oci;
         for (const auto& e : entries)
             if (e.media_type != oci::media_type::docker_manifest) family = IndexFamily::oci;
     }
+    if (family == IndexFamily::docker && !annotations.empty())
+        throw std::invalid_argument("a Docker manifest list has no annotations: make an OCI index (--format oci) to annotate it");
     oci::Index index;
     index.media_type = family == IndexFamily::docker ? oci::media_type::docker_manifest_list : oci::media_type::oci_index;
     index.annotations = annotations;

@@ -1,0 +1,65 @@
+#include "interrupt.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+namespace xbuild_cli {
+
+namespace {
+
+int wake_fds[2] = {-1, -1};
+std::mutex paths_mutex;
+std::vector<std::filesystem::path> paths;  // registered, in order
+
+extern "C" void on_signal(int sig) {
+    const unsigned char byte = static_cast<unsigned char>(sig);
+    [[maybe_unused]] ssize_t n = ::write(wake_fds[1], &byte, 1);
+}
+
+void watch() {
+    unsigned char sig = 0;
+    while (::read(wake_fds[0], &sig, 1) != 1) {
+    }
+    {
+        std::lock_guard<std::mutex> lock(paths_mutex);
+        for (auto it = paths.rbegin(); it != paths.rend(); ++it) {
+            std::error_code ec;
+            std::filesystem::remove_all(*it, ec);
+        }
+        paths.clear();
+    }
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
+
+}  // namespace
+
+void install_interrupt_cleanup() {
+    if (wake_fds[0] >= 0) return;
+    if (::pipe2(wake_fds, O_CLOEXEC) != 0) return;  // no cleanup then; the signals keep their defaults
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(sig, &sa, nullptr);
+    std::thread(watch).detach();
+}
+
+RemoveOnInterrupt::RemoveOnInterrupt(std::filesystem::path path) : path_(std::move(path)) {
+    std::lock_guard<std::mutex> lock(paths_mutex);
+    paths.push_back(path_);
+}
+
+RemoveOnInterrupt::~RemoveOnInterrupt() {
+    std::lock_guard<std::mutex> lock(paths_mutex);
+    auto it = std::find(paths.rbegin(), paths.rend(), path_);
+    if (it != paths.rend()) paths.erase(std::next(it).base());
+}
+
+}  // namespace xbuild_cli

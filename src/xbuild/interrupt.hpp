@@ -1,0 +1,30 @@
+// Leaving nothing half-written when the user presses Ctrl-C: paths registered here (a staging
+// folder beside an output, a layout folder the command made) are removed when SIGINT, SIGTERM or
+// SIGHUP arrives, and the process then dies of that signal as it would have.
+//
+//   install_interrupt_cleanup();                  // once, in main
+//   RemoveOnInterrupt guard(stage_dir);           // removed if interrupted while guard lives
+//
+// The signal handler only writes a byte to a pipe; a watcher thread does the removing (removing a
+// tree is not async-signal-safe), then restores the default action and raises the signal again.
+// Handlers are reset by exec, so child processes (docker build) get the signal as usual.
+#pragma once
+
+#include <filesystem>
+
+namespace xbuild_cli {
+
+void install_interrupt_cleanup();
+
+class RemoveOnInterrupt {
+   public:
+    explicit RemoveOnInterrupt(std::filesystem::path path);
+    ~RemoveOnInterrupt();
+    RemoveOnInterrupt(const RemoveOnInterrupt&) = delete;
+    RemoveOnInterrupt& operator=(const RemoveOnInterrupt&) = delete;
+
+   private:
+    std::filesystem::path path_;
+};
+
+}  // namespace xbuild_cli
