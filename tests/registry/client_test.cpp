@@ -1,7 +1,8 @@
 // Tests of xbuild/registry/client.hpp against real registries (distribution 2.8, /usr/bin/docker-registry)
 // that this program starts in temp dirs on free ports: plain HTTP on loopback, TLS with htpasswd
 // basic auth, Docker's token auth with a token server written here (RS256 JWTs with an x5c chain),
-// a registry whose storage was corrupted, and one that comes up only after the first request.
+// registries whose storage was corrupted, fake ones answering wrongly (client_test_bad_answers.inl),
+// and one that comes up only after the first request. The CLI cases run build/bin/xbuild (or $XBUILD_BIN).
 // Needs docker-registry, openssl, htpasswd and skopeo on PATH; a missing one fails its cases (./x installs them).
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
@@ -343,3 +344,4 @@ struct TokenServer {
 }  // namespace
 
 #include "client_test_cases.inl"
+#include "client_test_bad_answers.inl"

@@ -215,6 +215,8 @@ TEST_CASE("TLS with a private CA from certs.d, and htpasswd basic auth from conf
             FAIL("anonymous accepted");
         } catch (const RegistryError& e) {
             CHECK(std::string(e.what()).find("docker login " + reg.host()) != std::string::npos);
+            // ... and where it looked, so a login into another config.json (sudo, $DOCKER_CONFIG) shows.
+            CHECK(std::string(e.what()).find((none.path / "config.json").string()) != std::string::npos);
         }
     }
 }

@@ -30,7 +30,8 @@
 // (registry, scope) for its expires_in (60 s when not given), so one token serves a whole push.
 // Reads ask for pull only; writes for pull,push; a cross-repository mount for pull on the source too.
 // Basic: the credentials on every request to that registry. A 401 with no credentials configured
-// says to run `docker login HOST`. Credentials and tokens never appear in logs or messages.
+// names where they were looked for (config.json) and says to run `docker login HOST`. Credentials
+// and tokens never appear in logs or messages.
 //
 // Transport: HTTPS, verified against the system CAs, plus every *.crt in certs_d/<host>/ (docker's
 // /etc/docker/certs.d/<host:port>/ca.crt layout) and `ca_cert`; a client.cert / client.key pair

@@ -121,8 +121,11 @@ inline std::string Authenticator::fetch_token(const std::string& registry, const
     }
     if (r.status == 401 || r.status == 403) {
         std::string msg = prefix + "the token server " + realm->authority + " refused ";
+        // Without credentials the fix is a login; naming where we looked tells a user whose login
+        // went to another config.json (sudo, $DOCKER_CONFIG) why it was not used.
         msg += creds ? "the credentials from " + searched_[registry] + " (HTTP " + std::to_string(r.status) + ")"
-                     : "anonymous access (HTTP " + std::to_string(r.status) + "): " + detail::auth_login_hint(registry);
+                     : "anonymous access (HTTP " + std::to_string(r.status) + ") and there are no credentials for " +
+                           registry + " in " + searched_[registry] + ": " + detail::auth_login_hint(registry);
         throw RegistryError(ErrorKind::auth, msg, r.status);
     }
     if (r.status != 200) {
