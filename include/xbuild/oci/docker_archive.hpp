@@ -36,6 +36,7 @@
 #include <utility>
 #include <vector>
 
+#include "gzip_stream.hpp"
 #include "image.hpp"
 #include "layout.hpp"
 

@@ -49,6 +49,7 @@
 #include <vector>
 
 #include "digest.hpp"
+#include "gzip_stream.hpp"
 #include "image.hpp"
 #include "media_types.hpp"
 

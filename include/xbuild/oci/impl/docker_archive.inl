@@ -5,8 +5,6 @@
 // and the entries' types and link targets, the second streams the configs and layers it names.
 #pragma once
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <cctype>
 #include <exception>
@@ -168,56 +166,24 @@ inline std::optional<std::string> blob_name_hex(const std::string& path) {
     return path.substr(13);
 }
 
-// gzip of a stream into a file, hashing what goes in (the diff_id) and what comes out (the blob
-// digest). Not movable: zlib's state points back at the z_stream.
+// gzip_stream.hpp's gzip into a new file (created O_EXCL), synced by finish().
 class GzipFile {
    public:
-    GzipFile(const std::filesystem::path& path, int level) : path_(path), fd_(io::create_excl(path)), out_(new Bytef[chunk]) {
-        if (deflateInit2(&z_, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-            throw DockerArchiveError("zlib could not start gzip at level " + std::to_string(level));
-        open_ = true;
-        header_.os = 255;  // "unknown", as Go's compress/gzip writes; no name, mtime 0
-        if (deflateSetHeader(&z_, &header_) != Z_OK) throw DockerArchiveError("zlib refused the gzip header");
-    }
-    GzipFile(const GzipFile&) = delete;
-    GzipFile& operator=(const GzipFile&) = delete;
-    ~GzipFile() {
-        if (open_) deflateEnd(&z_);
-    }
-    void write(const void* data, std::size_t size) {
-        plain_.update(data, size);
-        z_.next_in = static_cast<Bytef*>(const_cast<void*>(data));
-        z_.avail_in = static_cast<uInt>(size);  // chunks of 64 KiB
-        run(Z_NO_FLUSH);
-    }
+    GzipFile(const std::filesystem::path& path, int level)
+        : path_(path), fd_(io::create_excl(path)),
+          gz_([this](const void* p, std::size_t n) { io::write_all(fd_.fd, p, n, path_); }, level, path.string()) {}
+    void write(const void* data, std::size_t size) { gz_.write(data, size); }
     // Ends the stream, syncs the file; {digest of the gzip, its size, digest of the input}.
     std::tuple<Digest, std::int64_t, Digest> finish() {
-        run(Z_FINISH);
+        const HashedGzipSums s = gz_.finish();
         io::sync_fd(fd_.fd, path_);
-        const auto size = std::int64_t(gz_.size());
-        return {gz_.finish(), size, plain_.finish()};
+        return {s.digest, s.size, s.diff_id};
     }
 
    private:
-    void run(int flush) {
-        for (;;) {
-            z_.next_out = out_.get();
-            z_.avail_out = chunk;
-            const int rc = deflate(&z_, flush);
-            if (rc == Z_STREAM_ERROR) throw DockerArchiveError("zlib failed while compressing into " + path_.string());
-            const std::size_t n = chunk - z_.avail_out;
-            gz_.update(out_.get(), n);
-            io::write_all(fd_.fd, out_.get(), n, path_);
-            if (flush == Z_FINISH ? rc == Z_STREAM_END : (z_.avail_in == 0 && z_.avail_out != 0)) return;
-        }
-    }
     std::filesystem::path path_;
     io::Fd fd_;
-    std::unique_ptr<Bytef[]> out_;
-    z_stream z_{};
-    gz_header header_{};
-    bool open_ = false;
-    Hasher plain_, gz_;
+    HashedGzip<DockerArchiveError> gz_;  // last: its output writes to fd_
 };
 
 // Decompresses (gzip, bzip2, xz, zstd, or none) the bytes `pull` hands out, chunk by chunk, into

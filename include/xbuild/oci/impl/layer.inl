@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <clocale>
 #include <locale.h>
@@ -100,75 +99,30 @@ inline std::string normalize_prefix(std::string_view prefix) {
     return out;
 }
 
-// The sink libarchive's tar output goes to: hashes it (diff_id), then either gzips it (hashing
-// the compressed bytes for the digest) or writes it as it is.
+// The sink libarchive's tar output goes to: gzip_stream.hpp's stream (or the plain tar), hashed on both
+// sides, into the temporary file.
 class LayerSink {
    public:
-    LayerSink(int fd, std::string what, bool gzip, int level) : fd_(fd), what_(std::move(what)), gzip_(gzip) {
-        if (!gzip_) return;
-        std::memset(&z_, 0, sizeof z_);
-        // windowBits 15 + 16: a gzip wrapper; deflateSetHeader fixes its fields (zlib fills XFL
-        // from the level, so the header depends on nothing but the options).
-        if (deflateInit2(&z_, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-            throw LayerError("zlib could not start a gzip stream at level " + std::to_string(level));
-        z_open_ = true;
-        std::memset(&header_, 0, sizeof header_);
-        header_.os = 255;
-        if (deflateSetHeader(&z_, &header_) != Z_OK) throw LayerError("zlib refused the gzip header");
-        out_.resize(layer_chunk);
-    }
-    ~LayerSink() {
-        if (z_open_) deflateEnd(&z_);
-    }
-    LayerSink(const LayerSink&) = delete;
-    LayerSink& operator=(const LayerSink&) = delete;
+    LayerSink(int fd, const std::string& what, bool gzip, int level)
+        : gz_([fd, what](const void* p, std::size_t n) { write_all(fd, p, n, what); }, level, what, gzip), gzip_(gzip) {}
 
-    void write(const void* data, std::size_t size) {
-        diff_.update(data, size);
-        if (!gzip_) {
-            digest_.update(data, size);
-            write_all(fd_, data, size, what_);
-            return;
-        }
-        z_.next_in = static_cast<Bytef*>(const_cast<void*>(data));
-        z_.avail_in = static_cast<uInt>(size);  // libarchive's writes are far below 4 GiB
-        deflate_until(Z_NO_FLUSH);
-    }
+    void write(const void* data, std::size_t size) { gz_.write(data, size); }
 
     // Ends the stream; returns what was written.
     LayerInfo finish() {
-        if (gzip_) deflate_until(Z_FINISH);
+        const HashedGzipSums s = gz_.finish();
         LayerInfo info;
-        info.uncompressed_size = std::int64_t(diff_.size());
-        info.size = std::int64_t(digest_.size());
-        info.diff_id = diff_.finish();
-        info.digest = digest_.finish();
+        info.uncompressed_size = s.uncompressed_size;
+        info.size = s.size;
+        info.diff_id = s.diff_id;
+        info.digest = s.digest;
         info.compression = gzip_ ? LayerCompression::gzip : LayerCompression::none;
         return info;
     }
 
    private:
-    void deflate_until(int flush) {
-        for (;;) {
-            z_.next_out = out_.data();
-            z_.avail_out = static_cast<uInt>(out_.size());
-            const int rc = deflate(&z_, flush);
-            if (rc == Z_STREAM_ERROR) throw LayerError("zlib failed while compressing " + what_);
-            const std::size_t n = out_.size() - z_.avail_out;
-            digest_.update(out_.data(), n);
-            write_all(fd_, out_.data(), n, what_);
-            if (flush == Z_FINISH ? rc == Z_STREAM_END : (z_.avail_in == 0 && z_.avail_out != 0)) return;
-        }
-    }
-
-    int fd_;
-    std::string what_;
+    HashedGzip<LayerError> gz_;
     bool gzip_;
-    z_stream z_{};
-    bool z_open_ = false;
-    gz_header header_{};
-    std::vector<Bytef> out_;
-    Hasher diff_, digest_;
 };
 
 struct ArchiveWriteDeleter {
