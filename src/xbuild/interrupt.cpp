@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -15,10 +16,12 @@ namespace xbuild_cli {
 namespace {
 
 int wake_fds[2] = {-1, -1};
+volatile std::sig_atomic_t pending_signal = 0;
 std::mutex paths_mutex;
 std::vector<std::filesystem::path> paths;  // registered, in order
 
 extern "C" void on_signal(int sig) {
+    pending_signal = sig;
     const unsigned char byte = static_cast<unsigned char>(sig);
     [[maybe_unused]] ssize_t n = ::write(wake_fds[1], &byte, 1);
 }
@@ -49,6 +52,12 @@ void install_interrupt_cleanup() {
     sigemptyset(&sa.sa_mask);
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(sig, &sa, nullptr);
     std::thread(watch).detach();
+}
+
+int finish(int status) {
+    if (pending_signal != 0)
+        for (;;) ::pause();  // the watcher raises the signal with its default action: the process ends
+    return status;
 }
 
 RemoveOnInterrupt::RemoveOnInterrupt(std::filesystem::path path) : path_(std::move(path)) {

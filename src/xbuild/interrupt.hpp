@@ -16,6 +16,11 @@ namespace xbuild_cli {
 
 void install_interrupt_cleanup();
 
+// The status main returns, unless a signal has arrived: then the watcher thread is removing what
+// was registered and will kill the process with that signal, so this waits for it instead of
+// letting a command's error (a write into a folder just removed) end the process with status 1.
+int finish(int status);
+
 class RemoveOnInterrupt {
    public:
     explicit RemoveOnInterrupt(std::filesystem::path path);

@@ -20,10 +20,10 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         // Command-line mistakes exit 2; RuntimeError carries a command's own status.
         const int status = app.exit(e);
-        return status == 0 || dynamic_cast<const CLI::RuntimeError*>(&e) ? status : 2;
+        return xbuild_cli::finish(status == 0 || dynamic_cast<const CLI::RuntimeError*>(&e) ? status : 2);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "xbuild: %s\n", e.what());
-        return 1;
+        return xbuild_cli::finish(1);
     }
-    return 0;
+    return xbuild_cli::finish(0);
 }
