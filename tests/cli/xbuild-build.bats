@@ -197,14 +197,20 @@ builds() { grep '^DOCKER_BUILDKIT=' "$CALLS"; }
   [ "$(builds | wc -l)" = 3 ]
 }
 
-@test "--push: a docker push per tag after each build; a failed push fails that platform; --push needs -t" {
-  run xbuild build --push --platform linux/amd64,linux/arm64 -t reg:5000/app ctx
-  assert_success
-  run grep '^push' "$CALLS"
-  assert_output $'push reg:5000/app:linux-amd64\npush reg:5000/app:linux-arm64'
-  FAKE_PUSH_STATUS=1 run xbuild build --push --platform linux/amd64 -t reg:5000/app ctx
+@test "--push: a docker push per tag after each build, then the index (named when it fails); --push needs -t" {
+  # The fake docker pushes nothing, and nothing listens on 127.0.0.1:1: the per-platform pushes are
+  # recorded, then joining them into one index fails, exit 1, naming the index and the registry.
+  run --separate-stderr xbuild build --push --platform linux/amd64,linux/arm64 -t 127.0.0.1:1/app ctx
   assert_failure 1
-  assert_output --partial "linux/amd64  FAILED  pushing reg:5000/app:linux-amd64 failed (exit status 1)"
+  assert_line --index 0 --partial "linux/amd64  ok      127.0.0.1:1/app:linux-amd64"
+  assert_line --index 2 "index        FAILED  127.0.0.1:1/app"
+  [[ $stderr == *"xbuild build: the multi-platform index 127.0.0.1:1/app: "*"127.0.0.1:1"* ]]
+  run grep '^push' "$CALLS"
+  assert_output $'push 127.0.0.1:1/app:linux-amd64\npush 127.0.0.1:1/app:linux-arm64'
+  FAKE_PUSH_STATUS=1 run xbuild build --push --platform linux/amd64 -t 127.0.0.1:1/app ctx
+  assert_failure 1
+  assert_output --partial "linux/amd64  FAILED  pushing 127.0.0.1:1/app:linux-amd64 failed (exit status 1)"
+  refute_output --partial "index"     # no index of a platform that did not push
   run xbuild build --push --platform linux/amd64 ctx
   assert_failure 2
   assert_output --partial "--push needs an image name: -t NAME"
@@ -246,11 +252,12 @@ builds() { grep '^DOCKER_BUILDKIT=' "$CALLS"; }
 @test "--buildkit-addr: buildctl with dockerfile.v0 and the same options; no buildctl: exit 2 naming it" {
   printf '#!/bin/sh\nprintf "buildctl" >> "$CALLS"; printf " %%s" "$@" >> "$CALLS"; echo >> "$CALLS"\necho "#1 [internal] load build definition" >&2\n' > bin/buildctl
   chmod +x bin/buildctl
-  run xbuild build --buildkit-addr tcp://bk:1234 --frontend f:1 --push --platform linux/arm64 -t r/app -t r/app:1 \
+  run xbuild build --buildkit-addr tcp://bk:1234 --frontend f:1 --push --platform linux/arm64 -t 127.0.0.1:1/app -t 127.0.0.1:1/app:1 \
     --build-arg A=1 --target build -f ctx/Dockerfile ctx
-  assert_success
+  assert_failure 1   # the fake buildctl pushed nothing, so the index cannot be made (see the --push test)
+  assert_output --partial "index        FAILED  127.0.0.1:1/app:1"
   run cat "$CALLS"
-  assert_output 'buildctl --addr tcp://bk:1234 build --progress=plain --frontend=dockerfile.v0 --local context=ctx --local dockerfile=ctx --opt filename=Dockerfile --opt platform=linux/arm64 --opt build-arg:BUILDKIT_SYNTAX=f:1 --opt build-arg:A=1 --opt target=build --output type=image,"name=r/app:linux-arm64,r/app:1-linux-arm64",push=true'
+  assert_output 'buildctl --addr tcp://bk:1234 build --progress=plain --frontend=dockerfile.v0 --local context=ctx --local dockerfile=ctx --opt filename=Dockerfile --opt platform=linux/arm64 --opt build-arg:BUILDKIT_SYNTAX=f:1 --opt build-arg:A=1 --opt target=build --output type=image,"name=127.0.0.1:1/app:linux-arm64,127.0.0.1:1/app:1-linux-arm64",push=true'
   rm bin/buildctl
   run xbuild build --buildkit-addr tcp://bk:1234 --platform linux/arm64 ctx
   assert_failure 2
