@@ -169,7 +169,7 @@ void run_create(const CreateOptions& o) {
         }
         for (const auto& t : o.tags)
             std::printf("%s  %s  %s\n", t.c_str(), out.digest.str().c_str(), xbuild::join(out.platforms, ", ").c_str());
-        std::fprintf(stderr, "xbuild %s: %zu manifests, %d blobs sent, %d already there\n", cmd,
+        std::fprintf(stderr, "xbuild %s: an index of %zu; %d blobs copied, %d already there\n", cmd,
                      out.index.manifests.size(), out.stats.blobs_sent, out.stats.blobs_present);
     } catch (const CLI::Error&) {
         throw;

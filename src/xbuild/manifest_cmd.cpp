@@ -173,9 +173,11 @@ void run_annotate(const Options& o) {
         } catch (const xbuild::PlatformError& e) {
             throw std::invalid_argument(std::string("--os/--arch/--variant: ") + e.what());
         }
+        // Names normalized (aarch64 -> arm64); a variant given is kept as given (arm64/v8, as docker
+        // writes it), else the table's (arm -> v7).
         p.os = known.os;
         p.architecture = known.arch;
-        p.variant = known.variant;
+        if (!known.variant.empty()) p.variant = known.variant;
         item->descriptor.platform = p;
         save_list(*list);
     });

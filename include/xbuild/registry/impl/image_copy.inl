@@ -30,11 +30,12 @@ inline std::filesystem::path temp_blob_path(const oci::Digest& d) {
            ("xbuild-blob-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + d.encoded.substr(0, 12));
 }
 
-// Registry to registry: a reader that downloads the source blob only when the upload really needs
-// bytes (a mount that succeeds, or a HEAD that finds it, reads nothing), then serves them by offset.
-inline BlobReader lazy_registry_reader(RegistryStore& from, const oci::Descriptor& desc) {
+// To a registry from a store with no file to read in place: a reader that fetches the source blob
+// only when the upload really needs bytes (a mount that succeeds, or a HEAD that finds it, reads
+// nothing), then serves them by offset.
+inline BlobReader lazy_reader(ImageStore& from, const oci::Descriptor& desc) {
     struct State {
-        RegistryStore* from;
+        ImageStore* from;
         oci::Descriptor desc;
         TempBlob file;
         std::ifstream in;
@@ -61,14 +62,20 @@ inline BlobReader lazy_registry_reader(RegistryStore& from, const oci::Descripto
 inline void copy_blob(ImageStore& from, ImageStore& to, const oci::Descriptor& desc, CopyStats* stats) {
     auto* dst_registry = dynamic_cast<RegistryStore*>(&to);
     auto* src_registry = dynamic_cast<RegistryStore*>(&from);
-    if (dst_registry && src_registry) {
-        // push_blob HEADs first, then mounts when the source is a repository of the same registry.
+    if (dst_registry) {
+        // push_blob HEADs first (so no has_blob here: that would be a second HEAD per blob), then
+        // mounts when the source is another repository of the same registry.
         PushOptions options;
-        if (src_registry->reference().registry == dst_registry->reference().registry &&
+        if (src_registry && src_registry->reference().registry == dst_registry->reference().registry &&
             src_registry->reference().repository != dst_registry->reference().repository)
             options.mount_from_repository = src_registry->reference().repository;
-        const PushResult r = dst_registry->client().push_blob(dst_registry->reference(), desc,
-                                                              detail::lazy_registry_reader(*src_registry, desc), options);
+        Client& client = dst_registry->client();
+        const Reference& ref = dst_registry->reference();
+        PushResult r;
+        if (auto local = from.local_blob(desc))  // a layout's file, sent as it is: no temp copy
+            r = client.push_blob(ref, desc, *local, options);
+        else
+            r = client.push_blob(ref, desc, detail::lazy_reader(from, desc), options);
         if (stats) ++(r == PushResult::already_present ? stats->blobs_present : stats->blobs_sent);
         return;
     }
