@@ -53,14 +53,31 @@ std::string tag_of(const reg::ImageRef& ref) {
     return l.tag.empty() ? "latest" : l.tag;
 }
 
+// The blob files of a layout folder, by path ("blobs/sha256/<hex>").
+std::set<std::filesystem::path> blob_files(const std::filesystem::path& layout) {
+    std::set<std::filesystem::path> out;
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(layout / "blobs", ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+        if (it->is_regular_file(ec)) out.insert(it->path());
+    return out;
+}
+
 // A layout target that does not exist yet is made in a hidden folder beside it and renamed into
-// place when complete, so a failure or Ctrl-C leaves no half-made layout behind.
+// place when complete, so a failure or Ctrl-C leaves no half-made layout behind. Into a layout
+// that exists, the blobs a failed copy added (images before the one that failed) are removed
+// again: index.json never named them, so the layout is left as it was.
 class TargetStage {
    public:
     explicit TargetStage(const reg::ImageRef& target) : ref_(target) {
         const auto* l = std::get_if<reg::LayoutReference>(&target);
         std::error_code ec;
-        if (!l || std::filesystem::exists(l->dir, ec)) return;
+        if (!l) return;
+        if (std::filesystem::exists(l->dir, ec)) {
+            existing_ = std::filesystem::path(l->dir);
+            blobs_before_ = blob_files(existing_);
+            return;
+        }
         final_ = std::filesystem::absolute(l->dir);
         stage_ = final_.parent_path() / ("." + final_.filename().string() + ".xbuild-" + std::to_string(::getpid()));
         guard_.emplace(stage_);
@@ -73,9 +90,13 @@ class TargetStage {
     ~TargetStage() {
         std::error_code ec;
         if (!stage_.empty()) std::filesystem::remove_all(stage_, ec);
+        if (!existing_.empty())
+            for (const auto& f : blob_files(existing_))
+                if (!blobs_before_.count(f)) std::filesystem::remove(f, ec);
     }
     const reg::ImageRef& ref() const { return ref_; }
     void commit() {
+        existing_.clear();
         if (stage_.empty()) return;
         std::filesystem::rename(stage_, final_);
         stage_.clear();
@@ -84,6 +105,8 @@ class TargetStage {
    private:
     reg::ImageRef ref_;
     std::filesystem::path final_, stage_;
+    std::filesystem::path existing_;  // a layout that was there: its blobs before, to undo a failure
+    std::set<std::filesystem::path> blobs_before_;
     std::optional<RemoveOnInterrupt> guard_;
 };
 
@@ -121,7 +144,12 @@ IndexResult write_index(reg::Client& client, const IndexRequest& request) {
         auto& store = *stores.back();
         tops.push_back(store.manifest(store.default_object()));
         const reg::StoredManifest& m = tops.back();
-        auto entries = reg::index_entries(store, m);
+        std::vector<oci::Descriptor> entries;
+        try {
+            entries = reg::index_entries(store, m);
+        } catch (const oci::ManifestError& e) {
+            throw oci::ManifestError(store.ref_of(store.default_object()) + ": " + e.what());
+        }
         const std::size_t i = stores.size() - 1;
         if (i < request.source_platforms.size() && request.source_platforms[i]) {
             if (entries.size() != 1)

@@ -114,6 +114,8 @@ void run_inspect(const InspectOptions& o) {
         }
     } catch (const CLI::Error&) {
         throw;
+    } catch (const oci::ManifestError& e) {
+        work_failure("imagetools inspect", o.ref + ": " + e.what());
     } catch (const std::exception& e) {
         work_failure("imagetools inspect", e.what());
     }
@@ -173,6 +175,8 @@ void run_create(const CreateOptions& o) {
                      out.index.manifests.size(), out.stats.blobs_sent, out.stats.blobs_present);
     } catch (const CLI::Error&) {
         throw;
+    } catch (const oci::ManifestError& e) {  // what a store holds is malformed: not a usage mistake
+        work_failure(cmd, e.what());
     } catch (const std::invalid_argument& e) {
         usage_failure(cmd, e.what());
     } catch (const std::exception& e) {

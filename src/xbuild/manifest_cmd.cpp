@@ -120,6 +120,8 @@ void guarded(const char* cmd, F&& f) {
         f();
     } catch (const CLI::Error&) {
         throw;
+    } catch (const oci::ManifestError& e) {  // what a registry holds is malformed: not a usage mistake
+        work_failure(cmd, e.what());
     } catch (const std::invalid_argument& e) {
         usage_failure(cmd, e.what());
     } catch (const std::exception& e) {

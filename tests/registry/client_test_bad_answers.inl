@@ -137,11 +137,10 @@ TEST_CASE("a manifest corrupted in the registry's storage is refused by digest a
     CHECK(run.output.find("\"schemaVersion\"") == std::string::npos);
 }
 
-// Known to fail: the CLI copies each child of the index into the target as it reads it, so the
-// images before the corrupt one are in the target when it fails: in a layout that existed their
-// blobs stay behind, untagged. may_fail: the state is reported on every run, and the case passes
-// once the CLI reads (and verifies) every child before it writes anything.
-TEST_CASE("an index whose second image is corrupt in storage: the CLI leaves no partial layout" * doctest::may_fail()) {
+// The CLI copies each child of the index into the target as it reads it, so the images before the
+// corrupt one are in the target when it fails: a new layout is a staging folder removed whole, and
+// in a layout that existed the blobs the copy added are removed again.
+TEST_CASE("an index whose second image is corrupt in storage: the CLI leaves no partial layout") {
     require_tools({"docker-registry"});
     Registry reg;
     reg.start();
@@ -286,11 +285,9 @@ TEST_CASE("a manifest that is not JSON, or JSON of the wrong shape: the bytes ar
     }
 }
 
-// Known to fail: a ManifestError is a std::invalid_argument, which `imagetools create` takes for a
-// usage mistake (exit 2, as for a bad --platform), and neither command says which manifest was
-// bad. may_fail: reported on every run, and it passes once the CLI tells them apart.
-TEST_CASE("a malformed manifest: imagetools create exits 1 (the registry's fault), and both commands name it" *
-          doctest::may_fail()) {
+// A ManifestError is a std::invalid_argument, but a malformed manifest is the registry's fault,
+// not a usage mistake: exit 1, naming the reference.
+TEST_CASE("a malformed manifest: imagetools create exits 1 (the registry's fault), and both commands name it") {
     const std::string body = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":"nope","layers":[]})";
     TokenServer registry;
     registry.handler = [&](const std::string& target, const std::string&) {
