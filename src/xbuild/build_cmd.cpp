@@ -111,6 +111,7 @@ struct PlatformJob {
     std::optional<Child> child;
     BuildProgress progress;
     std::string iidfile;
+    std::string exported;  // -o type=local|tar: where the files went (no image in the engine)
     enum class State { waiting, running, ok, failed } state = State::waiting;
     std::string failure;  // what failed, for the summary
     std::chrono::steady_clock::time_point started{}, ended{};
@@ -214,7 +215,9 @@ int report(const std::vector<PlatformJob>& all) {
         name.resize(width, ' ');
         if (j.state == PlatformJob::State::ok) {
             std::string what = xbuild::join(j.tags, " ");
-            if (what.empty()) {
+            if (what.empty() && !j.exported.empty()) {
+                what = "exported to " + j.exported;
+            } else if (what.empty()) {
                 std::ifstream iid(j.iidfile);
                 std::getline(iid, what);
                 what = what.empty() ? "built (untagged: give -t NAME)" : what + " (untagged: give -t NAME)";
@@ -424,6 +427,11 @@ void run_build(BuildOptions o) {
             r.iidfile = j.iidfile = tmp + "/" + platform_suffix(platforms[i]) + ".iid";
         if (stage) {
             r.output = stage->engine_output(platforms[i], platforms.size() > 1);
+            // BuildKit's local and tar exporters make no image: the engine has no ID to write.
+            if (!r.output.empty()) {
+                r.iidfile = j.iidfile = {};
+                j.exported = output->dest;
+            }
             // buildctl hands over an OCI layout tar; the Docker Engine's image is saved afterwards.
             if (r.output.empty() && engine.kind == Engine::Kind::buildkit)
                 r.output = "type=oci,dest=" + tmp + "/" + platform_suffix(platforms[i]) + ".tar";

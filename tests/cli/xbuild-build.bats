@@ -266,3 +266,15 @@ builds() { grep '^DOCKER_BUILDKIT=' "$CALLS"; }
   assert_failure 2
   assert_output --partial "needs the daemon's address: --buildkit-addr ADDR"
 }
+
+@test "-o type=local: BuildKit's local exporter per platform, no --iidfile (no image to name), the result line names dest" {
+  run --separate-stderr xbuild build --platform linux/amd64,linux/arm64 -o type=local,dest=out ctx
+  assert_success
+  run builds
+  assert_line --index 0 --regexp "^DOCKER_BUILDKIT=1 build .*--platform linux/amd64 .*--output type=local,dest=[^ ]*/out/linux_amd64 ctx$"
+  refute_output --partial "--iidfile"
+  run xbuild build --platform linux/arm64 -o type=local,dest=out ctx
+  assert_success
+  assert_output --partial "linux/arm64  ok      exported to out"
+  [ -d out ]
+}
