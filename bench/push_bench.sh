@@ -8,12 +8,12 @@
 # every blob really is uploaded. Prints both medians and the ratio; both pushes are then read
 # back by skopeo, so a push that does less cannot look fast.
 #
-#   bash bench/push_bench.sh BUILD_DIR      # BUILD_DIR/bin/xbuild; BENCH_PUSH_RUNS rounds (default 5)
+#   bash bench/push_bench.sh BUILD_DIR      # BUILD_DIR/bin/xbuild; BENCH_PUSH_RUNS rounds (default 10)
 # XBUILD_BENCH_CACHE moves the cache (default /var/tmp/xbuild-bench).
 set -euo pipefail
 build=$(cd "${1:?usage: bench/push_bench.sh BUILD_DIR}" && pwd)
 xbuild=$build/bin/xbuild
-runs=${BENCH_PUSH_RUNS:-5}
+runs=${BENCH_PUSH_RUNS:-10}
 cache=${XBUILD_BENCH_CACHE:-/var/tmp/xbuild-bench}
 die() { echo "bench: $*" >&2; exit 1; }
 for tool in hyperfine python3 umoci skopeo jq curl ss sha256sum; do
@@ -115,7 +115,7 @@ sk_cmd="skopeo copy -q --all --dest-tls-verify=false oci:$layout:all docker://$R
 echo "== pushing $((blob_bytes / 1000000)) MB of blobs (3 platforms) to an empty registry, $runs runs each"
 echo "(commands: $xb_cmd"
 echo "           $sk_cmd)"
-hyperfine --runs "$runs" --prepare "$work/fresh.sh" --export-json "$work/h.json" \
+hyperfine --warmup 1 --runs "$runs" --prepare "$work/fresh.sh" --export-json "$work/h.json" \
   -n "xbuild imagetools create" "$xb_cmd" \
   -n "skopeo copy --all" "$sk_cmd"
 
