@@ -62,6 +62,9 @@ struct Target {
 
     // --- object files (xx-verify, xx-run) ---------------------------------------------------
     std::string_view machine_name;  // for messages: "x86-64", "ARM aarch64", ...
+    // What file(1) prints for the machine, '|' between alternatives ("Intel 80386|Intel i386");
+    // "" means machine_name. Read by XX_VERIFY_FILE_CMD_OUTPUT (file_description.hpp).
+    std::string_view file_machine;
     std::uint8_t bits = 0;          // 32 or 64
     Endian endian = Endian::little;
     std::uint16_t elf_machine = 0;  // e_machine (EM_*)

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "helpers.hpp"
+#include "xbuild/file_description.hpp"
 #include "xbuild/objfile.hpp"
 #include "xbuild/platform.hpp"
 #include "xbuild/strings.hpp"
@@ -29,25 +30,30 @@ constexpr const char* usage_text =
     "  --static   also require statically linked files: no interpreter and no shared libraries\n"
     "             (a static-pie is static); for Windows, no DLLs but the system's.\n"
     "             XX_VERIFY_STATIC set to any non-empty value does the same.\n"
-    "  -h, --help print this help\n";
+    "  --setup    accepted for the shell helper's scripts (it installs file(1)); nothing to do here\n"
+    "  -h, --help print this help\n"
+    "\n"
+    "XX_VERIFY_FILE_CMD_OUTPUT: judge every FILE by this file(1)-style description instead of its\n"
+    "headers, with the shell helper's rules (the files need not exist; variants are not checked).\n";
 
 void report(std::string_view file, const std::string& message) {
     std::fprintf(stderr, "%.*s: %s\n", int(file.size()), file.data(), message.c_str());
 }
 
-// Why a file is not a static binary; "" when it is.
+// Why a file is not a static binary; "" when it is. Worded so that scripts grepping the shell
+// helper's "not statically linked" find it.
 std::string static_problem(const xbuild::ObjectInfo& info) {
     if (info.is_static) return {};
     if (info.format == xbuild::ObjectFormat::pe) {
         std::vector<std::string> dlls;
         for (const auto& dll : info.needed)
             if (!xbuild::is_windows_system_dll(dll)) dlls.push_back(dll);
-        return "imports " + xbuild::join(dlls, ", ") + ", expected a static binary";
+        return "not statically linked (imports " + xbuild::join(dlls, ", ") + "), expected a static binary";
     }
     std::string why;
     if (!info.interpreter.empty()) why = "interpreter " + info.interpreter;
     if (!info.needed.empty()) why += (why.empty() ? "needs " : "; needs ") + xbuild::join(info.needed, ", ");
-    return "dynamically linked (" + why + "), expected a static binary";
+    return "not statically linked (" + why + "), expected a static binary";
 }
 
 // The target, resolved as xx-info does but without reading os-release: the vendor and libc it
@@ -64,6 +70,7 @@ namespace xx {
 int verify_main(std::string_view, Args args) {
     const char* env_static = std::getenv("XX_VERIFY_STATIC");
     bool want_static = env_static && *env_static;
+    bool setup = false;
     std::vector<std::string_view> files;
     bool options = true;
     for (const char* arg : args) {
@@ -75,13 +82,16 @@ int verify_main(std::string_view, Args args) {
             return 0;
         } else if (options && a == "--static") {
             want_static = true;  // anywhere in the list, as the shell helper takes it
+        } else if (options && a == "--setup") {
+            setup = true;        // the shell helper installs file(1) here; the headers need nothing
         } else if (options && a.size() > 1 && a[0] == '-') {
-            std::fprintf(stderr, "xx-verify: unknown option %s\n\n%s", arg, usage_text);
+            std::fprintf(stderr, "xx-verify: invalid flag %s\n\n%s", arg, usage_text);
             return 1;
         } else {
             files.push_back(a);
         }
     }
+    if (files.empty() && setup && args.size() == 1) return 0;  // `xx-verify --setup` alone
     if (files.empty()) {
         std::fputs(usage_text, stderr);
         return 1;
@@ -96,6 +106,18 @@ int verify_main(std::string_view, Args args) {
         return 1;
     }
     const std::string expected = xbuild::platform_of(*target).str();
+
+    // The shell helper's stand-in for file(1)'s output: the same description for every file.
+    if (const char* described = std::getenv("XX_VERIFY_FILE_CMD_OUTPUT"); described && *described) {
+        for (std::string_view file : files) {
+            const std::string problem = xbuild::file_description_problem(described, *target, want_static);
+            if (!problem.empty()) {
+                std::fprintf(stderr, "file %.*s %s: %s\n", int(file.size()), file.data(), problem.c_str(), described);
+                return 1;
+            }
+        }
+        return 0;
+    }
 
     int status = 0;
     for (std::string_view file : files) {

@@ -210,8 +210,8 @@ for b in "${builds[@]}"; do
   [ -n "${dyn[$p]:-}" ] || continue
   name=${dyn[$p]#"$work"/}
   case $p in
-    windows/*) needle="expected a static binary" ;;
-    *) needle="dynamically linked (" ;;
+    windows/*) needle="not statically linked (imports " ;;
+    *) needle="not statically linked (" ;;
   esac
   expect_reject "$name --static" "$needle" "$p" --static "${dyn[$p]}"
   rc=0

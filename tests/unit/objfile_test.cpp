@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -384,10 +385,12 @@ std::vector<std::string> platforms(const ObjectInfo& info) {
     return out;
 }
 
-// Every proper prefix must fail cleanly; and every byte, set to a few values, must either parse
-// or fail with ObjectFileError (under ASan this also proves no read goes out of bounds).
-void check_hostile(const Bytes& good) {
-    for (std::size_t n = 0; n < good.size(); ++n) {
+// Every proper prefix must fail cleanly (those of at least `headers` bytes may parse: a file
+// without section headers whose PT_LOAD runs past its end is read as file(1) reads it); and every
+// byte, set to a few values, must either parse or fail with ObjectFileError (under ASan this also
+// proves no read goes out of bounds).
+void check_hostile(const Bytes& good, std::size_t headers = SIZE_MAX) {
+    for (std::size_t n = 0; n < std::min(good.size(), headers); ++n) {
         Bytes prefix(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(n));
         CAPTURE(n);
         CHECK_THROWS_AS((void)parse(prefix), ObjectFileError);
@@ -688,9 +691,12 @@ TEST_CASE("ELF: errors name the problem") {
     CHECK(error_of(Bytes(good.begin(), good.end() - 1)) == "section header table beyond end of file");
     s.sections = false;
     Bytes nosec = make_elf(s);
-    CHECK(error_of(Bytes(nosec.begin(), nosec.end() - 1)) == "segment 0 beyond end of file");
+    // No section headers: a PT_LOAD cut short is still read from the headers (as file(1) does,
+    // and xx's test suite has such hand-made files); the headers themselves cut short are not.
+    const ObjectInfo cut = parse(Bytes(nosec.begin(), nosec.end() - 1));
+    CHECK(platforms(cut) == std::vector<std::string>{"linux/amd64"});
     CHECK(error_of(Bytes(nosec.begin(), nosec.begin() + 70)) == "program header table beyond end of file");
-    check_hostile(nosec);
+    check_hostile(nosec, 64 + 56);
 
     Bytes bad = good;
     bad[4] = std::byte(3);
@@ -743,12 +749,16 @@ TEST_CASE("ELF: hostile counts and offsets") {
     std::size_t interp_ph = 64 + 56;
     CHECK(error_of(with(interp_ph + 32, 3, 8)) == "unterminated interpreter path");
     CHECK(error_of(with(interp_ph + 8, good.size(), 8)) == "segment 1 beyond end of file");
-    // DT_NEEDED pointing past DT_STRSZ; DT_STRTAB outside every PT_LOAD
+    // DT_NEEDED pointing past DT_STRSZ; DT_STRTAB outside every PT_LOAD: the library is still
+    // needed (the file is dynamic), its name unreadable.
     std::size_t dyn_ph = 64 + 2 * 56;
     std::uint64_t dyn_off = 0;
     for (int i = 0; i < 8; ++i) dyn_off |= std::uint64_t(std::to_integer<unsigned>(good[dyn_ph + 8 + i])) << (8 * i);
-    CHECK(error_of(with(dyn_off + 8, 0x7fffffff, 8)) == "DT_NEEDED name outside the dynamic string table");
-    CHECK(error_of(with(dyn_off + 24, 0x10, 8)) == "dynamic string table outside the loaded segments");
+    for (const Bytes& odd : {with(dyn_off + 8, 0x7fffffff, 8), with(dyn_off + 24, 0x10, 8)}) {
+        const ObjectInfo info = parse(odd);
+        CHECK_FALSE(info.is_static);
+        CHECK(std::find(info.needed.begin(), info.needed.end(), "(a library whose name cannot be read)") != info.needed.end());
+    }
 }
 
 TEST_CASE("PE: machine, bits and imports") {

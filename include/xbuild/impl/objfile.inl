@@ -30,6 +30,7 @@ inline constexpr std::size_t max_imports = 1024;     // PE import descriptors lo
 inline constexpr std::uint32_t max_pe_sections = 4096;  // more: malformed (Windows loads 96)
 inline constexpr std::size_t max_notes = 64;         // ELF notes looked at per segment
 inline constexpr std::size_t max_note_segments = 16; // PT_NOTE segments looked at
+inline constexpr std::string_view unreadable_needed_name = "(a library whose name cannot be read)";
 
 [[noreturn]] inline void fail(Reason reason, const std::string& message) {
     throw ObjectFileError(reason, message);
@@ -326,14 +327,17 @@ inline ObjectInfo parse_elf(Bytes b) {
             fail(Reason::truncated, "program header table beyond end of file");
     }
 
-    // Segments: all inside the file; the interpreter, the dynamic section, notes.
+    // Segments whose contents are read (the interpreter, the dynamic section, notes) must be inside
+    // the file. Others (PT_LOAD) may run past its end, as in hand-made minimal ELF files: file(1),
+    // which the xx shell helper asks, reads only the headers too, and accepts them.
     std::optional<std::uint32_t> dynamic;
     bool freebsd_note = false;
     std::size_t note_segments = 0;
     for (std::uint32_t i = 0; i < e.phnum; ++i) {
         const std::uint32_t pt = e.p_type(i);
         const std::uint64_t off = e.p_offset(i), size = e.p_filesz(i);
-        if (size != 0 && !b.has(off, size))
+        const bool read = pt == PT_INTERP || pt == PT_DYNAMIC || pt == PT_NOTE;
+        if (read && size != 0 && !b.has(off, size))
             fail(Reason::truncated, "segment " + std::to_string(i) + " beyond end of file");
         if (pt == PT_INTERP) {
             auto s = b.cstr(off, off + size);
@@ -368,17 +372,15 @@ inline ObjectInfo parse_elf(Bytes b) {
             else if (tag == DT_STRSZ) strsz = val;
             else if (tag == DT_FLAGS_1) pie = (val & DF_1_PIE) != 0;
         }
-        if (!needed.empty()) {
-            if (!strtab) fail(Reason::malformed, "DT_NEEDED without a dynamic string table");
-            auto str_off = e.file_offset(*strtab);
-            if (!str_off) fail(Reason::malformed, "dynamic string table outside the loaded segments");
-            std::uint64_t str_end = b.size;
-            if (strsz && *strsz < b.size - std::min<std::uint64_t>(*str_off, b.size)) str_end = *str_off + *strsz;
-            for (std::uint64_t name : needed) {
-                auto s = name < str_end - std::min(str_end, *str_off) ? b.cstr(*str_off + name, str_end) : std::nullopt;
-                if (!s) fail(Reason::malformed, "DT_NEEDED name outside the dynamic string table");
-                info.needed.push_back(std::move(*s));
-            }
+        // A name that cannot be read (no DT_STRTAB, a table outside the loaded segments, an offset
+        // past it, as in hand-made minimal files) is still a needed library: the file is dynamic.
+        std::optional<std::uint64_t> str_off = strtab ? e.file_offset(*strtab) : std::nullopt;
+        std::uint64_t str_end = b.size;
+        if (str_off && strsz && *strsz < b.size - std::min<std::uint64_t>(*str_off, b.size)) str_end = *str_off + *strsz;
+        for (std::uint64_t name : needed) {
+            std::optional<std::string> s;
+            if (str_off && name < str_end - std::min(str_end, *str_off)) s = b.cstr(*str_off + name, str_end);
+            info.needed.push_back(s ? std::move(*s) : std::string(unreadable_needed_name));
         }
     }
     info.is_static = info.interpreter.empty() && info.needed.empty();

@@ -52,7 +52,7 @@ constexpr Target arm(std::string_view variant, bool is_default, std::string_view
             .cc_march = cc_march, .meson_cpu_family = "arm", .go_arch = "arm", .go_var = "GOARM", .go_value = goarm,
             .rust_gnu = rust_gnu, .rust_musl = rust_musl,
             .qemu = "arm", .qemu_cpu = qemu_cpu,
-            .machine_name = "ARM", .bits = 32, .endian = little, .elf_machine = EM_ARM,
+            .machine_name = "ARM", .file_machine = "ARM,", .bits = 32, .endian = little, .elf_machine = EM_ARM,
             .elf_arm_arch_min = attr_min, .elf_arm_arch_max = attr_max};
 }
 
@@ -95,8 +95,9 @@ constexpr Target on(std::string_view os, Target t, std::string_view triple_arch,
     return t;
 }
 constexpr Target on_windows(Target t, std::string_view triple_arch, std::string_view rust,
-                            std::uint16_t pe_machine) {
+                            std::uint16_t pe_machine, std::string_view file_machine = "") {
     t = on("windows", t, triple_arch, t.uname, rust);
+    if (!file_machine.empty()) t.file_machine = file_machine;
     t.elf_machine = 0;
     t.pe_machine = pe_machine;
     return t;
@@ -104,6 +105,7 @@ constexpr Target on_windows(Target t, std::string_view triple_arch, std::string_
 constexpr Target on_darwin(Target t, std::string_view triple_arch, std::string_view uname,
                            std::string_view rust, std::string_view macos_min, std::uint32_t macho_cpu) {
     t = on("darwin", t, triple_arch, uname, rust);
+    t.file_machine = uname;  // file(1) names Mach-O CPUs as uname does: x86_64, arm64
     t.macos_min = macos_min;
     t.elf_machine = 0;
     t.macho_cpu = macho_cpu;
@@ -128,10 +130,14 @@ constexpr Target with_zig_arch(Target t, std::string_view zig_arch) {
     t.zig_arch = zig_arch;
     return t;
 }
-inline constexpr Target linux_386 = with_zig_arch(plain(
+constexpr Target with_file_machine(Target t, std::string_view file_machine) {
+    t.file_machine = file_machine;
+    return t;
+}
+inline constexpr Target linux_386 = with_file_machine(with_zig_arch(plain(
     "386", "i386", "i486 i586 i686", "i386 i486 i586 i686", "i386", "x86", "i386", "i386-linux-gnu",
     "i686", "i586", "", "x86", "GO386", "sse2", "i686-unknown-linux-gnu", "i686-unknown-linux-musl", "i386",
-    "Intel 80386", 32, little, EM_386), "x86");
+    "Intel 80386", 32, little, EM_386), "x86"), "Intel 80386|Intel i386");
 constexpr Target with_32bit(Target t, std::string_view arch32, std::string_view implied_variant) {
     t.runs_32bit = arch32;
     t.implied_variant = implied_variant;
@@ -199,8 +205,8 @@ inline constexpr Target table[] = {
 
     on_windows(linux_amd64, "x86_64", "x86_64-pc-windows-gnu", PE_AMD64),
     on_windows(linux_386, "i686", "i686-pc-windows-gnu", PE_I386),
-    on_windows(linux_arm64, "aarch64", "aarch64-pc-windows-gnullvm", PE_ARM64),
-    on_windows(linux_armv7, "armv7", "thumbv7a-pc-windows-msvc", PE_ARMNT),
+    on_windows(linux_arm64, "aarch64", "aarch64-pc-windows-gnullvm", PE_ARM64, "ARM64|Aarch64"),
+    on_windows(linux_armv7, "armv7", "thumbv7a-pc-windows-msvc", PE_ARMNT, "ARMv7"),
 
     on_darwin(linux_amd64, "x86_64", "x86_64", "x86_64-apple-darwin", "10.6", MACHO_X86_64),
     on_darwin(linux_arm64, "arm64", "arm64", "aarch64-apple-darwin", "11.0", MACHO_ARM64),
