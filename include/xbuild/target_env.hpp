@@ -41,7 +41,9 @@ OsRelease read_os_release(const std::string& root = "");
 using EnvLookup = std::function<std::string(std::string_view name)>;
 EnvLookup process_env();
 
-// `uname -m` of the running machine, or XX_TEST_MACHINE (the tests' stand-in) when set.
+// `uname -m` of the running machine, or XX_TEST_MACHINE (the tests' stand-in) when set. A `uname`
+// on PATH that is not the system's (a wrapper faking the machine) is run, as the shell helper
+// runs `uname -m`; otherwise the kernel is asked, without a process.
 std::string running_machine(const EnvLookup& env);
 
 // The target is outside the platform table: the xx helpers' wording, plus what is known.

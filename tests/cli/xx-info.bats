@@ -144,6 +144,23 @@ TARGETVARIANT=v6"
   assert_output "v6"
 }
 
+@test "no target: a uname wrapper ahead of the system's on PATH is asked, as the shell helper asks uname -m" {
+  local fake=$BATS_TEST_TMPDIR/fake
+  mkdir -p "$fake"
+  printf '#!/bin/sh\n[ "$1" = -m ] && { echo "$FAKE_MACHINE"; exit 0; }\nexec /bin/uname "$@"\n' > "$fake/uname"
+  chmod +x "$fake/uname"
+  FAKE_MACHINE=aarch64 PATH="$fake:$PATH" run xx-info triple
+  assert_success
+  assert_output "aarch64-linux-gnu"
+  FAKE_MACHINE=not-a-machine PATH="$fake:$PATH" run xx-info triple
+  assert_failure
+  assert_output --partial "unsupported target: os=linux arch=unknown"
+  # the system's own uname, found first on PATH, is not run: the kernel answers
+  PATH="/usr/bin:$PATH" run xx-info arch
+  assert_success
+  assert_output "$(case $(uname -m) in x86_64) echo amd64;; aarch64) echo arm64;; *) uname -m;; esac)"
+}
+
 @test "is-cross" {
   TARGETPLATFORM=linux/arm64 XX_TEST_MACHINE=x86_64 run xx-info is-cross
   assert_success

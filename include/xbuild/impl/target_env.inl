@@ -1,6 +1,8 @@
 // Implementation of xbuild/target_env.hpp.
 #pragma once
 
+#include <climits>
+#include <cstdlib>
 #include <sys/utsname.h>
 
 #include <algorithm>
@@ -10,6 +12,7 @@
 #include <sstream>
 
 #include "../platform.hpp"
+#include "../process.hpp"
 #include "../strings.hpp"
 
 namespace xbuild {
@@ -166,12 +169,38 @@ inline TargetEnv TargetEnv::resolve(const EnvLookup& env, const OsRelease& os_re
     return te;
 }
 
+namespace detail {
+
+// A `uname` on PATH that is not the system's (/bin/uname or /usr/bin/uname, whatever they link
+// to): a wrapper faking the machine, which the shell helper, running `uname -m`, would obey.
+inline std::optional<std::string> shadowing_uname(const EnvLookup& env) {
+    const auto found = find_program("uname", env("PATH"));
+    if (!found) return std::nullopt;
+    auto real = [](const std::string& p) {
+        char buf[PATH_MAX];
+        return ::realpath(p.c_str(), buf) ? std::string(buf) : std::string();
+    };
+    const std::string mine = real(*found);
+    if (mine.empty() || mine == real("/usr/bin/uname") || mine == real("/bin/uname")) return std::nullopt;
+    return found;
+}
+
+}  // namespace detail
+
 inline std::string running_machine(const EnvLookup& env) {
     std::string machine = env("XX_TEST_MACHINE");
-    if (machine.empty()) {
-        utsname u{};
-        if (uname(&u) == 0) machine = u.machine;
+    if (!machine.empty()) return machine;
+    if (const auto wrapper = detail::shadowing_uname(env)) {
+        try {
+            auto out = capture_program({*wrapper, "-m"}).out;
+            while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+            if (!out.empty()) return out;
+        } catch (const std::exception&) {
+            // not runnable: the kernel's answer below
+        }
     }
+    utsname u{};
+    if (uname(&u) == 0) machine = u.machine;
     return machine;
 }
 
