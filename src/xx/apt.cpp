@@ -14,6 +14,7 @@
 
 #include "helpers.hpp"
 #include "xbuild/pkg/apt.hpp"
+#include "xbuild/pkg/sources_arch.hpp"
 #include "xbuild/process.hpp"
 #include "xbuild/strings.hpp"
 #include "xbuild/target_env.hpp"
@@ -26,7 +27,7 @@ namespace {
 
 constexpr const char* usage_format =
     "Usage: {me} [APT-OPTIONS] COMMAND [PACKAGES...]\n"
-    "       {me} --print-source-file | --fix-source-file | --help\n"
+    "       {me} --print-source-file | --fix-source-file [FILE ARCH] | --help\n"
     "\n"
     "Runs {apt} for the target platform (TARGETPLATFORM, TARGETPAIR or TARGETOS/TARGETARCH/\n"
     "TARGETVARIANT; see xx-info). Options pass through in place; the first other argument is\n"
@@ -38,13 +39,16 @@ constexpr const char* usage_format =
     "    or a .deb file; build-dep gets -a <debian-arch>;\n"
     "  - gcc, g++, binutils are the host's cross packages gcc-<triple>, g++-<triple>,\n"
     "    binutils-<triple> (so `$(xx-info)-gcc` works);\n"
-    "  - before update, upgrade, install, download, source, build-dep, ...: the dpkg architecture is\n"
+    "  - before update, upgrade, install, download, source, build-dep, show, search, list, ...: the\n"
+    "    dpkg architecture is\n"
     "    added, on Ubuntu the sources get ports.ubuntu.com for architectures the main archive does\n"
     "    not serve (as --fix-source-file), and `apt-get update` runs when one of those changed\n"
     "    something or no package list for the architecture exists yet. A failed update (some\n"
     "    mirrors lack a suite's index for some architectures) is a warning naming what failed: the\n"
     "    command runs anyway, and its own errors decide.\n"
     "Not cross-compiling, packages are left as they are (the update rule for missing lists holds).\n"
+    "For a target that is not linux or windows (darwin, freebsd), installing is skipped, saying so.\n"
+    "With no arguments, {apt} itself runs and prints its usage.\n"
     "\n"
     "Meta packages:\n"
     "  xx-c-essentials    libc6-dev libgcc-<N>-dev (N: the newest libgcc-<N>-dev apt knows,\n"
@@ -55,6 +59,9 @@ constexpr const char* usage_format =
     "  --print-source-file  print the main apt sources file\n"
     "  --fix-source-file    Ubuntu: restrict archive.ubuntu.com/security.ubuntu.com entries to the\n"
     "                       architectures they serve and add ports.ubuntu.com for the target\n"
+    "  --fix-source-file FILE ARCH\n"
+    "                       restrict every entry of FILE to ARCH (deb822: an Architectures field;\n"
+    "                       one-line: [arch=ARCH]), as the shell helper does; twice changes nothing\n"
     "  --help               this text (apt's own: {apt} --help)\n"
     "\n"
     "Environment:\n"
@@ -173,6 +180,11 @@ class AptHelper {
         }
         const auto env = TargetEnv::from_process();
         const bool prefer_cross = !env_or("XX_APT_PREFER_CROSS").empty();
+        // Debian has no packages for darwin or freebsd targets (mingw-w64 serves windows).
+        if (env.os() != "linux" && env.os() != "windows" && apt_command_takes_packages(args.command_name())) {
+            std::fprintf(stderr, "%s: skipping packages installation on %s\n", me_.c_str(), env.os().c_str());
+            return 0;
+        }
 
         std::unique_ptr<ExclusiveLock> lock;
         if (apt_command_needs_setup(args.command_name())) {
@@ -293,9 +305,23 @@ int apt_main(std::string_view invoked_as, Args args) {
     const AptTool tool = invoked_as == "xx-apt" ? AptTool::apt : AptTool::apt_get;
     const std::string me(invoked_as);
     std::vector<std::string> argv(args.begin(), args.end());
-    if (argv.empty()) {
-        usage(stderr, me, program_name(tool));
+    if (argv.empty()) {  // as the shell helper: apt's own usage, and its status
+        const std::string program(program_name(tool));
+        if (const auto path = find_program(program)) exec_program(*path, {program});
+        usage(stderr, me, program);
         return 2;
+    }
+    if (argv[0] == "--fix-source-file" && argv.size() == 3) {
+        try {
+            const auto text = read_file(argv[1]);
+            if (!text) throw std::runtime_error("cannot read " + argv[1]);
+            const std::string fixed = restrict_sources_to_arch(*text, source_format(argv[1]), argv[2]);
+            if (fixed != *text) write_file_atomically(argv[1], fixed, 0644);
+            return 0;
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "%s: --fix-source-file: %s\n", me.c_str(), e.what());
+            return 1;
+        }
     }
     if (argv[0] == "--help" || argv[0] == "-h") {
         usage(stdout, me, program_name(tool));
@@ -303,8 +329,8 @@ int apt_main(std::string_view invoked_as, Args args) {
     }
     for (std::size_t i = 0; i < argv.size(); ++i) {
         if ((argv[i] == "--print-source-file" || argv[i] == "--fix-source-file") && argv.size() != 1) {
-            std::fprintf(stderr, "%s: %s takes no other arguments (see %s --help)\n", me.c_str(), argv[i].c_str(),
-                         me.c_str());
+            std::fprintf(stderr, "%s: %s takes no other arguments%s (see %s --help)\n", me.c_str(), argv[i].c_str(),
+                         argv[i] == "--fix-source-file" ? " but FILE ARCH" : "", me.c_str());
             return 2;
         }
     }

@@ -372,8 +372,14 @@ apt-get install -y zlib1g-dev"
   assert_output --partial "unsupported target: os=linux arch=ppc64"
   [ ! -e "$FAKE_LOG" ]
 
-  run -2 xx-apt-get
+  # no arguments: apt-get's own usage when there is one (as the shell helper), else ours
+  PATH="$XX_BIN:$BATS_TEST_TMPDIR/empty" run -2 xx-apt-get
   assert_output --partial "Usage: xx-apt-get"
+  if [ -x /usr/bin/apt ]; then
+    PATH="$XX_BIN:/usr/bin:/bin" run xx-apt
+    assert_failure
+    assert_output --partial "Usage: apt"
+  fi
   run -2 xx-apt-get --print-source-file --fix-source-file
   assert_output --partial "takes no other arguments"
   run -2 xx-apt-get install zlib1g-dev -o
@@ -472,4 +478,28 @@ teardown() {
   assert_output --partial "Status: install ok installed"
   [ -e /usr/lib/powerpc64le-linux-gnu/libjansson.so ]
   [ -e /usr/include/jansson.h ]
+}
+
+@test "--fix-source-file FILE ARCH: every entry restricted to ARCH, once; darwin targets skip installing" {
+  printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\n' > "$BATS_TEST_TMPDIR/d.sources"
+  printf 'deb http://deb.debian.org/debian bookworm main\n# deb-src http://deb.debian.org/debian bookworm main\n' > "$BATS_TEST_TMPDIR/d.list"
+  for f in d.sources d.list; do
+    run xx-apt --fix-source-file "$BATS_TEST_TMPDIR/$f" arm64
+    assert_success
+    run xx-apt --fix-source-file "$BATS_TEST_TMPDIR/$f" arm64
+    assert_success
+  done
+  run cat "$BATS_TEST_TMPDIR/d.sources"
+  assert_output $'Types: deb\nArchitectures: arm64\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main'
+  run cat "$BATS_TEST_TMPDIR/d.list"
+  assert_output $'deb [arch=arm64] http://deb.debian.org/debian bookworm main\n# deb-src [arch=arm64] http://deb.debian.org/debian bookworm main'
+  run xx-apt --fix-source-file "$BATS_TEST_TMPDIR/nowhere.list" arm64
+  assert_failure 1
+  assert_output --partial "cannot read"
+
+  make_fakes
+  XX_ROOT=$(jammy_root) TARGETOS=darwin TARGETARCH=amd64 run xx-apt install foo
+  assert_success
+  assert_output "xx-apt: skipping packages installation on darwin"
+  [ ! -e "$FAKE_LOG" ]
 }

@@ -237,8 +237,16 @@ TEST_CASE("plan_apt_setup: architecture, sources and update") {
     }
     SUBCASE("commands that need no set-up") {
         AptSystem system{"debian", "amd64", {}, {}, {}};
-        for (auto args : {std::vector<std::string>{"show", "zlib1g-dev"}, {"remove", "x"}, {"--version"}, {"clean"}})
+        for (auto args : {std::vector<std::string>{"--version"}, {"clean"}, {"depends", "x"}})
             CHECK_FALSE(plan_apt_setup(parse_apt_args(args), arm64, system).changes_system());
+    }
+    SUBCASE("queries of a new architecture: it is added and its lists fetched first, as the shell helper does") {
+        AptSystem system{"debian", "amd64", {}, {}, {}};
+        for (auto args : {std::vector<std::string>{"show", "zlib1g-dev"}, {"search", "zlib"}, {"remove", "x"}}) {
+            const AptSetup s = plan_apt_setup(parse_apt_args(args), arm64, system);
+            CHECK(s.add_arch == "arm64");
+            CHECK(s.update);
+        }
     }
     SUBCASE("Ubuntu, a ports architecture: the sources are fixed too") {
         SourceFile list{"/etc/apt/sources.list", "deb http://archive.ubuntu.com/ubuntu/ jammy main\n"};

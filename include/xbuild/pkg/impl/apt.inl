@@ -408,9 +408,12 @@ inline bool apt_command_takes_packages(std::string_view command) {
 }
 
 inline bool apt_command_needs_setup(std::string_view command) {
+    // The queries too, as the shell helper: `xx-apt show zlib1g-dev` for a new architecture first
+    // adds it and fetches its lists, so the answer is about the target's package.
     static constexpr std::string_view commands[] = {"update",  "upgrade", "dist-upgrade", "full-upgrade",
                                                     "install", "reinstall", "download", "source",
-                                                    "build-dep", "satisfy"};
+                                                    "build-dep", "satisfy", "remove", "purge",
+                                                    "show", "search", "list", "info", "policy"};
     return detail::contains(commands, command);
 }
 
