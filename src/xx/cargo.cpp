@@ -77,7 +77,7 @@ struct StdCheck {
 StdCheck check_std(const xbuild::toolchain::RustToolchain& rust) {
     const char* rustc_env = std::getenv("RUSTC");
     auto rustc = xbuild::find_program(rustc_env && *rustc_env ? rustc_env : "rustc");
-    if (!rustc) throw std::runtime_error("rustc not found on PATH: apt-get install rustc cargo (or install rustup)");
+    if (!rustc) throw std::runtime_error("rustc: not found on PATH (apt-get install rustc cargo, or install rustup)");
     const std::string triple = rust.triple();
     std::string libdir = target_libdir(*rustc, triple);
     if (libdir.empty() || has_std(libdir)) return {};  // an unknown target: let cargo say why
@@ -135,6 +135,9 @@ int cargo_main(std::string_view invoked_as, Args args) {
             return 0;
         }
         std::vector<std::string> user(args.begin(), args.end());
+        // First, as the shell helper: no cargo is the error a user sees, before anything is set up.
+        auto cargo = xbuild::find_program("cargo", {}, true);
+        if (!cargo) throw std::runtime_error("cargo: not found on PATH (apt-get install cargo, or install rustup)");
         const std::string dir = xx_folder();
         // Linking and build scripts run <triple>-clang, -ar, -pkg-config: make them on first use.
         xbuild::toolchain::CcToolchain tc(env);
@@ -143,8 +146,6 @@ int cargo_main(std::string_view invoked_as, Args args) {
         // We chose the target: are its std and linker there?
         ensure_target_tools(rust, tc, user, cargo_args.size() > user.size());
 
-        auto cargo = xbuild::find_program("cargo", {}, true);
-        if (!cargo) throw std::runtime_error("cargo not found on PATH: apt-get install cargo (or install rustup)");
         std::vector<std::string> argv{"cargo"};
         for (auto& a : cargo_args) argv.push_back(std::move(a));
         struct stat st {};

@@ -77,7 +77,7 @@ int go_main(std::string_view invoked_as, Args args) {
         }
         auto real_go = xbuild::find_program("go", {}, true);
         if (!real_go)
-            throw std::runtime_error("go not found on PATH: apt-get install golang-go (or use a golang image)");
+            throw std::runtime_error("go: not found on PATH (apt-get install golang-go, or use a golang image)");
         ensure_go_std(*real_go, changes, args);  // XX_AUTO_INSTALL=1: the target's precompiled std
         std::vector<std::string> argv{"go"};
         argv.insert(argv.end(), args.begin(), args.end());

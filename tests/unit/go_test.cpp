@@ -305,3 +305,24 @@ TEST_CASE("an unknown target throws UnsupportedTarget") {
     // ... even when the user set every Go variable.
     CHECK_THROWS_AS((void)changes_for("linux/foo", {{"GOOS", "linux"}, {"GOARCH", "arm64"}}), xbuild::UnsupportedTarget);
 }
+
+TEST_CASE("a Go value word as TARGETVARIANT of a row without variants: GOMIPS/GOMIPS64/GO386 take it") {
+    auto vars = [](const char* arch, const char* variant) {
+        auto env = xbuild::TargetEnv::resolve(
+            [&](std::string_view n) -> std::string {
+                if (n == "TARGETOS") return "linux";
+                if (n == "TARGETARCH") return arch;
+                if (n == "TARGETVARIANT") return variant;
+                return "";
+            },
+            xbuild::OsRelease{}, "x86_64");
+        return xbuild::toolchain::GoToolchain(env, [](std::string_view) { return std::string(); }).go_vars();
+    };
+    using V = std::vector<std::pair<std::string, std::string>>;
+    CHECK(vars("mips", "softfloat") == V{{"GOOS", "linux"}, {"GOARCH", "mips"}, {"GOMIPS", "softfloat"}});
+    CHECK(vars("mips64le", "softfloat") == V{{"GOOS", "linux"}, {"GOARCH", "mips64le"}, {"GOMIPS64", "softfloat"}});
+    CHECK(vars("mipsle", "") == V{{"GOOS", "linux"}, {"GOARCH", "mipsle"}, {"GOMIPS", "hardfloat"}});
+    CHECK(vars("386", "softfloat") == V{{"GOOS", "linux"}, {"GOARCH", "386"}, {"GO386", "softfloat"}});
+    CHECK(vars("mips", "v7") == V{{"GOOS", "linux"}, {"GOARCH", "mips"}, {"GOMIPS", "hardfloat"}});  // not Go's word
+    CHECK(vars("arm", "v6") == V{{"GOOS", "linux"}, {"GOARCH", "arm"}, {"GOARM", "6"}});  // rows with variants: theirs
+}

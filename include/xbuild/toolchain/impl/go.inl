@@ -12,7 +12,12 @@ inline std::vector<std::pair<std::string, std::string>> GoToolchain::go_vars() c
     const Target& t = env_.target();
     std::vector<std::pair<std::string, std::string>> vars{{"GOOS", std::string(t.os)},
                                                            {"GOARCH", std::string(t.go_arch)}};
-    if (!t.go_var.empty()) vars.emplace_back(t.go_var, t.go_value);
+    if (t.go_var.empty()) return vars;
+    // A row with no variant of its own takes Go's own value word from TARGETVARIANT, as the shell
+    // helper does (linux/mips/softfloat -> GOMIPS=softfloat; 386/softfloat -> GO386=softfloat).
+    const std::string& asked = env_.variant();
+    const bool go_word = asked == "softfloat" || asked == "hardfloat" || asked == "sse2";
+    vars.emplace_back(t.go_var, t.variant.empty() && go_word ? asked : std::string(t.go_value));
     return vars;
 }
 
