@@ -1,6 +1,8 @@
 // xx-go: `go` with the target's GOOS/GOARCH/GOARM/... and, for cgo, its C toolchain (see
 // xbuild/toolchain/go.hpp); `--wrap` makes plain `go` do the same, `--unwrap` undoes it.
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -68,13 +70,16 @@ int go_main(std::string_view invoked_as, Args args) {
     try {
         auto env = xbuild::TargetEnv::from_process();
         xbuild::toolchain::GoToolchain go(env);
-        std::vector<std::string> changes = go.env_changes(xx_folder());
+        bool target_ar = false;
         if (go.cgo_enabled()) {
             // cgo runs <triple>-clang and <triple>-pkg-config: make them on first use.
             xbuild::toolchain::CcToolchain tc(env);
             ensure_target_triple_links(tc);
             ensure_cgo_compiler(tc, go, args);
+            struct stat st {};
+            target_ar = ::lstat((xx_folder() + "/" + env.triple() + "-ar").c_str(), &st) == 0;
         }
+        std::vector<std::string> changes = go.env_changes(xx_folder(), target_ar);
         auto real_go = xbuild::find_program("go", {}, true);
         if (!real_go)
             throw std::runtime_error("go: not found on PATH (apt-get install golang-go, or use a golang image)");

@@ -71,15 +71,19 @@ EOF
 }
 
 @test "CGO_ENABLED=1: CC and PKG_CONFIG are the target's prefixed tools, and they exist" {
+  # xx's folder is on PATH here: the tools are named bare, as the shell helper names them.
   CGO_ENABLED=1 TARGETPLATFORM=linux/arm64 run xx-go env CC CXX PKG_CONFIG
   assert_success
   [ "${#lines[@]}" -eq 3 ] || fail "expected three lines: $output"
-  [[ ${lines[0]} == */aarch64-linux-gnu-clang ]] || fail "CC is '${lines[0]}'"
-  [[ ${lines[1]} == */aarch64-linux-gnu-clang++ ]] || fail "CXX is '${lines[1]}'"
-  [[ ${lines[2]} == */aarch64-linux-gnu-pkg-config ]] || fail "PKG_CONFIG is '${lines[2]}'"
-  [ -e "${lines[0]}" ] || fail "${lines[0]} does not exist"
-  [ -e "${lines[1]}" ] || fail "${lines[1]} does not exist"
-  [ -e "${lines[2]}" ] || fail "${lines[2]} does not exist"
+  [ "${lines[0]}" = aarch64-linux-gnu-clang ] || fail "CC is '${lines[0]}'"
+  [ "${lines[1]}" = aarch64-linux-gnu-clang++ ] || fail "CXX is '${lines[1]}'"
+  [ "${lines[2]}" = aarch64-linux-gnu-pkg-config ] || fail "PKG_CONFIG is '${lines[2]}'"
+  for tool in "${lines[@]}"; do
+    [ "$(command -v "$tool")" = "$XX_BIN/$tool" ] || fail "$tool is not xx's link in $XX_BIN"
+  done
+  # Not on PATH: full paths.
+  CGO_ENABLED=1 TARGETPLATFORM=linux/arm64 PATH=/usr/bin:/bin run "$XX_BIN/xx-go" env CC
+  assert_output "$XX_BIN/aarch64-linux-gnu-clang"
   # The user's CC wins.
   CC=my-cc CGO_ENABLED=1 TARGETPLATFORM=linux/arm64 run xx-go env CC
   assert_success
@@ -114,7 +118,7 @@ $XXBIN/arm-linux-gnueabihf-pkg-config"
   PATH="$PWD/fakebin:$PATH" CGO_ENABLED=1 XX_GO_PREFER_C_COMPILER=gcc TARGETPLATFORM=linux/arm64 run xx-go build
   assert_success
   assert_line "XX_CC_PREFER_COMPILER=gcc"
-  assert_line --regexp '^CC=.*/aarch64-linux-gnu-clang$'
+  assert_line --regexp '^CC=(.*/)?aarch64-linux-gnu-clang$'
   assert_line "GOARCH=arm64"
   CGO_ENABLED=1 XX_GO_PREFER_C_COMPILER=bogus TARGETPLATFORM=linux/arm64 run xx-go env CC
   assert_failure

@@ -326,3 +326,24 @@ TEST_CASE("a Go value word as TARGETVARIANT of a row without variants: GOMIPS/GO
     CHECK(vars("mips", "v7") == V{{"GOOS", "linux"}, {"GOARCH", "mips"}, {"GOMIPS", "hardfloat"}});  // not Go's word
     CHECK(vars("arm", "v6") == V{{"GOOS", "linux"}, {"GOARCH", "arm"}, {"GOARM", "6"}});  // rows with variants: theirs
 }
+
+TEST_CASE("cgo tools named bare when their folder is on PATH (as the shell helper names them), AR when there") {
+    auto env = xbuild::TargetEnv::resolve(
+        [](std::string_view n) -> std::string { return n == "TARGETPLATFORM" ? "linux/arm64" : ""; },
+        xbuild::OsRelease{}, "x86_64");
+    auto changes = [&](std::string path, bool ar) {
+        return xbuild::toolchain::GoToolchain(env, [path](std::string_view n) -> std::string {
+                   if (n == "CGO_ENABLED") return "1";
+                   return n == "PATH" ? path : "";
+               }).env_changes("/usr/bin", ar);
+    };
+    auto has = [](const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); };
+    const auto bare = changes("/usr/local/bin:/usr/bin:/bin", true);
+    CHECK(has(bare, "CC=" + env.triple() + "-clang"));
+    CHECK(has(bare, "CXX=" + env.triple() + "-clang++"));
+    CHECK(has(bare, "AR=" + env.triple() + "-ar"));
+    CHECK(has(bare, "PKG_CONFIG=" + env.triple() + "-pkg-config"));
+    const auto full = changes("/opt/bin", false);
+    CHECK(has(full, "CC=/usr/bin/" + env.triple() + "-clang"));
+    CHECK(std::none_of(full.begin(), full.end(), [](const std::string& c) { return c.rfind("AR=", 0) == 0; }));
+}

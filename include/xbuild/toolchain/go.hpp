@@ -43,8 +43,10 @@ class GoToolchain {
 
     // The environment changes (NAME=value) for running go: the GO* variables and, with cgo, the
     // C toolchain, minus every variable the user already set. `tool_dir` is where the
-    // target-prefixed tools (<triple>-clang, <triple>-pkg-config) live.
-    std::vector<std::string> env_changes(const std::string& tool_dir) const;
+    // target-prefixed tools (<triple>-clang, <triple>-pkg-config) live: named bare (CC=<triple>-clang,
+    // as the shell helper sets them) when that folder is on PATH, else by full path. `target_ar`:
+    // a <triple>-ar is there, and becomes AR.
+    std::vector<std::string> env_changes(const std::string& tool_dir, bool target_ar = false) const;
 
    private:
     TargetEnv env_;

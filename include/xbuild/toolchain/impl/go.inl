@@ -46,7 +46,7 @@ inline std::string zig_target(const TargetEnv& env) {
 
 }  // namespace detail
 
-inline std::vector<std::string> GoToolchain::env_changes(const std::string& tool_dir) const {
+inline std::vector<std::string> GoToolchain::env_changes(const std::string& tool_dir, bool target_ar) const {
     std::vector<std::string> changes;
     auto set_unless_user = [&](const std::string& name, const std::string& value) {
         if (user_env_(name).empty()) changes.push_back(name + "=" + value);
@@ -54,16 +54,22 @@ inline std::vector<std::string> GoToolchain::env_changes(const std::string& tool
     for (const auto& [name, value] : go_vars()) set_unless_user(name, value);
     if (!cgo_enabled()) return changes;
 
+    bool on_path = false;
+    const std::string path = user_env_("PATH");
+    for (auto dir : split(path, ':'))
+        if (!dir.empty() && (dir == tool_dir || (dir.back() == '/' && dir.substr(0, dir.size() - 1) == tool_dir))) on_path = true;
+    auto tool = [&](const std::string& name) { return on_path ? name : tool_dir + "/" + name; };
     const std::string triple = env_.triple();
     switch (cgo_compiler()) {
         case CgoCompiler::clang:
-            set_unless_user("CC", tool_dir + "/" + triple + "-clang");
-            set_unless_user("CXX", tool_dir + "/" + triple + "-clang++");
+            set_unless_user("CC", tool(triple + "-clang"));
+            set_unless_user("CXX", tool(triple + "-clang++"));
+            if (target_ar) set_unless_user("AR", tool(triple + "-ar"));
             break;
         case CgoCompiler::gcc:
             // The prefixed tools fall back to Debian's <triple>-gcc; XX_CC_PREFER_COMPILER makes them.
-            set_unless_user("CC", tool_dir + "/" + triple + "-clang");
-            set_unless_user("CXX", tool_dir + "/" + triple + "-clang++");
+            set_unless_user("CC", tool(triple + "-clang"));
+            set_unless_user("CXX", tool(triple + "-clang++"));
             set_unless_user("XX_CC_PREFER_COMPILER", "gcc");
             break;
         case CgoCompiler::zig: {
@@ -73,7 +79,7 @@ inline std::vector<std::string> GoToolchain::env_changes(const std::string& tool
             break;
         }
     }
-    set_unless_user("PKG_CONFIG", tool_dir + "/" + triple + "-pkg-config");
+    set_unless_user("PKG_CONFIG", tool(triple + "-pkg-config"));
     return changes;
 }
 
