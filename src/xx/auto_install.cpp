@@ -28,20 +28,21 @@ std::string helper_program(const std::string& name) {
 
 }  // namespace
 
-bool auto_install(std::string_view helper, const xbuild::TargetEnv& env, Missing missing) {
-    if (!missing.any() || !xbuild::toolchain::auto_install_enabled()) return false;
+bool auto_install(std::string_view helper, const xbuild::TargetEnv& env, Missing missing, bool enabled) {
+    if (!missing.any() || !enabled) return false;
+    const std::string why = xbuild::toolchain::auto_install_enabled() ? "XX_AUTO_INSTALL=1" : "the target's Rust std is missing";
     const xbuild::toolchain::InstallHost host{::geteuid() == 0, xbuild::find_program("apt-get").has_value(),
                                               xbuild::find_program("apk").has_value()};
     auto plan = xbuild::toolchain::plan_auto_install(env, missing, host);
     if (!plan.refusal.empty()) throw std::runtime_error(plan.refusal);
     for (auto argv : plan.commands) {
-        std::fprintf(stderr, "%.*s: XX_AUTO_INSTALL=1: running %s\n", int(helper.size()), helper.data(),
+        std::fprintf(stderr, "%.*s: %s: running %s\n", int(helper.size()), helper.data(), why.c_str(),
                      xbuild::join(argv, " ").c_str());
         std::fflush(stderr);
         const std::string shown = argv[0];
         argv[0] = helper_program(argv[0]);
         if (int status = xbuild::run_program(argv); status != 0)
-            throw std::runtime_error("XX_AUTO_INSTALL=1: " + shown + " failed (exit status " + std::to_string(status) + ")");
+            throw std::runtime_error(why + ": " + shown + " failed (exit status " + std::to_string(status) + ")");
     }
     return true;
 }

@@ -14,7 +14,10 @@ namespace xx {
 // Installs `missing` for the target when XX_AUTO_INSTALL=1, saying so on stderr; returns false
 // (having done nothing) when it is not set. Throws std::runtime_error with the reason when it
 // is set but cannot install (not root, no apt-get/apk, no such package) or a command fails.
-bool auto_install(std::string_view helper, const xbuild::TargetEnv& env, xbuild::toolchain::Missing missing);
+// `enabled`: whether to install at all (XX_AUTO_INSTALL=1 by default; xx-cargo installs the
+// Rust std unless XX_AUTO_INSTALL=0, as the shell helper always does).
+bool auto_install(std::string_view helper, const xbuild::TargetEnv& env, xbuild::toolchain::Missing missing,
+                  bool enabled = xbuild::toolchain::auto_install_enabled());
 
 // True when the target has a compiler of `family` for `lang` here.
 bool has_compiler(const xbuild::toolchain::CcToolchain& tc, xbuild::toolchain::Lang lang,

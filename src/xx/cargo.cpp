@@ -106,6 +106,9 @@ void ensure_target_tools(const xbuild::toolchain::RustToolchain& rust, const xbu
     using xbuild::toolchain::Lang;
     StdCheck std_check = target_inserted ? check_std(rust) : StdCheck{};
     const bool auto_on = xbuild::toolchain::auto_install_enabled();
+    // The std is installed unless XX_AUTO_INSTALL=0: the shell helper always installs it.
+    const char* setting = std::getenv("XX_AUTO_INSTALL");
+    const bool std_auto = auto_on || !setting || !*setting;
     xbuild::toolchain::Missing missing;
     missing.rust_std = std_check.missing && std_check.debian;
     // The linker is <triple>-clang (clang, else the cross gcc): only checked when we may install,
@@ -114,9 +117,11 @@ void ensure_target_tools(const xbuild::toolchain::RustToolchain& rust, const xbu
     missing.c_compiler = builds && !has_compiler(tc, Lang::c, Family::any);
     missing.libc = builds && !missing.c_compiler && target_libc_missing(tc);
     if (std_check.missing && auto_on && !std_check.debian) throw std::runtime_error(std_check.error);
-    if (auto_install("xx-cargo", rust.target(), missing) && std_check.missing) std_check = check_std(rust);
+    if (auto_install("xx-cargo", rust.target(), missing, auto_on || (std_auto && !missing.c_compiler && !missing.libc)) &&
+        std_check.missing)
+        std_check = check_std(rust);
     if (std_check.missing)
-        throw std::runtime_error(std_check.error + (std_check.debian && !auto_on ? xbuild::toolchain::auto_install_hint : ""));
+        throw std::runtime_error(std_check.error + (std_check.debian && !std_auto ? xbuild::toolchain::auto_install_hint : ""));
 }
 
 }  // namespace

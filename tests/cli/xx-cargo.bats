@@ -277,13 +277,14 @@ bare() { env PATH="$FAKEBIN:$XXBIN" "$@"; }
   [ ! -e "$MARKER" ] || fail "cargo ran although the std is missing"
 }
 
-@test "no XX_AUTO_INSTALL, or a rustc that is not Debian's: nothing installed, the error as before" {
+@test "XX_AUTO_INSTALL=0, or a rustc that is not Debian's: nothing installed, the error as before" {
   fake_tools
   private_xx_with_installer
-  FAKE_RUSTLIB=/usr/lib/rustlib TARGETPLATFORM=linux/s390x run bare "$XXBIN/xx-cargo" build
+  XX_AUTO_INSTALL=0 FAKE_RUSTLIB=/usr/lib/rustlib TARGETPLATFORM=linux/s390x run bare "$XXBIN/xx-cargo" build
   assert_failure 1
   assert_output --partial "libstd-rust-dev:s390x"
   assert_output --partial "XX_AUTO_INSTALL=1"
+  [ ! -e "$LOG" ] || fail "installed: $(cat "$LOG")"
   # The fake rustc's own sysroot: libstd-rust-dev would not help it.
   mkdir -p "$SYSROOT/lib/rustlib/aarch64-unknown-linux-gnu/lib"
   printf '#!/bin/sh\nexit 0\n' > "$FAKEBIN/aarch64-linux-gnu-gcc"
@@ -293,4 +294,13 @@ bare() { env PATH="$FAKEBIN:$XXBIN" "$@"; }
   assert_output --partial "libstd-rust-dev:arm64"
   [ ! -e "$LOG" ] || fail "installed: $(cat "$LOG")"
   [ ! -e "$MARKER" ] || fail "cargo ran although the std is missing"
+}
+
+@test "no XX_AUTO_INSTALL: Debian's missing std is installed anyway (the shell helper always installs it), saying why" {
+  fake_tools
+  private_xx_with_installer
+  FAKE_RUSTLIB=/usr/lib/rustlib TARGETPLATFORM=linux/s390x run bare "$XXBIN/xx-cargo" build
+  assert_line --index 0 "xx-cargo: the target's Rust std is missing: running xx-apt-get install -y --no-install-recommends libstd-rust-dev"
+  run cat "$LOG"
+  assert_output --partial "libstd-rust-dev"
 }
