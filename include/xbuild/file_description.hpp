@@ -5,11 +5,12 @@
 // Our xx-verify reads headers instead (objfile.hpp); this is the same judgement made from such a
 // description, with the shell helper's rules:
 //
-//   - the OS: "ELF" for linux and freebsd ("(FreeBSD)" too for freebsd; none of FreeBSD, NetBSD,
-//     OpenBSD for linux), "Mach-O" for darwin, "MS Windows" for windows;
+//   - the OS: "ELF" for linux and the BSDs, with the BSD's "(FreeBSD)", "(NetBSD)", "(OpenBSD)"
+//     for that BSD and no other BSD's name for any other OS; "Mach-O" for darwin, "MS Windows"
+//     for windows;
 //   - the CPU: one of the row's file_machine names ("ARM aarch64", "Intel 80386|Intel i386");
 //   - for ELF, the word size and byte order ("64-bit LSB");
-//   - when static is wanted (linux and freebsd only): "statically linked", "static-pie", or a
+//   - when static is wanted (ELF only): "statically linked", "static-pie", or a
 //     " pie " with no ", interpreter ".
 //
 //   auto why = xbuild::file_description_problem(
@@ -22,6 +23,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "targets.hpp"
 

@@ -48,6 +48,7 @@ struct Target {
     std::string_view cc_march;      // -march the variant needs beyond the triple's default ("" none)
     bool needs_gnu_ld = false;  // lld 14 cannot link it right (s390x, riscv64, mips eh_frame, arm/v6 tags)
     std::string_view lld_cflags;    // what makes lld work anyway when GNU ld is missing (riscv64)
+    bool static_prefers_gnu_ld = false;  // XX_CC_PREFER_STATIC_LINKER=1 picks GNU ld (386, ppc64le)
     std::string_view meson_cpu_family;  // Meson's cpu_family
 
     // --- Go and Rust ----------------------------------------------------------------------
@@ -83,6 +84,11 @@ std::span<const Target> targets() noexcept;
 // Exact row for os/arch/variant, or nullptr.
 const Target* find_target(std::string_view os, std::string_view arch,
                           std::string_view variant) noexcept;
+
+// find_target, else a platform only recognized in binaries (xx-verify): linux/ppc64,
+// netbsd/amd64, openbsd/arm64, ... Such a row builds nothing; nullptr if neither.
+const Target* find_recognized_target(std::string_view os, std::string_view arch,
+                                     std::string_view variant) noexcept;
 
 // Row whose `uname -m` (or one of its aliases) is `machine`, for the linux OS; nullptr if none.
 const Target* find_target_by_uname(std::string_view machine) noexcept;

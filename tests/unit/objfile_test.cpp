@@ -579,9 +579,10 @@ TEST_CASE("ELF ARM: Tag_CPU_arch picks the variant") {
     };
     ObjectInfo a5 = arm_file(4), a6 = arm_file(6), a7 = arm_file(10), a8 = arm_file(14);
     CHECK_FALSE(a6.hard_float);
-    // Exact variants, except that arm/v8 accepts v7 code.
+    // Exact variants, except that arm/v8 accepts v7 code and arm/v6 v5TE code (same ABI).
     CHECK(xbuild::built_for(a5, row("linux/arm/v5")));
-    CHECK_FALSE(xbuild::built_for(a5, row("linux/arm/v6")));
+    CHECK(xbuild::built_for(a5, row("linux/arm/v6")));
+    CHECK_FALSE(xbuild::built_for(arm_file(2), row("linux/arm/v6")));  // v4T: older than armel's baseline
     CHECK(xbuild::built_for(a6, row("linux/arm/v6")));
     CHECK_FALSE(xbuild::built_for(a6, row("linux/arm/v7")));
     CHECK_FALSE(xbuild::built_for(a6, row("linux/arm/v8")));

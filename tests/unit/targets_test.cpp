@@ -114,3 +114,18 @@ TEST_CASE("in_word_list") {
     CHECK_FALSE(xbuild::in_word_list("a bb c", "b"));
     CHECK_FALSE(xbuild::in_word_list("", ""));
 }
+
+TEST_CASE("platforms only recognized in binaries: found for xx-verify, not for building") {
+    CHECK(xbuild::find_target("linux", "ppc64", "") == nullptr);
+    CHECK(xbuild::find_target("netbsd", "amd64", "") == nullptr);
+    const xbuild::Target* ppc64 = xbuild::find_recognized_target("linux", "ppc64", "");
+    REQUIRE(ppc64 != nullptr);
+    CHECK(ppc64->endian == xbuild::Endian::big);
+    CHECK(ppc64->bits == 64);
+    const xbuild::Target* netbsd = xbuild::find_recognized_target("netbsd", "amd64", "");
+    REQUIRE(netbsd != nullptr);
+    CHECK(netbsd->elf_machine == xbuild::find_target("linux", "amd64", "")->elf_machine);
+    // A table row is found the same way.
+    CHECK(xbuild::find_recognized_target("linux", "arm64", "") == xbuild::find_target("linux", "arm64", ""));
+    CHECK(xbuild::find_recognized_target("plan9", "amd64", "") == nullptr);
+}

@@ -18,6 +18,9 @@ inline bool mentions_any(std::string_view text, std::string_view names) {
     }
 }
 
+inline constexpr std::pair<std::string_view, std::string_view> bsd_marks[] = {
+    {"freebsd", "(FreeBSD)"}, {"netbsd", "(NetBSD)"}, {"openbsd", "(OpenBSD)"}};
+
 }  // namespace detail
 
 inline std::string file_description_problem(std::string_view out, const Target& t, bool want_static) {
@@ -26,9 +29,11 @@ inline std::string file_description_problem(std::string_view out, const Target& 
     const bool elf = t.elf_machine != 0;
     const std::string_view os_word = elf ? "ELF" : t.pe_machine != 0 ? "MS Windows" : "Mach-O";
     if (!mentions(out, os_word)) return "does not match expected target OS " + os;
-    if (t.os == "freebsd" && !mentions(out, "(FreeBSD)")) return "does not match expected target OS " + os;
-    if (t.os == "linux" && (mentions(out, "FreeBSD") || mentions(out, "NetBSD") || mentions(out, "OpenBSD")))
-        return "does not match expected target OS " + os;
+    // file(1) names a BSD's ELF ABI in parentheses, "version 1 (FreeBSD)"; Linux's is SYSV/GNU.
+    for (const auto& [bsd, mark] : detail::bsd_marks) {
+        if (t.os == bsd && !mentions(out, mark)) return "does not match expected target OS " + os;
+        if (t.os != bsd && mentions(out, mark.substr(1, mark.size() - 2))) return "does not match expected target OS " + os;
+    }
 
     const std::string_view names = t.file_machine.empty() ? t.machine_name : t.file_machine;
     if (!detail::mentions_any(out, names)) return "does not match expected target architecture " + std::string(t.arch);

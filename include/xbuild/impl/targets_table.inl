@@ -72,7 +72,9 @@ constexpr Target plain(std::string_view arch, std::string_view uname, std::strin
             .triple_abi = abi, .triple_abi_alpine = abi,
             .triple_arch_env = arch == "riscv64" ? "RISCV64_TARGET_ARCH" : "",
             .needs_gnu_ld = arch == "riscv64" || arch == "s390x" || arch.starts_with("mips"),
-            .lld_cflags = arch == "riscv64" ? "-mno-relax" : "", .meson_cpu_family = meson_cpu_family,
+            .lld_cflags = arch == "riscv64" ? "-mno-relax" : "",
+            .static_prefers_gnu_ld = arch == "386" || arch == "ppc64le",  // as the xx shell helper
+            .meson_cpu_family = meson_cpu_family,
             .go_arch = arch, .go_var = go_var, .go_value = go_value,
             .rust_gnu = rust_gnu, .rust_musl = rust_musl, .qemu = qemu,
             .machine_name = machine_name, .bits = bits, .endian = endian, .elf_machine = elf_machine};
@@ -160,10 +162,12 @@ inline constexpr Target table[] = {
     linux_386,
     linux_arm64,
     linux_armv7,
-    // Debian's armel is soft-float (gnueabi); Alpine's armhf is an armv6 hard-float port.
-    linked_by_gnu_ld(arm("v6", false, "armv6l", "armv6", "armel", "armel", "armhf", "armv6hl", "arm-linux-gnueabi",
-        "armv6", "eabi", "eabihf", "6", "arm-unknown-linux-gnueabi", "arm-unknown-linux-musleabihf",
-        "arm1176", "armv6", 6, 9)),
+    // Debian's armel is soft-float (gnueabi); Alpine's armhf is an armv6 hard-float port. It
+    // accepts v5TE code: Debian's armel baseline, which v6 CPUs run, and the tag lld gives any
+    // program it links (crt1.o's), so `clang --target=arm-linux-gnueabi` output verifies.
+    accepting_arm_arch_from(linked_by_gnu_ld(arm("v6", false, "armv6l", "armv6", "armel", "armel", "armhf",
+        "armv6hl", "arm-linux-gnueabi", "armv6", "eabi", "eabihf", "6", "arm-unknown-linux-gnueabi",
+        "arm-unknown-linux-musleabihf", "arm1176", "armv6", 6, 9)), 4),
     arm("v5", false, "armv5l", "armv5 armv5tel armv5tejl", "", "armel", "armel", "armv5tel",
         "arm-linux-gnueabi", "armv5", "eabi", "eabi", "5", "armv5te-unknown-linux-gnueabi",
         "armv5te-unknown-linux-musleabi", "arm926", "armv5te", 0, 5),
@@ -215,6 +219,17 @@ inline constexpr Target table[] = {
     on("freebsd", linux_arm64, "aarch64", "arm64", "aarch64-unknown-freebsd"),
 };
 
+// Platforms whose binaries xx-verify recognizes, as the xx shell helper does, though the helpers
+// build for none of them: Go's big-endian linux/ppc64 and the BSDs besides FreeBSD.
+inline constexpr Target recognized_only[] = {
+    plain("ppc64", "ppc64", "", "", "ppc64", "", "ppc64", "powerpc64-linux-gnu", "powerpc64", "", "", "ppc64",
+          "", "", "powerpc64-unknown-linux-gnu", "", "ppc64", "64-bit PowerPC", 64, big, EM_PPC64),
+    on("netbsd", linux_amd64, "x86_64", "amd64", "x86_64-unknown-netbsd"),
+    on("netbsd", linux_arm64, "aarch64", "arm64", "aarch64-unknown-netbsd"),
+    on("openbsd", linux_amd64, "x86_64", "amd64", "x86_64-unknown-openbsd"),
+    on("openbsd", linux_arm64, "aarch64", "arm64", "aarch64-unknown-openbsd"),
+};
+
 }  // namespace detail
 
 inline std::span<const Target> targets() noexcept { return detail::table; }
@@ -222,6 +237,14 @@ inline std::span<const Target> targets() noexcept { return detail::table; }
 inline const Target* find_target(std::string_view os, std::string_view arch,
                                  std::string_view variant) noexcept {
     for (const Target& t : detail::table)
+        if (t.os == os && t.arch == arch && t.variant == variant) return &t;
+    return nullptr;
+}
+
+inline const Target* find_recognized_target(std::string_view os, std::string_view arch,
+                                            std::string_view variant) noexcept {
+    if (const Target* t = find_target(os, arch, variant)) return t;
+    for (const Target& t : detail::recognized_only)
         if (t.os == os && t.arch == arch && t.variant == variant) return &t;
     return nullptr;
 }
