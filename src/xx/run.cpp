@@ -4,6 +4,7 @@
 // runner call, so it takes the program first, with or without options before it, and then
 // execs: the program's exit status and signals are its own.
 #include <fcntl.h>
+#include <sys/personality.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -190,6 +191,8 @@ int run_main(std::string_view, Args args) {
         if (verbose)
             std::fprintf(stderr, "xx-run: %s is %s, run via %.*s\n", typed.c_str(), p.str().c_str(),
                          int(em::to_string(plan.via).size()), em::to_string(plan.via).data());
+        if (plan.linux32 && ::personality(PER_LINUX32 | (unsigned(::personality(0xffffffff)) & ~PER_MASK)) == -1)
+            return fail(cannot_run, std::string("cannot set the 32-bit personality: ") + std::strerror(errno));
         exec_or_throw(plan.command, verbose);
     } catch (const em::RunError& e) {
         return fail(e.status(), e.what());

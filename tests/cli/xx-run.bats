@@ -69,7 +69,7 @@ build() {
 }
 
 # kernel_runs_386: true when this kernel runs 32-bit x86 programs itself (xx-run then runs 386
-# binaries natively, and they see the 64-bit kernel's `uname -m`); machine-dependent.
+# binaries natively, under the 32-bit personality); machine-dependent.
 kernel_runs_386() {
   local probe="$BATS_TEST_TMPDIR/probe386"
   [ -x "$probe" ] || printf 'int main(void){return 0;}\n' | i686-linux-gnu-gcc -static -x c -o "$probe" - 2>/dev/null
@@ -78,11 +78,12 @@ kernel_runs_386() {
 
 # machines PLATFORM: the `uname -m` values a program of PLATFORM may print under QEMU: xx-info
 # march, and QEMU's own names where they differ (i686 for 386, armv5tel, mips64 for mips64le).
+# A 386 program run natively sees i686 too: xx-run gives it the 32-bit personality.
 machines() {
   local march
   march=$(TARGETPLATFORM=$1 xx-info march) || fail "xx-info march failed for $1"
   case $1 in
-    linux/386) echo "$march i686 $(kernel_runs_386 && echo x86_64)" ;;
+    linux/386) echo "$march i686" ;;
     linux/arm/v5) echo "$march armv5tel" ;;
     linux/mips64le) echo "$march mips64" ;;
     *) echo "$march" ;;
@@ -128,6 +129,15 @@ check_target() {
 @test "linux/mips64le: hello and threads, dynamic and static" { check_target linux/mips64le; }
 @test "linux/386: hello and threads, dynamic and static (QEMU when the kernel runs no 32-bit code)" {
   check_target linux/386
+}
+
+@test "linux/386 run natively by a 64-bit kernel: uname -m says i686, as on the target (PER_LINUX32)" {
+  kernel_runs_386 || fail "this kernel runs no 32-bit x86 code (CONFIG_IA32_EMULATION); the test needs one that does"
+  build linux/386 hello-386 "$HELLO" -static
+  run xx-run --verbose ./hello-386
+  assert_success
+  assert_line --partial "run via native"
+  assert_line "hello from i686"
 }
 
 @test "the platform comes from the binary's header alone" {

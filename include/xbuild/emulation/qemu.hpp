@@ -82,6 +82,9 @@ struct RunPlan {
     RunVia via = RunVia::native;
     Command command;
     std::string sysroot;  // the one chosen for a dynamic binary under emulation, else ""
+    // A 32-bit sibling run natively (386 on amd64, arm on arm64): run it under the PER_LINUX32
+    // personality, so it sees its own machine in `uname -m` (i686, armv8l), as on the target.
+    bool linux32 = false;
 };
 
 // The platform a binary is built for, from its headers: the one row targets_of() gives. An ARM

@@ -199,7 +199,7 @@ inline RunPlan plan_run(const RunRequest& req, const Platform& p, const ObjectIn
     //    the target's sysroot.
     const bool loader_here = info.is_static || info.interpreter.empty() || probe.exists(info.interpreter);
     if (runs_on(host, p) && (host.arch == p.arch || (loader_here && probe.runs_natively(t))))
-        return {RunVia::native, direct, {}};
+        return {RunVia::native, direct, {}, host.arch != p.arch};
 
     // 3. binfmt_misc: the kernel starts the emulator; tell it where the target's files are.
     for (const BinfmtEntry& e : probe.binfmt_entries()) {
