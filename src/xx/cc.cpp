@@ -6,13 +6,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "atomic_files.hpp"
 #include "auto_install.hpp"
 #include "cc_common.hpp"
+#include "clang_config.hpp"
 #include "helpers.hpp"
 #include "xbuild/process.hpp"
 
@@ -47,37 +47,6 @@ void print(const std::string& s) {
     if (s.empty() || s.back() != '\n') std::fputc('\n', stdout);
 }
 
-// The folder `--wrap` puts plain clang/clang++ links in (ahead of /usr/bin on PATH).
-std::string wrap_folder() {
-    const char* root = std::getenv("XX_ROOT");
-    return std::string(root ? root : "") + "/usr/local/bin";
-}
-
-// Writes `content` to `path` unless it already holds exactly that: a temporary name renamed into
-// place, so a concurrent reader (a parallel configure) sees the old file or the new one, whole.
-void write_if_changed(const std::string& path, const std::string& content) {
-    {
-        std::ifstream in(path, std::ios::binary);
-        std::ostringstream old;
-        if (in && (old << in.rdbuf(), old.str() == content)) return;
-    }
-    const std::string tmp = path + ".xx-tmp." + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << content;
-        out.close();
-        if (!out) {
-            ::unlink(tmp.c_str());
-            throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
-        }
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        const int err = errno;
-        ::unlink(tmp.c_str());
-        throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + std::strerror(err));
-    }
-}
-
 // `--print-cmake-toolchain-path`, `--print-meson-cross-file-path`: the file, beside the
 // <triple>-clang links it names.
 int print_file_path(const CcToolchain& tc, const std::string& suffix, const std::string& content) {
@@ -86,44 +55,38 @@ int print_file_path(const CcToolchain& tc, const std::string& suffix, const std:
     return print(path), 0;
 }
 
-int wrap(bool undo) {
-    const std::string dir = wrap_folder();
-    const std::string self = xbuild::self_executable();
-    int status = 0;
-    for (const char* name : {"clang", "clang++"}) {
-        const std::string link = dir + "/" + name;
-        if (undo) {
-            char target[4096];
-            ssize_t n = ::readlink(link.c_str(), target, sizeof target - 1);
-            if (n > 0 && std::string(target, std::size_t(n)) == self) ::unlink(link.c_str());
-            continue;
-        }
-        ::mkdir(dir.c_str(), 0755);
-        const std::string tmp = link + ".xx-tmp." + std::to_string(::getpid());
-        if (::symlink(self.c_str(), tmp.c_str()) != 0 || ::rename(tmp.c_str(), link.c_str()) != 0) {
-            std::fprintf(stderr, "xx-cc: cannot create %s: %s\n", link.c_str(), std::strerror(errno));
-            ::unlink(tmp.c_str());
-            status = 1;
-        }
-    }
-    return status;
-}
-
 }  // namespace
 
 int cc_main(std::string_view invoked_as, Args args) {
     const bool cxx = invoked_as == "xx-c++" || invoked_as == "xx-clang++";
     const bool clang_only = invoked_as == "xx-clang" || invoked_as == "xx-clang++";
     const std::string first = args.empty() ? "" : args[0];
-    if (first == "--wrap") return wrap(false);
-    if (first == "--unwrap") return wrap(true);
+    if (first == "--wrap") return wrap_clang(false);
+    if (first == "--unwrap") return wrap_clang(true);
     if (first == "--help" && args.size() == 1 && !clang_only) {
         std::fputs(usage_text, stdout);
         return 0;
     }
     try {
         CcToolchain tc(xbuild::TargetEnv::from_process());
-        if (first == "--print-target-triple") return print(tc.triple()), 0;
+        // As the shell helper: xx-clang sets the target up (links, <triple>.cfg) before it says
+        // the triple, and fails when there is no clang; xx-cc also serves with gcc alone.
+        if (first == "--print-target-triple" || first == "--setup-target-triple") {
+            const bool have_clang = has_compiler(tc, cxx ? Lang::cxx : Lang::c, Family::clang);
+            if (clang_only && !have_clang)
+                throw xbuild::toolchain::ToolchainError(std::string(cxx ? "clang++" : "clang") +
+                                                        " not found: apt-get install clang lld");
+            if (first == "--setup-target-triple") {
+                const bool linked = setup_target_triple(tc, true);
+                return setup_clang_config(tc, true) && linked ? 0 : 1;
+            }
+            // Printing the triple works in folders it cannot write; not without a linker.
+            setup_target_triple(tc, false);
+            setup_clang_config(tc, false);
+            if (have_clang && tc.linker().kind == xbuild::toolchain::CcToolchain::Linker::none)
+                tc.clang_config();  // throws the reason
+            return print(tc.triple()), 0;
+        }
         if (first == "--print-sysroot") return print(tc.sysroot()), 0;
         if (first == "--print-cmake-defines") return print(tc.cmake_defines()), 0;
         if (first == "--print-cmake-toolchain") return setup_target_triple(tc, false), print(tc.cmake_toolchain()), 0;
@@ -136,7 +99,6 @@ int cc_main(std::string_view invoked_as, Args args) {
             setup_target_triple(tc, false);
             return print(xx_folder() + "/" + tc.triple() + "-" + first.substr(18)), 0;
         }
-        if (first == "--setup-target-triple") return setup_target_triple(tc, true) ? 0 : 1;
 
         // First use makes the prefixed links build systems look for; one stat when they exist.
         ensure_target_triple_links(tc);

@@ -24,9 +24,11 @@ void usage(std::FILE* out) {
                      h.summary.data());
 }
 
-const xx::Helper* find_helper(std::string_view name) {
+// `short_names`: also "info" for xx-info (`xx info`); never for the name xx runs as, where plain
+// clang must stay plain clang (the /usr/local/bin links, clang_config.hpp).
+const xx::Helper* find_helper(std::string_view name, bool short_names) {
     for (const auto& h : xx::helpers)
-        if (h.name == name || h.name.substr(3) == name) return &h;
+        if (h.name == name || (short_names && h.name.substr(3) == name)) return &h;
     return nullptr;
 }
 
@@ -55,7 +57,7 @@ int main(int argc, char** argv) {
 
     // `go` is a link made by xx-go --wrap: its arguments are go's own, not xx-go's.
     if (self == "go") return xx::go_main(self, xx::Args(argv + 1, argc - 1));
-    if (const xx::Helper* h = self != "xx" ? find_helper(self) : nullptr)
+    if (const xx::Helper* h = self != "xx" ? find_helper(self, false) : nullptr)
         return h->run(h->name, xx::Args(argv + 1, argc - 1));
     if (self != "xx" && xx::is_prefixed_tool(self)) return xx::prefixed_tool_main(self, xx::Args(argv + 1, argc - 1));
 
@@ -74,7 +76,7 @@ int main(int argc, char** argv) {
         }
         return install_links(argv[2]);
     }
-    if (const xx::Helper* h = find_helper(argv[1])) return h->run(h->name, xx::Args(argv + 2, argc - 2));
+    if (const xx::Helper* h = find_helper(argv[1], true)) return h->run(h->name, xx::Args(argv + 2, argc - 2));
     std::fprintf(stderr, "xx: unknown helper '%s' (run as '%.*s')\n", argv[1], int(self.size()), self.data());
     usage(stderr);
     return 1;

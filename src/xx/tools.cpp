@@ -9,8 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "atomic_files.hpp"
 #include "auto_install.hpp"
 #include "cc_common.hpp"
+#include "clang_config.hpp"
 #include "helpers.hpp"
 #include "xbuild/process.hpp"
 
@@ -54,16 +56,25 @@ bool taken_by_another_file(const std::string& path, const std::string& xx_name) 
     return to != xx_name && !to.ends_with("/" + xx_name);
 }
 
+// The binutils the xx shell helper links straight to LLVM's (llvm-ar, ...) when those sit beside
+// it; Dockerfiles read the links (readlink <triple>-dlltool), so we do the same.
+bool links_to_llvm(const std::string& tool) {
+    for (const char* name : {"addr2line", "ar", "as", "ranlib", "nm", "dlltool", "strip", "readelf"})
+        if (tool == name) return true;
+    return false;
+}
+
 bool setup_target_triple(const CcToolchain& tc, bool report_errors) {
     const std::string dir = xx_folder(), target = xx_file_name();
     bool ok = true;
     for (const std::string& name : tc.prefixed_tool_names()) {
         const std::string link = dir + "/" + name;
         if (taken_by_another_file(link, target)) continue;  // the real tool serves
-        const std::string tmp = link + ".xx-tmp." + std::to_string(::getpid());
-        if (::symlink(target.c_str(), tmp.c_str()) != 0 || ::rename(tmp.c_str(), link.c_str()) != 0) {
+        const std::string tool = name.substr(tc.triple().size() + 1);
+        const std::string llvm = "llvm-" + tool;
+        const bool to_llvm = links_to_llvm(tool) && ::access((dir + "/" + llvm).c_str(), X_OK) == 0;
+        if (!replace_symlink(to_llvm ? llvm : target, link)) {
             if (report_errors) std::fprintf(stderr, "xx-cc: cannot create %s: %s\n", link.c_str(), std::strerror(errno));
-            ::unlink(tmp.c_str());
             ok = false;
         }
     }
@@ -71,8 +82,9 @@ bool setup_target_triple(const CcToolchain& tc, bool report_errors) {
 }
 
 void ensure_target_triple_links(const CcToolchain& tc) {
-    struct stat st {};
-    if (::lstat((xx_folder() + "/" + tc.triple() + "-clang").c_str(), &st) != 0) setup_target_triple(tc, false);
+    const std::string prefix = xx_folder() + "/" + tc.triple();
+    if (!path_taken(prefix + "-clang")) setup_target_triple(tc, false);
+    if (!path_taken(prefix + ".cfg")) setup_clang_config(tc, false);
 }
 
 CcToolchain toolchain_for_triple(const std::string& triple) {
@@ -101,10 +113,7 @@ bool is_prefixed_tool(std::string_view name) {
 int prefixed_tool_main(std::string_view invoked_as, Args args) {
     std::vector<std::string> user(args.begin(), args.end());
     try {
-        if (invoked_as == "clang" || invoked_as == "clang++") {  // wrapped by xx-cc --wrap
-            CcToolchain tc(xbuild::TargetEnv::from_process());
-            return exec_command(invoked_as, tc.compiler(invoked_as == "clang" ? Lang::c : Lang::cxx, Family::clang, user));
-        }
+        if (invoked_as == "clang" || invoked_as == "clang++") return plain_clang_main(invoked_as, args);
         auto tool = xbuild::toolchain::split_prefixed_tool(invoked_as);
         CcToolchain tc = toolchain_for_triple(tool->triple);
         // Family::any: Debian's <triple>-gcc serves when clang is missing (images with gcc only).

@@ -203,3 +203,39 @@ TEST_CASE("triples in tool names map back to platforms") {
     CHECK_FALSE(split_prefixed_tool("sparc-linux-gnu-clang"));
     CHECK_FALSE(split_prefixed_tool("xx-info"));
 }
+
+TEST_CASE("the linker: lld, else the target's GNU ld by path; GNU ld where lld falls short or is not wanted") {
+    FakeMachine m{{"clang", "ld.lld", "s390x-linux-gnu-ld", "powerpc64le-linux-gnu-ld"}};
+    using L = CcToolchain::Linker;
+    CHECK(CcToolchain(target("linux/arm64"), m.probe()).linker().kind == L::lld);
+    auto s390x = CcToolchain(target("linux/s390x"), m.probe()).linker();
+    CHECK(s390x.kind == L::gnu);
+    CHECK(s390x.path == "/usr/bin/s390x-linux-gnu-ld");
+    CHECK(CcToolchain(target("linux/ppc64le"), m.probe()).linker().kind == L::lld);
+    m.env["XX_CC_PREFER_STATIC_LINKER"] = "1";
+    CHECK(CcToolchain(target("linux/ppc64le"), m.probe()).linker().path == "/usr/bin/powerpc64le-linux-gnu-ld");
+    CHECK(CcToolchain(target("linux/arm64"), m.probe()).linker().kind == L::lld);  // no GNU ld for it here
+    FakeMachine bare{{"clang"}};
+    CHECK(CcToolchain(target("linux/arm64"), bare.probe()).linker().kind == L::none);
+}
+
+TEST_CASE("clang_config: the xx shell helper's <triple>.cfg line, per OS") {
+    FakeMachine m{{"clang", "ld.lld"}};
+    CHECK(CcToolchain(target("linux/arm64"), m.probe()).clang_config() == "--target=aarch64-linux-gnu -fuse-ld=lld");
+    CHECK(CcToolchain(target("linux/amd64"), m.probe()).clang_default_config() == "-fuse-ld=lld");
+    CHECK(CcToolchain(target("windows/amd64"), m.probe()).clang_config() ==
+          "--target=x86_64-w64-mingw32 -fuse-ld=lld -I/usr/x86_64-w64-mingw32/include -L/usr/x86_64-w64-mingw32/lib");
+    CHECK(CcToolchain(target("darwin/amd64"), m.probe()).clang_config() ==
+          "--target=x86_64-apple-macos10.6 -fuse-ld=ld64 -isysroot /xx-sdk/MacOSX11.1.sdk -stdlib=libc++");
+    m.dirs["/xx-sdk"] = {"MacOSX12.3.sdk"};
+    m.programs.insert("ld64.signed");
+    CHECK(CcToolchain(target("darwin/arm64"), m.probe()).clang_config() ==
+          "--target=arm64-apple-macos11.0 -fuse-ld=/usr/bin/ld64.signed -isysroot /xx-sdk/MacOSX12.3.sdk -stdlib=libc++");
+    FakeMachine alpine{{"clang", "aarch64-alpine-linux-musl-ld"}};
+    CHECK(CcToolchain(target("linux/arm64", "alpine"), alpine.probe()).clang_config() ==
+          "--target=aarch64-alpine-linux-musl -fuse-ld=/usr/bin/aarch64-alpine-linux-musl-ld "
+          "--sysroot=/aarch64-alpine-linux-musl/ -Wl,-rpath-link,/aarch64-alpine-linux-musl/usr/lib");
+    FakeMachine bare{{"clang"}};
+    CHECK_THROWS_WITH_AS(CcToolchain(target("linux/arm64"), bare.probe()).clang_config(),
+                         doctest::Contains("no suitable linker found for aarch64-linux-gnu"), ToolchainError);
+}

@@ -80,8 +80,25 @@ class CcToolchain {
     // The tool names `--setup-target-triple` links (<triple>-clang, -clang++, -pkg-config, ...).
     std::vector<std::string> prefixed_tool_names() const;
 
+    // The linker clang runs for the target: lld where it serves; else, or where the user prefers
+    // GNU ld (XX_CC_PREFER_LINKER=ld, XX_CC_PREFER_STATIC_LINKER=1 on the targets the table
+    // marks), the target's GNU ld. `path` is what -fuse-ld= names. (ld64: clang_config's macOS.)
+    struct Linker {
+        enum Kind { none, lld, gnu, ld64 } kind = none;
+        std::string path;  // "lld", "/usr/bin/aarch64-linux-gnu-ld", "ld64", ""
+    };
+    Linker linker() const;
+
+    // The clang configuration file the xx shell helpers write as <triple>.cfg (read with
+    // `clang --config FILE`): --target, -fuse-ld and what the OS needs (macOS SDK, mingw's
+    // folders, Alpine's sysroot), on one line. Throws ToolchainError when there is no linker.
+    std::string clang_config() const;
+    // The same for /etc/llvm/xx-default.cfg (the native target, no --target): "-fuse-ld=lld".
+    std::string clang_default_config() const;
+
    private:
     std::optional<std::string> find_gcc(Lang lang) const;
+    std::string macos_sdk() const;
     std::vector<std::string> clang_flags(Lang lang, std::span<const std::string> args) const;
 
     TargetEnv env_;

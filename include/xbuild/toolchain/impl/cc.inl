@@ -117,19 +117,16 @@ inline std::vector<std::string> CcToolchain::clang_flags(Lang lang, std::span<co
     }
     if (!t.cc_march.empty() && !detail::has_flag_prefix(args, "-march=")) flags.push_back("-march=" + std::string(t.cc_march));
 
-    // The linker: lld unless it cannot serve or the user prefers GNU ld.
-    std::string prefer = probe_.getenv("XX_CC_PREFER_LINKER");
-    const bool have_lld = probe_.find_program("ld.lld").has_value();
-    const bool have_gnu_ld = probe_.find_program(gnu_triple() + "-ld").has_value() ||
-                             probe_.find_program(gnu_triple() + "-ld.bfd").has_value();
-    bool use_lld = have_lld && prefer != "ld" && prefer != "bfd";
-    if (use_lld && t.needs_gnu_ld && have_gnu_ld && prefer != "lld") use_lld = false;
+    const Linker ld = linker();
     // Without GNU ld, some targets still link with lld given the right code (riscv64: no relaxations).
-    if (use_lld && t.needs_gnu_ld && !t.lld_cflags.empty()) flags.push_back(std::string(t.lld_cflags));
+    if (ld.kind == Linker::lld && t.needs_gnu_ld && !t.lld_cflags.empty()) flags.push_back(std::string(t.lld_cflags));
 
     if (!detail::compile_only(args) && !detail::has_flag_prefix(args, "-fuse-ld=")) {
-        if (use_lld) flags.push_back("-fuse-ld=lld");
-        else if (have_gnu_ld && prefer != "lld") flags.push_back("-fuse-ld=bfd");
+        if (ld.kind == Linker::lld) flags.push_back("-fuse-ld=lld");
+        // Debian's <gnu triple>-ld.bfd is what clang finds for -fuse-ld=bfd; another GNU ld by path.
+        else if (ld.kind == Linker::gnu && ld.path.find("/" + gnu_triple() + "-ld") != std::string::npos)
+            flags.push_back("-fuse-ld=bfd");
+        else if (ld.kind == Linker::gnu) flags.push_back("--ld-path=" + ld.path);
     }
     if (t.os == "windows" && !detail::compile_only(args)) {
         // Debian's mingw-w64 keeps libgcc in /usr/lib/gcc/<triple>/<version>-{win32,posix}, a
@@ -144,6 +141,58 @@ inline std::vector<std::string> CcToolchain::clang_flags(Lang lang, std::span<co
     }
     (void)lang;
     return flags;
+}
+
+inline CcToolchain::Linker CcToolchain::linker() const {
+    const Target& t = env_.target();
+    const std::string prefer = probe_.getenv("XX_CC_PREFER_LINKER");
+    const bool static_wants_gnu = t.static_prefers_gnu_ld && !probe_.getenv("XX_CC_PREFER_STATIC_LINKER").empty();
+    // Debian's binutils-<gnu triple>, else a GNU ld named for the full triple (Alpine's).
+    std::optional<std::string> gnu_ld;
+    for (const std::string& name : {gnu_triple() + "-ld", gnu_triple() + "-ld.bfd", triple_ + "-ld"})
+        if (!gnu_ld) gnu_ld = probe_.find_program(name);
+    const bool have_lld = probe_.find_program("ld.lld").has_value();
+    bool use_lld = have_lld && prefer != "ld" && prefer != "bfd";
+    if (use_lld && (t.needs_gnu_ld || static_wants_gnu) && gnu_ld && prefer != "lld") use_lld = false;
+    if (use_lld) return {Linker::lld, "lld"};
+    if (gnu_ld && prefer != "lld") return {Linker::gnu, *gnu_ld};
+    return {};
+}
+
+// The first /xx-sdk/MacOSX*.sdk, else the name the xx helpers assume before an SDK is there.
+inline std::string CcToolchain::macos_sdk() const {
+    for (const std::string& name : probe_.list_dir("/xx-sdk"))
+        if (name.starts_with("MacOSX") && name.ends_with(".sdk")) return "/xx-sdk/" + name;
+    return "/xx-sdk/MacOSX11.1.sdk";
+}
+
+inline std::string CcToolchain::clang_config() const {
+    Linker ld = linker();
+    // For macOS the shell helper names ld64 (the signing one when installed), lld or not.
+    if (env_.target().os == "darwin") {
+        auto signed_ld = probe_.find_program("ld64.signed");
+        ld = {Linker::ld64, signed_ld ? *signed_ld : "ld64"};
+    }
+    if (ld.kind == Linker::none)
+        throw ToolchainError("no suitable linker found for " + triple_ +
+                             ": install lld, or the target's GNU ld (Debian: binutils-" + gnu_triple() + ")");
+    std::string config = "--target=" + triple_ + " -fuse-ld=" + ld.path;
+    if (!env_.is_cross()) return config;
+    const Target& t = env_.target();
+    if (t.os == "darwin") return config + " -isysroot " + macos_sdk() + " -stdlib=libc++";
+    if (t.os == "windows") return config + " -I/usr/" + triple_ + "/include -L/usr/" + triple_ + "/lib";
+    if (env_.vendor() == "alpine") {
+        config += " --sysroot=/" + triple_ + "/";
+        if (ld.kind == Linker::gnu) config += " -Wl,-rpath-link,/" + triple_ + "/usr/lib";
+    }
+    return config;
+}
+
+inline std::string CcToolchain::clang_default_config() const {
+    const Linker ld = linker();
+    if (ld.kind == Linker::none)
+        throw ToolchainError("no suitable linker found for " + triple_ + ": apt-get install lld, or binutils");
+    return "-fuse-ld=" + ld.path;
 }
 
 inline Command CcToolchain::compiler(Lang lang, Family family, std::span<const std::string> args) const {
