@@ -75,6 +75,7 @@ struct Target {
     // elf_arm_arch_min (arm/v8: its armhf compilers emit v7 code); 0 means elf_arm_arch_min.
     std::uint8_t elf_arm_arch_accepted_min = 0;
     std::uint16_t pe_machine = 0;   // IMAGE_FILE_MACHINE_*, windows rows
+    std::string_view coff_machine;  // its name for llvm-cvtres -machine: (xx-windres): X64, ARM64, ...
     std::uint32_t macho_cpu = 0;    // CPU_TYPE_*, darwin rows
 };
 

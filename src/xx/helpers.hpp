@@ -19,6 +19,7 @@ int apt_main(std::string_view invoked_as, Args args);  // xx-apt, xx-apt-get
 int apk_main(std::string_view invoked_as, Args args);  // xx-apk
 int go_main(std::string_view invoked_as, Args args);   // xx-go, and `go` after xx-go --wrap
 int cargo_main(std::string_view invoked_as, Args args);  // xx-cargo
+int windres_main(std::string_view invoked_as, Args args);  // xx-windres
 
 // Target-prefixed tool names (aarch64-linux-gnu-clang, <triple>-pkg-config, <triple>-ar, ...),
 // made by `xx-cc --setup-target-triple`: true when `name` is one, and its runner.
@@ -45,6 +46,7 @@ inline constexpr Helper helpers[] = {
     {"xx-apt", apt_main, "apt for the target's architecture"},
     {"xx-apt-get", apt_main, "apt-get for the target's architecture"},
     {"xx-apk", apk_main, "apk for the target, into its own root when cross-compiling"},
+    {"xx-windres", windres_main, "compile Windows resources (.rc) into an object for the target (llvm-rc)"},
 };
 
 }  // namespace xx

@@ -54,6 +54,7 @@ TEST_CASE("every row is unique and complete") {
         if (t.os == "freebsd") CHECK(t.elf_machine != 0);
         if (t.os == "windows") {
             CHECK(t.pe_machine != 0);
+            CHECK(!t.coff_machine.empty());
             CHECK(t.elf_machine == 0);
         }
         if (t.os == "darwin") {

@@ -97,11 +97,13 @@ constexpr Target on(std::string_view os, Target t, std::string_view triple_arch,
     return t;
 }
 constexpr Target on_windows(Target t, std::string_view triple_arch, std::string_view rust,
-                            std::uint16_t pe_machine, std::string_view file_machine = "") {
+                            std::uint16_t pe_machine, std::string_view coff_machine,
+                            std::string_view file_machine = "") {
     t = on("windows", t, triple_arch, t.uname, rust);
     if (!file_machine.empty()) t.file_machine = file_machine;
     t.elf_machine = 0;
     t.pe_machine = pe_machine;
+    t.coff_machine = coff_machine;
     return t;
 }
 constexpr Target on_darwin(Target t, std::string_view triple_arch, std::string_view uname,
@@ -207,10 +209,10 @@ inline constexpr Target table[] = {
           "mips64el-unknown-linux-gnuabi64", "mips64el-unknown-linux-muslabi64", "mips64el", "MIPS", 64,
           little, EM_MIPS),
 
-    on_windows(linux_amd64, "x86_64", "x86_64-pc-windows-gnu", PE_AMD64),
-    on_windows(linux_386, "i686", "i686-pc-windows-gnu", PE_I386),
-    on_windows(linux_arm64, "aarch64", "aarch64-pc-windows-gnullvm", PE_ARM64, "ARM64|Aarch64"),
-    on_windows(linux_armv7, "armv7", "thumbv7a-pc-windows-msvc", PE_ARMNT, "ARMv7"),
+    on_windows(linux_amd64, "x86_64", "x86_64-pc-windows-gnu", PE_AMD64, "X64"),
+    on_windows(linux_386, "i686", "i686-pc-windows-gnu", PE_I386, "X86"),
+    on_windows(linux_arm64, "aarch64", "aarch64-pc-windows-gnullvm", PE_ARM64, "ARM64", "ARM64|Aarch64"),
+    on_windows(linux_armv7, "armv7", "thumbv7a-pc-windows-msvc", PE_ARMNT, "ARM", "ARMv7"),
 
     on_darwin(linux_amd64, "x86_64", "x86_64", "x86_64-apple-darwin", "10.6", MACHO_X86_64),
     on_darwin(linux_arm64, "arm64", "arm64", "aarch64-apple-darwin", "11.0", MACHO_ARM64),
