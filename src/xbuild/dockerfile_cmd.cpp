@@ -14,6 +14,7 @@
 #include "commands.hpp"
 #include "dockerfile_json.hpp"
 #include "xbuild/dockerfile/parser.hpp"
+#include "xbuild/fs.hpp"
 #include "xbuild/dockerfile/rewrite.hpp"
 #include "xbuild/platform.hpp"
 #include "xbuild/strings.hpp"
@@ -90,29 +91,13 @@ void run_explain(const PlanCommandOptions& o) {
     }
 }
 
-// Writes `text` to `path` through a temporary file renamed into place: never half a file.
-void write_atomically(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out || !(out << text) || !out.flush()) {
-            std::remove(tmp.c_str());
-            throw std::runtime_error("cannot write " + tmp);
-        }
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        throw std::runtime_error("cannot rename " + tmp + " to " + path);
-    }
-}
-
 void run_rewrite(const PlanCommandOptions& o) {
     const std::string text = read_text(o.file);
     const auto file = df::parse(text, o.file == "-" ? "Dockerfile" : o.file);
     const auto plan = df::plan_stages(text, file, {.enabled = true, .target_stage = o.target, .filename = o.file});
     const auto out = df::rewrite(text, file, plan, {.xx_image = o.xx_image, .strip_syntax = false});
     if (o.output.empty() || o.output == "-") std::fwrite(out.text.data(), 1, out.text.size(), stdout);
-    else write_atomically(o.output, out.text);
+    else xbuild::write_file_atomically(o.output, out.text);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "helpers.hpp"
+#include "xbuild/fs.hpp"
 #include "xbuild/pkg/apk.hpp"
 #include "xbuild/process.hpp"
 #include "xbuild/strings.hpp"

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "helpers.hpp"
+#include "xbuild/fs.hpp"
 #include "xbuild/pkg/apt.hpp"
 #include "xbuild/pkg/sources_arch.hpp"
 #include "xbuild/process.hpp"

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "atomic_files.hpp"
 #include "auto_install.hpp"
 #include "cc_common.hpp"
 #include "clang_config.hpp"
 #include "helpers.hpp"
+#include "xbuild/fs.hpp"
 #include "xbuild/process.hpp"
 
 namespace xx {
@@ -51,7 +51,7 @@ void print(const std::string& s) {
 // <triple>-clang links it names.
 int print_file_path(const CcToolchain& tc, const std::string& suffix, const std::string& content) {
     const std::string path = xx_folder() + "/" + tc.triple() + suffix;
-    write_if_changed(path, content);
+    xbuild::write_file_if_changed(path, content);
     return print(path), 0;
 }
 

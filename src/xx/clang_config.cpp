@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "atomic_files.hpp"
 #include "cc_common.hpp"
+#include "xbuild/fs.hpp"
 #include "xbuild/process.hpp"
 
 namespace xx {
@@ -62,8 +62,8 @@ void link_plain_clang() {
     const std::string self = xbuild::self_executable();
     for (const char* name : {"clang", "clang++"}) {
         const std::string link = dir + "/" + name;
-        if (path_taken(link)) continue;
-        if (!replace_symlink(self, link))
+        if (xbuild::path_taken(link)) continue;
+        if (!xbuild::replace_symlink(self, link))
             throw std::runtime_error("cannot create " + link + ": " + std::strerror(errno));
     }
 }
@@ -99,16 +99,16 @@ bool setup_clang_config(const CcToolchain& tc, bool report_errors) {
         const std::string root = system_root();
         if (installed_in_usr_bin() && clang_folder != xx_folder() && clang_folder.starts_with(root + "/")) {
             const std::string beside_clang = clang_folder + "/" + tc.triple() + ".cfg";
-            write_if_changed(beside_clang, config);
-            if (read_link(in_xx_folder) != beside_clang && !replace_symlink(beside_clang, in_xx_folder))
+            xbuild::write_file_if_changed(beside_clang, config);
+            if (read_link(in_xx_folder) != beside_clang && !xbuild::replace_symlink(beside_clang, in_xx_folder))
                 throw std::runtime_error("cannot create " + in_xx_folder + ": " + std::strerror(errno));
         } else {
-            write_if_changed(in_xx_folder, config);
+            xbuild::write_file_if_changed(in_xx_folder, config);
         }
         if (installed_in_usr_bin()) {
             if (!tc.target().is_cross()) {
                 make_folders(folder_of(default_config_path()));
-                write_if_changed(default_config_path(), tc.clang_default_config() + "\n");
+                xbuild::write_file_if_changed(default_config_path(), tc.clang_default_config() + "\n");
             }
             link_plain_clang();
         }
@@ -119,7 +119,7 @@ bool setup_clang_config(const CcToolchain& tc, bool report_errors) {
     }
 }
 
-bool clang_wrapped() { return path_taken(autowrap_marker()); }
+bool clang_wrapped() { return xbuild::path_taken(autowrap_marker()); }
 
 int wrap_clang(bool undo) {
     const std::string marker = autowrap_marker();
@@ -143,7 +143,7 @@ int wrap_clang(bool undo) {
             if (read_link(link) != xbuild::self_executable())
                 throw std::runtime_error(link + " is another program: plain " + name + " would not run xx");
         }
-        write_if_changed(marker, "");
+        xbuild::write_file_if_changed(marker, "");
     } catch (const std::exception& e) {
         std::fprintf(stderr, "xx-clang: %s\n", e.what());
         return 1;

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "helpers.hpp"
+#include "xbuild/fs.hpp"
 
 namespace {
 
@@ -37,12 +38,9 @@ const xx::Helper* find_helper(std::string_view name, bool short_names) {
 int install_links(const char* dir) {
     int status = 0;
     for (const auto& h : xx::helpers) {
-        std::string link = std::string(dir) + "/" + std::string(h.name);
-        std::string tmp = link + ".tmp." + std::to_string(getpid());
-        ::unlink(tmp.c_str());
-        if (::symlink("xx", tmp.c_str()) != 0 || ::rename(tmp.c_str(), link.c_str()) != 0) {
+        const std::string link = std::string(dir) + "/" + std::string(h.name);
+        if (!xbuild::replace_symlink("xx", link)) {
             std::fprintf(stderr, "xx: cannot create %s: %s\n", link.c_str(), std::strerror(errno));
-            ::unlink(tmp.c_str());
             status = 1;
         }
     }

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "atomic_files.hpp"
 #include "auto_install.hpp"
 #include "cc_common.hpp"
 #include "clang_config.hpp"
 #include "helpers.hpp"
+#include "xbuild/fs.hpp"
 #include "xbuild/process.hpp"
 
 namespace xx {
@@ -73,7 +73,7 @@ bool setup_target_triple(const CcToolchain& tc, bool report_errors) {
         const std::string tool = name.substr(tc.triple().size() + 1);
         const std::string llvm = "llvm-" + tool;
         const bool to_llvm = links_to_llvm(tool) && ::access((dir + "/" + llvm).c_str(), X_OK) == 0;
-        if (!replace_symlink(to_llvm ? llvm : target, link)) {
+        if (!xbuild::replace_symlink(to_llvm ? llvm : target, link)) {
             if (report_errors) std::fprintf(stderr, "xx-cc: cannot create %s: %s\n", link.c_str(), std::strerror(errno));
             ok = false;
         }
@@ -83,8 +83,8 @@ bool setup_target_triple(const CcToolchain& tc, bool report_errors) {
 
 void ensure_target_triple_links(const CcToolchain& tc) {
     const std::string prefix = xx_folder() + "/" + tc.triple();
-    if (!path_taken(prefix + "-clang")) setup_target_triple(tc, false);
-    if (!path_taken(prefix + ".cfg")) setup_clang_config(tc, false);
+    if (!xbuild::path_taken(prefix + "-clang")) setup_target_triple(tc, false);
+    if (!xbuild::path_taken(prefix + ".cfg")) setup_clang_config(tc, false);
 }
 
 CcToolchain toolchain_for_triple(const std::string& triple) {

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "xbuild/fs.hpp"
 #include "xbuild/process.hpp"
 #include "xbuild/strings.hpp"
 
@@ -43,10 +44,7 @@ int wrap_on_path(std::string_view helper, std::string_view tool) {
         if (!real_dir.empty() && dir == real_dir) break;  // must come before the real one
         const std::string d(dir);
         if (::access(d.c_str(), W_OK) != 0) continue;
-        const std::string link = d + "/" + std::string(tool);
-        const std::string tmp = link + ".xx-tmp." + std::to_string(::getpid());
-        if (::symlink(self.c_str(), tmp.c_str()) == 0 && ::rename(tmp.c_str(), link.c_str()) == 0) return 0;
-        ::unlink(tmp.c_str());
+        if (xbuild::replace_symlink(self, d + "/" + std::string(tool))) return 0;
     }
     std::fprintf(stderr, "%.*s: no writable folder on PATH comes before %s: add one (e.g. PATH=/usr/local/bin:$PATH)\n",
                  int(helper.size()), helper.data(), real ? real->c_str() : std::string(tool).c_str());

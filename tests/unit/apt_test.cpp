@@ -474,27 +474,3 @@ TEST_CASE("apt_update_errors: the Err: lines") {
           std::vector<std::string>{"Err:5 http://deb.debian.org/debian-security bookworm-security/main armhf Packages"});
     CHECK(apt_update_errors("Hit:1 x\n").empty());
 }
-
-TEST_CASE("write_file_atomically keeps the mode; read_file; ExclusiveLock") {
-    namespace fs = std::filesystem;
-    fs::path dir = fs::temp_directory_path() / ("xbuild-apt-test-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    const std::string file = (dir / "sources.list").string();
-    write_file_atomically(file, "one\n");
-    CHECK(read_file(file) == std::optional<std::string>("one\n"));
-    ::chmod(file.c_str(), 0600);
-    write_file_atomically(file, "two\n");
-    CHECK(read_file(file) == std::optional<std::string>("two\n"));
-    struct stat st {};
-    REQUIRE(::stat(file.c_str(), &st) == 0);
-    CHECK((st.st_mode & 0777) == 0600);
-    CHECK_FALSE(read_file((dir / "missing").string()).has_value());
-    CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);  // no temporary left
-    CHECK_THROWS_AS(write_file_atomically((dir / "no" / "dir").string(), "x"), std::runtime_error);
-    {
-        ExclusiveLock lock((dir / "lock").string());
-        CHECK(fs::exists(dir / "lock"));
-    }
-    ExclusiveLock again((dir / "lock").string());  // released by the first one's destruction
-    fs::remove_all(dir);
-}

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "../target_env.hpp"
-#include "apt.hpp"  // UsageError, and the file helpers xx-apk shares with xx-apt
+#include "apt.hpp"  // UsageError
 
 namespace xbuild::pkg {
 

@@ -141,27 +141,6 @@ AptSetup plan_apt_setup(const AptArgs& args, const TargetEnv& env, const AptSyst
 // The "Err:" lines of `apt-get update` output, for the warning after a failed update.
 std::vector<std::string> apt_update_errors(std::string_view update_output);
 
-// ---- small system helpers (shared by xx-apt and xx-apk) ------------------------------------
-
-// Reads a whole file; nullopt when it cannot be opened.
-std::optional<std::string> read_file(const std::string& path);
-// Writes `text` to a temporary file in the same folder and renames it over `path` (readers see
-// the old or the new file, never half of one); keeps the old file's mode. Throws std::runtime_error.
-void write_file_atomically(const std::string& path, std::string_view text, unsigned mode = 0644);
-
-// An exclusive flock(2) on a file (created if missing), held until destruction. Waits for other
-// holders, printing `waiting_message` to stderr first when it has to wait.
-class ExclusiveLock {
-   public:
-    explicit ExclusiveLock(const std::string& path, std::string_view waiting_message = {});  // throws std::runtime_error
-    ExclusiveLock(const ExclusiveLock&) = delete;
-    ExclusiveLock& operator=(const ExclusiveLock&) = delete;
-    ~ExclusiveLock();
-
-   private:
-    int fd_ = -1;
-};
-
 }  // namespace xbuild::pkg
 
 #include "impl/apt.inl"

@@ -1,18 +1,8 @@
 // Implementation of xbuild/pkg/apt.hpp.
 #pragma once
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
 #include <charconv>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "../../strings.hpp"
 
@@ -585,61 +575,6 @@ inline std::vector<std::string> apt_update_errors(std::string_view update_output
         if (detail::starts_with(line, "Err:")) out.emplace_back(line);
     }
     return out;
-}
-
-// ---- system helpers --------------------------------------------------------------------------
-
-inline std::optional<std::string> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-inline void write_file_atomically(const std::string& path, std::string_view text, unsigned mode) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) == 0) mode = st.st_mode & 07777;
-    const std::string tmp = path + ".xx-tmp." + std::to_string(::getpid());
-    auto fail = [&](const char* what) {
-        std::string msg = std::string(what) + " " + tmp + ": " + std::strerror(errno);
-        ::unlink(tmp.c_str());
-        throw std::runtime_error(msg);
-    };
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0) throw std::runtime_error("cannot create " + tmp + ": " + std::strerror(errno));
-    std::size_t done = 0;
-    while (done < text.size()) {
-        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            ::close(fd);
-            fail("cannot write");
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    ::fchmod(fd, mode);
-    if (::fsync(fd) != 0 || ::close(fd) != 0) fail("cannot write");
-    if (::rename(tmp.c_str(), path.c_str()) != 0) fail("cannot rename");
-}
-
-inline ExclusiveLock::ExclusiveLock(const std::string& path, std::string_view waiting_message) {
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw std::runtime_error("cannot open lock " + path + ": " + std::strerror(errno));
-    if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return;
-    if (!waiting_message.empty()) std::fprintf(stderr, "%.*s\n", int(waiting_message.size()), waiting_message.data());
-    int r;
-    while ((r = ::flock(fd_, LOCK_EX)) != 0 && errno == EINTR) {
-    }
-    if (r != 0) {
-        std::string msg = "cannot lock " + path + ": " + std::strerror(errno);
-        ::close(fd_);
-        throw std::runtime_error(msg);
-    }
-}
-
-inline ExclusiveLock::~ExclusiveLock() {
-    if (fd_ >= 0) ::close(fd_);
 }
 
 }  // namespace xbuild::pkg
