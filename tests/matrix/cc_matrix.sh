@@ -19,14 +19,8 @@ platforms=(linux/amd64 linux/amd64/v2 linux/386 linux/arm64 linux/arm/v7 linux/a
            linux/riscv64 linux/ppc64le linux/s390x linux/mips64le)
 # QEMU's `uname -m` for CPUs whose kernel name differs from xx-info march.
 declare -A qemu_uname=([linux/386]=i686 [linux/arm/v5]=armv5tel [linux/mips64le]=mips64)
-# A kernel with 32-bit x86 support runs 386 binaries itself (xx-run probes for it, as it must):
-# they then see the 64-bit kernel's `uname -m`. Whether this one does is machine-dependent.
-printf 'int main(void){return 0;}\n' > "$work/probe.c"
-if i686-linux-gnu-gcc -static -o "$work/probe386" "$work/probe.c" 2>/dev/null && "$work/probe386" 2>/dev/null; then
-  qemu_uname[linux/386]=x86_64
-  echo "note: this kernel runs 32-bit x86 code: linux/386 binaries run natively (uname -m: x86_64)"
-fi
-
+# A kernel with 32-bit x86 support runs 386 binaries itself (xx-run probes for it): under the
+# 32-bit personality xx-run gives them, they see i686 there too.
 source "$(dirname "$0")/steps.bash"
 
 for p in "${platforms[@]}"; do

@@ -4,7 +4,8 @@
 #
 # For each build, dynamic and static, and each platform of the platform table (asked from the
 # binary itself): accepted, silently, for its own platform (and amd64 for amd64/v2..v4, arm/v7
-# for arm/v8); rejected with "built for <its platform> ..., expected <target>" for every other.
+# for arm/v8, arm/v5 (v5TE, Debian armel's baseline) for arm/v6); rejected with "built for <its
+# platform> ..., expected <target>" for every other.
 # --static and XX_VERIFY_STATIC accept the static build and reject the dynamic one. Then
 # hostile inputs: a text file, an empty file, a truncated ELF, a directory, a missing file.
 #
@@ -187,6 +188,7 @@ accepts() {  # accepts BUILT TARGET
   [ "$1" = "$2" ] && return 0
   [ "$1" = linux/amd64 ] && [[ "$2" == linux/amd64/v* ]] && return 0
   [ "$1" = linux/arm/v7 ] && [ "$2" = linux/arm/v8 ] && return 0
+  [ "$1" = linux/arm/v5 ] && [ "$2" = linux/arm/v6 ] && return 0  # older code, same ABI
   return 1
 }
 for b in "${builds[@]}"; do
