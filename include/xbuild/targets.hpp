@@ -76,6 +76,8 @@ struct Target {
     std::uint8_t elf_arm_arch_accepted_min = 0;
     std::uint16_t pe_machine = 0;   // IMAGE_FILE_MACHINE_*, windows rows
     std::string_view coff_machine;  // its name for llvm-cvtres -machine: (xx-windres): X64, ARM64, ...
+    bool runs_under_wine = false;   // windows rows wine runs (x86 code)
+    std::string_view debian_rust_std;  // Debian's Rust std package for a non-linux row, "" none
     std::uint32_t macho_cpu = 0;    // CPU_TYPE_*, darwin rows
 };
 

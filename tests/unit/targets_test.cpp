@@ -130,3 +130,14 @@ TEST_CASE("platforms only recognized in binaries: found for xx-verify, not for b
     CHECK(xbuild::find_recognized_target("linux", "arm64", "") == xbuild::find_target("linux", "arm64", ""));
     CHECK(xbuild::find_recognized_target("plan9", "amd64", "") == nullptr);
 }
+
+TEST_CASE("wine runs the x86 windows rows; Debian's Rust std for windows is on the amd64 row alone") {
+    for (const Target& t : targets()) {
+        if (t.os != "windows") CHECK_FALSE(t.runs_under_wine);
+        if (t.os == "linux") CHECK(t.debian_rust_std.empty());  // linux's is libstd-rust-dev:<debian>
+    }
+    CHECK(xbuild::find_target("windows", "amd64", "")->runs_under_wine);
+    CHECK(xbuild::find_target("windows", "386", "")->runs_under_wine);
+    CHECK_FALSE(xbuild::find_target("windows", "arm64", "")->runs_under_wine);
+    CHECK(xbuild::find_target("windows", "amd64", "")->debian_rust_std == "libstd-rust-dev-windows");
+}

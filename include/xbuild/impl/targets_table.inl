@@ -106,6 +106,12 @@ constexpr Target on_windows(Target t, std::string_view triple_arch, std::string_
     t.coff_machine = coff_machine;
     return t;
 }
+// Windows rows wine runs (x86), and the one Debian ships a Rust std for.
+constexpr Target run_by_wine(Target t, std::string_view debian_rust_std = "") {
+    t.runs_under_wine = true;
+    t.debian_rust_std = debian_rust_std;
+    return t;
+}
 constexpr Target on_darwin(Target t, std::string_view triple_arch, std::string_view uname,
                            std::string_view rust, std::string_view macos_min, std::uint32_t macho_cpu) {
     t = on("darwin", t, triple_arch, uname, rust);
@@ -209,8 +215,8 @@ inline constexpr Target table[] = {
           "mips64el-unknown-linux-gnuabi64", "mips64el-unknown-linux-muslabi64", "mips64el", "MIPS", 64,
           little, EM_MIPS),
 
-    on_windows(linux_amd64, "x86_64", "x86_64-pc-windows-gnu", PE_AMD64, "X64"),
-    on_windows(linux_386, "i686", "i686-pc-windows-gnu", PE_I386, "X86"),
+    run_by_wine(on_windows(linux_amd64, "x86_64", "x86_64-pc-windows-gnu", PE_AMD64, "X64"), "libstd-rust-dev-windows"),
+    run_by_wine(on_windows(linux_386, "i686", "i686-pc-windows-gnu", PE_I386, "X86")),
     on_windows(linux_arm64, "aarch64", "aarch64-pc-windows-gnullvm", PE_ARM64, "ARM64", "ARM64|Aarch64"),
     on_windows(linux_armv7, "armv7", "thumbv7a-pc-windows-msvc", PE_ARMNT, "ARM", "ARMv7"),
 

@@ -170,9 +170,13 @@ inline RunPlan plan_run(const RunRequest& req, const Platform& p, const ObjectIn
     const std::string argv0 = req.argv0.empty() ? req.program : req.argv0;
 
     if (p.os == "windows") {
-        if (t.arch != "amd64" && t.arch != "386")
-            throw RunError(126, "cannot run " + detail::label(name, p) +
-                                    ": wine runs x86 Windows programs (windows/amd64, windows/386) only");
+        if (!t.runs_under_wine) {
+            std::string runs;
+            for (const Target& w : targets())
+                if (w.runs_under_wine) runs += (runs.empty() ? "" : ", ") + platform_of(w).str();
+            throw RunError(126, "cannot run " + detail::label(name, p) + ": wine runs x86 Windows programs (" + runs +
+                                    ") only");
+        }
         const bool is64 = t.bits == 64;
         const std::vector<std::string> wines = is64 ? std::vector<std::string>{"wine64", "/usr/lib/wine/wine64", "wine"}
                                                     : std::vector<std::string>{"wine", "/usr/lib/wine/wine"};

@@ -49,8 +49,8 @@ inline InstallPlan plan_auto_install(const TargetEnv& env, Missing missing, Inst
         std::vector<std::vector<std::string>> extra;
         if (missing.rust_std) {
             if (t.os == "linux" && env.libc() == "gnu" && !t.debian.empty()) packages.push_back("libstd-rust-dev");
-            else if (t.os == "windows" && t.arch == "amd64")
-                extra.push_back({"apt-get", "install", "-y", "--no-install-recommends", "libstd-rust-dev-windows"});
+            else if (!t.debian_rust_std.empty())
+                extra.push_back({"apt-get", "install", "-y", "--no-install-recommends", std::string(t.debian_rust_std)});
             else
                 return {{}, "XX_AUTO_INSTALL=1 cannot install " + what +
                                 ": Debian has no Rust standard library for it (rustup target add)"};

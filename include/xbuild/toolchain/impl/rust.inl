@@ -119,8 +119,8 @@ inline std::string RustToolchain::missing_std_advice(bool rustup_managed) const 
     const Target& t = env_.target();
     if (t.os == "linux" && !t.debian.empty() && env_.libc() == "gnu")  // Debian ships gnu std only
         debian = "Debian's rustc with `xx-apt-get install libstd-rust-dev` (libstd-rust-dev:" + std::string(t.debian) + ")";
-    else if (t.os == "windows" && t.arch == "amd64")
-        debian = "Debian's rustc with `apt-get install libstd-rust-dev-windows`";
+    else if (!t.debian_rust_std.empty())
+        debian = "Debian's rustc with `apt-get install " + std::string(t.debian_rust_std) + "`";
     if (debian.empty()) return rustup;
     return rustup_managed ? rustup + ", or " + debian : debian + ", or " + rustup;
 }
