@@ -100,7 +100,8 @@ int cc_main(std::string_view invoked_as, Args args) {
             return print(xx_folder() + "/" + tc.triple() + "-" + first.substr(18)), 0;
         }
 
-        // First use makes the prefixed links build systems look for; one stat when they exist.
+        // First use makes the prefixed links build systems look for, and <triple>.cfg; two lstat
+        // calls when they exist.
         ensure_target_triple_links(tc);
 
         std::vector<std::string> user(args.begin(), args.end());
