@@ -13,6 +13,9 @@ finish() { engine_stop; echo "$pass passed, $fail failed"; [ "$fail" = 0 ]; }
 docker0_before=$(ip link show docker0 >/dev/null 2>&1 && echo yes)
 # The rules and ip_forward, without the chains' packet counters (traffic moves them meanwhile).
 net_state() { iptables-save 2>/dev/null | grep -v '^#' | sed 's/ \[[0-9]*:[0-9]*\]$//'; cat /proc/sys/net/ipv4/ip_forward; }
+# Listing a table creates it, empty, on a kernel where nothing has used it yet (a fresh machine):
+# list both first, as engine_start does, so the snapshot compares rules, not that side effect.
+iptables -t filter -S >/dev/null 2>&1; iptables -t nat -S >/dev/null 2>&1
 net_before=$(net_state)
 
 t0=$SECONDS
