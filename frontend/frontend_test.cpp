@@ -8,86 +8,87 @@ using xbuild::frontend::rewrite_dockerfile;
 
 namespace {
 std::string rewritten(const std::string& text, std::map<std::string, std::string> opts = {}) {
-  return rewrite_dockerfile(text, opts).text;
+    return rewrite_dockerfile(text, opts).text;
 }
 }  // namespace
 
 TEST_CASE("the syntax directive goes, line numbers stay") {
-  CHECK(rewritten("# syntax=r/fe:dev\nFROM a\nRUN b\n") == "\nFROM a\nRUN b\n");
-  CHECK(rewritten("#syntax = r/fe:dev\nFROM a\n") == "\nFROM a\n");
-  // Other directives stay directives (still at the top), instructions keep their lines.
-  CHECK(rewritten("# syntax=r/fe\n# escape=`\nFROM a\n") == "# escape=`\n\nFROM a\n");
-  CHECK(rewritten("# escape=`\n# SYNTAX=r/fe\nFROM a\n") == "# escape=`\n\nFROM a\n");
-  // No directive: unchanged; a syntax line after the directives is a comment: unchanged.
-  CHECK(rewritten("FROM a\n# syntax=r/fe\n") == "FROM a\n# syntax=r/fe\n");
-  CHECK(rewritten("# a comment\n# syntax=r/fe\nFROM a") == "# a comment\n# syntax=r/fe\nFROM a");
-  // A broken Dockerfile: the error names the file and line.
-  CHECK_THROWS_WITH(rewritten("FROM a\nRUN <<EOF\nx\n", {{"filename", "app.Dockerfile"}}),
-                    "app.Dockerfile:2: unterminated heredoc <<EOF");
+    CHECK(rewritten("# syntax=r/fe:dev\nFROM a\nRUN b\n") == "\nFROM a\nRUN b\n");
+    CHECK(rewritten("#syntax = r/fe:dev\nFROM a\n") == "\nFROM a\n");
+    // Other directives stay directives (still at the top), instructions keep their lines.
+    CHECK(rewritten("# syntax=r/fe\n# escape=`\nFROM a\n") == "# escape=`\n\nFROM a\n");
+    CHECK(rewritten("# escape=`\n# SYNTAX=r/fe\nFROM a\n") == "# escape=`\n\nFROM a\n");
+    // No directive: unchanged; a syntax line after the directives is a comment: unchanged.
+    CHECK(rewritten("FROM a\n# syntax=r/fe\n") == "FROM a\n# syntax=r/fe\n");
+    CHECK(rewritten("# a comment\n# syntax=r/fe\nFROM a") == "# a comment\n# syntax=r/fe\nFROM a");
+    // A broken Dockerfile: the error names the file and line.
+    CHECK_THROWS_WITH(rewritten("FROM a\nRUN <<EOF\nx\n", {{"filename", "app.Dockerfile"}}),
+                      "app.Dockerfile:2: unterminated heredoc <<EOF");
 }
 
 TEST_CASE("the planner's rewrite, the helpers from the frontend's own image, and the off switch") {
-  const std::string naive = "# syntax=127.0.0.1:5000/xbuild/frontend:dev\nFROM golang AS b\nRUN go build -o /x .\n"
-                            "FROM scratch\nCOPY --from=b /x /x\nBOGUS\n";
-  std::map<std::string, std::string> opts{{"source", "127.0.0.1:5000/xbuild/frontend:dev"}};
-  // (BOGUS would fail in dockerfile.v0; here it must not stop the rewrite.)
-  CHECK_THROWS(rewrite_dockerfile(naive, opts));  // our parser rejects an unknown instruction first
-  const std::string ok = naive.substr(0, naive.size() - 6);
-  auto r = rewrite_dockerfile(ok, opts);
-  CHECK(r.text ==
-        "\nFROM --platform=$BUILDPLATFORM 127.0.0.1:5000/xbuild/frontend:dev AS xbuild-xx\n"
-        "FROM --platform=$BUILDPLATFORM golang AS b\n"
-        "COPY --from=xbuild-xx /usr/bin/xx* /usr/bin/\n"
-        "ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT XX_AUTO_INSTALL=1\n"
-        "RUN xx-go build -o /x . && xx-verify /x\n"
-        "FROM scratch\nCOPY --from=b /x /x\n");
-  // The engine's line numbers of that text, mapped back to the user's.
-  CHECK(xbuild::frontend::map_lines("dockerfile parse error line 6: unknown flag", r) ==
-        "dockerfile parse error line 3: unknown flag");
-  CHECK(xbuild::frontend::map_lines("Dockerfile:8: x", r) == "Dockerfile:5: x");
-  opts["build-arg:XBUILD_REWRITE"] = "0";
-  CHECK(rewritten(ok, opts) == "\nFROM golang AS b\nRUN go build -o /x .\nFROM scratch\nCOPY --from=b /x /x\n");
+    const std::string naive =
+        "# syntax=127.0.0.1:5000/xbuild/frontend:dev\nFROM golang AS b\nRUN go build -o /x .\n"
+        "FROM scratch\nCOPY --from=b /x /x\nBOGUS\n";
+    std::map<std::string, std::string> opts {{"source", "127.0.0.1:5000/xbuild/frontend:dev"}};
+    // (BOGUS would fail in dockerfile.v0; here it must not stop the rewrite.)
+    CHECK_THROWS(rewrite_dockerfile(naive, opts));  // our parser rejects an unknown instruction first
+    const std::string ok = naive.substr(0, naive.size() - 6);
+    auto r = rewrite_dockerfile(ok, opts);
+    CHECK(r.text ==
+          "\nFROM --platform=$BUILDPLATFORM 127.0.0.1:5000/xbuild/frontend:dev AS xbuild-xx\n"
+          "FROM --platform=$BUILDPLATFORM golang AS b\n"
+          "COPY --from=xbuild-xx /usr/bin/xx* /usr/bin/\n"
+          "ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT XX_AUTO_INSTALL=1\n"
+          "RUN xx-go build -o /x . && xx-verify /x\n"
+          "FROM scratch\nCOPY --from=b /x /x\n");
+    // The engine's line numbers of that text, mapped back to the user's.
+    CHECK(xbuild::frontend::map_lines("dockerfile parse error line 6: unknown flag", r) ==
+          "dockerfile parse error line 3: unknown flag");
+    CHECK(xbuild::frontend::map_lines("Dockerfile:8: x", r) == "Dockerfile:5: x");
+    opts["build-arg:XBUILD_REWRITE"] = "0";
+    CHECK(rewritten(ok, opts) == "\nFROM golang AS b\nRUN go build -o /x .\nFROM scratch\nCOPY --from=b /x /x\n");
 }
 
 TEST_CASE("digests are sha256 of the deterministic bytes") {
-  CHECK(xbuild::frontend::digest("") == "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  auto a = xbuild::frontend::dockerfile_source("session", "Dockerfile");
-  auto b = xbuild::frontend::dockerfile_source("session", "Dockerfile");
-  CHECK(xbuild::frontend::marshal(a) == xbuild::frontend::marshal(b));
-  REQUIRE(a.def_size() == 2);
-  pb::Op src, terminal;
-  REQUIRE(src.ParseFromString(a.def(0)));
-  REQUIRE(terminal.ParseFromString(a.def(1)));
-  CHECK(src.source().identifier() == "local://dockerfile");
-  CHECK(src.source().attrs().at("local.followpaths") == R"(["Dockerfile","Dockerfile.dockerignore"])");
-  REQUIRE(terminal.inputs_size() == 1);
-  CHECK(terminal.inputs(0).digest() == xbuild::frontend::digest(a.def(0)));
-  CHECK(a.metadata().size() == 2);  // every op has an entry
-  CHECK(a.metadata().count(xbuild::frontend::digest(a.def(1))) == 1);
+    CHECK(xbuild::frontend::digest("") == "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    auto a = xbuild::frontend::dockerfile_source("session", "Dockerfile");
+    auto b = xbuild::frontend::dockerfile_source("session", "Dockerfile");
+    CHECK(xbuild::frontend::marshal(a) == xbuild::frontend::marshal(b));
+    REQUIRE(a.def_size() == 2);
+    pb::Op src, terminal;
+    REQUIRE(src.ParseFromString(a.def(0)));
+    REQUIRE(terminal.ParseFromString(a.def(1)));
+    CHECK(src.source().identifier() == "local://dockerfile");
+    CHECK(src.source().attrs().at("local.followpaths") == R"(["Dockerfile","Dockerfile.dockerignore"])");
+    REQUIRE(terminal.inputs_size() == 1);
+    CHECK(terminal.inputs(0).digest() == xbuild::frontend::digest(a.def(0)));
+    CHECK(a.metadata().size() == 2);  // every op has an entry
+    CHECK(a.metadata().count(xbuild::frontend::digest(a.def(1))) == 1);
 }
 
 TEST_CASE("one file, folders first") {
-  auto d = xbuild::frontend::single_file("sub/dir/Dockerfile", "FROM a\n");
-  REQUIRE(d.def_size() == 2);
-  pb::Op op;
-  REQUIRE(op.ParseFromString(d.def(0)));
-  REQUIRE(op.file().actions_size() == 2);
-  const auto& mkdir = op.file().actions(0);
-  CHECK(mkdir.mkdir().path() == "/sub/dir");
-  CHECK(mkdir.mkdir().makeparents());
-  CHECK(mkdir.input() == -1);
-  CHECK(mkdir.output() == -1);
-  const auto& mkfile = op.file().actions(1);
-  CHECK(mkfile.input() == 0);  // the mkdir's result
-  CHECK(mkfile.output() == 0);
-  CHECK(mkfile.mkfile().path() == "/sub/dir/Dockerfile");
-  CHECK(mkfile.mkfile().data() == "FROM a\n");
-  CHECK(mkfile.mkfile().mode() == 0644);
-  CHECK(mkfile.mkfile().timestamp() == -1);
+    auto d = xbuild::frontend::single_file("sub/dir/Dockerfile", "FROM a\n");
+    REQUIRE(d.def_size() == 2);
+    pb::Op op;
+    REQUIRE(op.ParseFromString(d.def(0)));
+    REQUIRE(op.file().actions_size() == 2);
+    const auto& mkdir = op.file().actions(0);
+    CHECK(mkdir.mkdir().path() == "/sub/dir");
+    CHECK(mkdir.mkdir().makeparents());
+    CHECK(mkdir.input() == -1);
+    CHECK(mkdir.output() == -1);
+    const auto& mkfile = op.file().actions(1);
+    CHECK(mkfile.input() == 0);  // the mkdir's result
+    CHECK(mkfile.output() == 0);
+    CHECK(mkfile.mkfile().path() == "/sub/dir/Dockerfile");
+    CHECK(mkfile.mkfile().data() == "FROM a\n");
+    CHECK(mkfile.mkfile().mode() == 0644);
+    CHECK(mkfile.mkfile().timestamp() == -1);
 
-  auto plain = xbuild::frontend::single_file("Dockerfile", "x");
-  REQUIRE(op.ParseFromString(plain.def(0)));
-  REQUIRE(op.file().actions_size() == 1);
-  CHECK(op.file().actions(0).input() == -1);
-  CHECK(op.file().actions(0).secondaryinput() == -1);
+    auto plain = xbuild::frontend::single_file("Dockerfile", "x");
+    REQUIRE(op.ParseFromString(plain.def(0)));
+    REQUIRE(op.file().actions_size() == 1);
+    CHECK(op.file().actions(0).input() == -1);
+    CHECK(op.file().actions(0).secondaryinput() == -1);
 }

@@ -15,7 +15,8 @@ std::string option(const std::map<std::string, std::string>& opts, const std::st
 
 }  // namespace
 
-xbuild::dockerfile::Rewritten rewrite_dockerfile(const std::string& text, const std::map<std::string, std::string>& opts) {
+xbuild::dockerfile::Rewritten rewrite_dockerfile(const std::string& text,
+                                                 const std::map<std::string, std::string>& opts) {
     namespace df = xbuild::dockerfile;
     std::string filename = option(opts, "filename");
     if (filename.empty()) filename = "Dockerfile";

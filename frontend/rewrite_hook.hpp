@@ -17,7 +17,8 @@ namespace xbuild::frontend {
 //    other directives kept.
 // Its line map turns the engine's line numbers back into the user's (map_lines).
 // Throws std::runtime_error ("Dockerfile:3: unterminated heredoc <<EOF") for a broken Dockerfile.
-xbuild::dockerfile::Rewritten rewrite_dockerfile(const std::string& text, const std::map<std::string, std::string>& opts);
+xbuild::dockerfile::Rewritten rewrite_dockerfile(const std::string& text,
+                                                 const std::map<std::string, std::string>& opts);
 
 // An engine message with its Dockerfile line numbers ("Dockerfile:12", "line 12") mapped back.
 std::string map_lines(const std::string& message, const xbuild::dockerfile::Rewritten& rewritten);

@@ -38,7 +38,8 @@ std::string temporary_name_for(const std::string& path);
 // holders, printing `waiting_message` to stderr first when it has to wait.
 class ExclusiveLock {
    public:
-    explicit ExclusiveLock(const std::string& path, std::string_view waiting_message = {});  // throws std::runtime_error
+    explicit ExclusiveLock(const std::string& path,
+                           std::string_view waiting_message = {});  // throws std::runtime_error
     ExclusiveLock(const ExclusiveLock&) = delete;
     ExclusiveLock& operator=(const ExclusiveLock&) = delete;
     ~ExclusiveLock();

@@ -62,8 +62,7 @@ class ObjectFileError : public std::runtime_error {
         truncated,      // "truncated ELF header (40 bytes, need 64)", "... beyond end of file"
         malformed,      // a field that cannot be right: "unknown ELF class 3", ...
     };
-    ObjectFileError(Reason reason, const std::string& message)
-        : std::runtime_error(message), reason_(reason) {}
+    ObjectFileError(Reason reason, const std::string& message) : std::runtime_error(message), reason_(reason) {}
     Reason reason() const noexcept { return reason_; }
 
    private:
@@ -81,14 +80,14 @@ struct ObjectInfo {
     // "linux", "freebsd", "windows", "darwin"; "" for an ELF OS ABI other than System V (0),
     // GNU/Linux (3) or FreeBSD (9). ELF System V files with a FreeBSD ABI note are "freebsd".
     std::string_view os;
-    std::uint8_t elf_osabi = 0;      // EI_OSABI
-    std::uint32_t flags = 0;         // ELF e_flags, COFF Characteristics, Mach-O flags
+    std::uint8_t elf_osabi = 0;  // EI_OSABI
+    std::uint32_t flags = 0;     // ELF e_flags, COFF Characteristics, Mach-O flags
 
     // ARM ELF files (machine with an ARM row in the table).
-    std::uint8_t arm_eabi = 0;                  // EABI version in e_flags (5 today), 0 for none
-    std::optional<unsigned> arm_cpu_arch;       // Tag_CPU_arch: 4 = v5TE, 6 = v6, 10 = v7, 14 = v8-A
-    std::optional<unsigned> arm_vfp_args;       // Tag_ABI_VFP_args: 1 = arguments in VFP registers
-    bool hard_float = false;                    // EF_ARM_ABI_FLOAT_HARD, or Tag_ABI_VFP_args == 1
+    std::uint8_t arm_eabi = 0;             // EABI version in e_flags (5 today), 0 for none
+    std::optional<unsigned> arm_cpu_arch;  // Tag_CPU_arch: 4 = v5TE, 6 = v6, 10 = v7, 14 = v8-A
+    std::optional<unsigned> arm_vfp_args;  // Tag_ABI_VFP_args: 1 = arguments in VFP registers
+    bool hard_float = false;               // EF_ARM_ABI_FLOAT_HARD, or Tag_ABI_VFP_args == 1
 
     std::uint16_t pe_subsystem = 0;  // 2 = Windows GUI, 3 = console, 10.. = EFI
 

@@ -35,8 +35,7 @@ class ProcessError : public std::runtime_error {
 // The first executable `name` on `path` (default: $PATH), or nullopt. A name with a '/' is
 // checked as it is. `skip_self`: ignore files that are this very binary (a link to xx), so a
 // wrapper named like the tool it wraps does not find itself.
-std::optional<std::string> find_program(std::string_view name, std::string_view path = {},
-                                        bool skip_self = false);
+std::optional<std::string> find_program(std::string_view name, std::string_view path = {}, bool skip_self = false);
 
 // Path of the running executable (/proc/self/exe resolved), "" when unknown.
 std::string self_executable();
@@ -64,8 +63,8 @@ struct CaptureOptions {
     bool quiet = false;  // its standard error goes to /dev/null (a helper that may print secrets there)
 };
 // Runs argv and collects its standard output.
-Captured capture_program(const std::vector<std::string>& argv,
-                         const std::vector<std::string>& env_changes = {}, const CaptureOptions& options = {});
+Captured capture_program(const std::vector<std::string>& argv, const std::vector<std::string>& env_changes = {},
+                         const CaptureOptions& options = {});
 
 // Applies NAME=value / NAME entries to this process's environment.
 void apply_env_changes(const std::vector<std::string>& env_changes);

@@ -34,8 +34,8 @@ inline std::vector<std::string_view> split(std::string_view s, char sep) {
 }
 // The parts are views into the input: a temporary string would leave them dangling.
 template <class S>
-    requires std::is_same_v<S, std::string>
-std::vector<std::string_view> split(S&&, char) = delete;
+requires std::is_same_v<S, std::string> std::vector<std::string_view> split(S&&, char)
+= delete;
 
 template <class Range>
 std::string join(const Range& items, std::string_view sep) {

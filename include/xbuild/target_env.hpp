@@ -74,8 +74,8 @@ class TargetEnv {
 
     // Names from the table: throw UnsupportedTarget when the target has no row.
     const Target& target() const;
-    std::string triple() const;       // aarch64-linux-gnu, armv7-alpine-linux-musleabihf, ...
-    std::string_view march() const;   // uname -m of the target
+    std::string triple() const;      // aarch64-linux-gnu, armv7-alpine-linux-musleabihf, ...
+    std::string_view march() const;  // uname -m of the target
     std::string_view debian_arch() const;
     std::string_view alpine_arch() const;
     std::string_view rhel_arch() const;

@@ -20,10 +20,10 @@ enum class Endian : std::uint8_t { little, big };
 
 struct Target {
     // --- OCI platform ---------------------------------------------------------------------
-    std::string_view os;       // linux, windows, darwin, freebsd
-    std::string_view arch;     // GOARCH-style: amd64, arm64, arm, 386, riscv64, ...
-    std::string_view variant;  // "" when none; arm: v5..v8, amd64: v2..v4
-    bool default_variant = false;  // the variant a bare `arch` means (arm -> v7)
+    std::string_view os;               // linux, windows, darwin, freebsd
+    std::string_view arch;             // GOARCH-style: amd64, arm64, arm, 386, riscv64, ...
+    std::string_view variant;          // "" when none; arm: v5..v8, amd64: v2..v4
+    bool default_variant = false;      // the variant a bare `arch` means (arm -> v7)
     std::string_view implied_variant;  // the variant a variant-less row also answers to (arm64: v8)
 
     // --- names of the CPU elsewhere ---------------------------------------------------------
@@ -45,17 +45,17 @@ struct Target {
     std::string_view macos_min;           // darwin rows: default MACOSX_VERSION_MIN
 
     // --- C/C++ (xx-cc) -------------------------------------------------------------------------
-    std::string_view cc_march;      // -march the variant needs beyond the triple's default ("" none)
-    bool needs_gnu_ld = false;  // lld 14 cannot link it right (s390x, riscv64, mips eh_frame, arm/v6 tags)
-    std::string_view lld_cflags;    // what makes lld work anyway when GNU ld is missing (riscv64)
+    std::string_view cc_march;           // -march the variant needs beyond the triple's default ("" none)
+    bool needs_gnu_ld = false;           // lld 14 cannot link it right (s390x, riscv64, mips eh_frame, arm/v6 tags)
+    std::string_view lld_cflags;         // what makes lld work anyway when GNU ld is missing (riscv64)
     bool static_prefers_gnu_ld = false;  // XX_CC_PREFER_STATIC_LINKER=1 picks GNU ld (386, ppc64le)
-    std::string_view meson_cpu_family;  // Meson's cpu_family
+    std::string_view meson_cpu_family;   // Meson's cpu_family
 
     // --- Go and Rust ----------------------------------------------------------------------
     std::string_view go_arch;
-    std::string_view go_var, go_value;    // the one GO* variable the variant sets (GOARM=7, ...)
-    std::string_view rust_gnu, rust_musl; // Rust target triples per libc
-    std::string_view zig_arch;            // `zig cc -target` arch, "" when it is triple_arch
+    std::string_view go_var, go_value;     // the one GO* variable the variant sets (GOARM=7, ...)
+    std::string_view rust_gnu, rust_musl;  // Rust target triples per libc
+    std::string_view zig_arch;             // `zig cc -target` arch, "" when it is triple_arch
 
     // --- QEMU user mode -------------------------------------------------------------------
     std::string_view qemu;      // qemu-<qemu> / qemu-<qemu>-static
@@ -66,7 +66,7 @@ struct Target {
     // What file(1) prints for the machine, '|' between alternatives ("Intel 80386|Intel i386");
     // "" means machine_name. Read by XX_VERIFY_FILE_CMD_OUTPUT (file_description.hpp).
     std::string_view file_machine;
-    std::uint8_t bits = 0;          // 32 or 64
+    std::uint8_t bits = 0;  // 32 or 64
     Endian endian = Endian::little;
     std::uint16_t elf_machine = 0;  // e_machine (EM_*)
     // ARM only: the range of the ELF Tag_CPU_arch attribute this variant means (.ARM.attributes)
@@ -74,24 +74,22 @@ struct Target {
     // ARM only: the lowest Tag_CPU_arch still accepted as built for this variant, when below
     // elf_arm_arch_min (arm/v8: its armhf compilers emit v7 code); 0 means elf_arm_arch_min.
     std::uint8_t elf_arm_arch_accepted_min = 0;
-    std::uint16_t pe_machine = 0;   // IMAGE_FILE_MACHINE_*, windows rows
-    std::string_view coff_machine;  // its name for llvm-cvtres -machine: (xx-windres): X64, ARM64, ...
-    bool runs_under_wine = false;   // windows rows wine runs (x86 code)
+    std::uint16_t pe_machine = 0;      // IMAGE_FILE_MACHINE_*, windows rows
+    std::string_view coff_machine;     // its name for llvm-cvtres -machine: (xx-windres): X64, ARM64, ...
+    bool runs_under_wine = false;      // windows rows wine runs (x86 code)
     std::string_view debian_rust_std;  // Debian's Rust std package for a non-linux row, "" none
-    std::uint32_t macho_cpu = 0;    // CPU_TYPE_*, darwin rows
+    std::uint32_t macho_cpu = 0;       // CPU_TYPE_*, darwin rows
 };
 
 // The table. Rows of one arch are adjacent; the first row of an arch is its canonical form.
 std::span<const Target> targets() noexcept;
 
 // Exact row for os/arch/variant, or nullptr.
-const Target* find_target(std::string_view os, std::string_view arch,
-                          std::string_view variant) noexcept;
+const Target* find_target(std::string_view os, std::string_view arch, std::string_view variant) noexcept;
 
 // find_target, else a platform only recognized in binaries (xx-verify): linux/ppc64,
 // netbsd/amd64, openbsd/arm64, ... Such a row builds nothing; nullptr if neither.
-const Target* find_recognized_target(std::string_view os, std::string_view arch,
-                                     std::string_view variant) noexcept;
+const Target* find_recognized_target(std::string_view os, std::string_view arch, std::string_view variant) noexcept;
 
 // Row whose `uname -m` (or one of its aliases) is `machine`, for the linux OS; nullptr if none.
 const Target* find_target_by_uname(std::string_view machine) noexcept;

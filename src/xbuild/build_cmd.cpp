@@ -114,7 +114,7 @@ struct PlatformJob {
     std::string exported;  // -o type=local|tar: where the files went (no image in the engine)
     enum class State { waiting, running, ok, failed } state = State::waiting;
     std::string failure;  // what failed, for the summary
-    std::chrono::steady_clock::time_point started{}, ended{};
+    std::chrono::steady_clock::time_point started {}, ended {};
 };
 
 long seconds(const PlatformJob& j) {
@@ -253,10 +253,11 @@ void push_indexes(const BuildOptions& o, const std::vector<xbuild::Platform>& pl
         try {
             IndexRequest r;
             r.targets.push_back(xbuild::registry::parse_reference(name));
-            for (const auto& p : platforms) r.sources.push_back(xbuild::registry::parse_reference(platform_tag(name, p)));
+            for (const auto& p : platforms)
+                r.sources.push_back(xbuild::registry::parse_reference(platform_tag(name, p)));
             const IndexResult out = write_index(client, r);
-            std::printf("%s  pushed  %s  %s\n", label.c_str(), xbuild::registry::parse_reference(name).familiar().c_str(),
-                        out.digest.str().c_str());
+            std::printf("%s  pushed  %s  %s\n", label.c_str(),
+                        xbuild::registry::parse_reference(name).familiar().c_str(), out.digest.str().c_str());
         } catch (const std::exception& e) {
             std::printf("%s  FAILED  %s\n", label.c_str(), name.c_str());
             std::fprintf(stderr, "xbuild build: the multi-platform index %s: %s\n", name.c_str(), e.what());
@@ -272,7 +273,7 @@ void export_images(const OutputSpec& output, OutputStage& stage, const std::vect
                    const Engine& engine, const std::string& tmp) {
     std::vector<PlatformImage> images;
     for (const auto& j : jobs) {
-        PlatformImage image{j.platform, fs::path(tmp) / (platform_suffix(j.platform) + ".tar"), false};
+        PlatformImage image {j.platform, fs::path(tmp) / (platform_suffix(j.platform) + ".tar"), false};
         if (engine.kind == Engine::Kind::buildkit) {
             image.oci_layout_tar = true;
         } else {
@@ -282,7 +283,8 @@ void export_images(const OutputSpec& output, OutputStage& stage, const std::vect
             if (id.empty()) usage_error("-o: the engine gave no image ID for " + j.platform.str());
             const auto saved = xbuild::capture_program({engine.program, "save", "-o", image.archive.string(), id});
             if (saved.status != 0) {
-                std::fprintf(stderr, "xbuild build: -o: docker save %s failed (exit status %d)\n", id.c_str(), saved.status);
+                std::fprintf(stderr, "xbuild build: -o: docker save %s failed (exit status %d)\n", id.c_str(),
+                             saved.status);
                 throw CLI::RuntimeError(1);
             }
         }
@@ -308,20 +310,21 @@ void load_tags(const BuildOptions& o, const PlatformJob& j, const Engine& engine
 
 void run_build(BuildOptions o) {
     // What to build: a context folder and a Dockerfile (CONTEXT/Dockerfile unless -f).
-    if (o.context.empty()) usage_error("no build context: give its folder, e.g. `xbuild build --platform linux/arm64 .`");
+    if (o.context.empty())
+        usage_error("no build context: give its folder, e.g. `xbuild build --platform linux/arm64 .`");
     if (!fs::is_directory(o.context)) usage_error("the build context '" + o.context + "' is not a folder");
     const std::string dockerfile = o.file.empty() ? (fs::path(o.context) / "Dockerfile").string() : o.file;
     if (!fs::is_regular_file(dockerfile))
-        usage_error("no Dockerfile at " + dockerfile +
-                    (o.file.empty() ? " (give one with -f FILE; building Go, Rust or C projects without a Dockerfile is not supported yet)"
-                                    : ""));
+        usage_error(
+            "no Dockerfile at " + dockerfile +
+            (o.file.empty()
+                 ? " (give one with -f FILE; building Go, Rust or C projects without a Dockerfile is not supported yet)"
+                 : ""));
 
     std::vector<xbuild::Platform> platforms;
     try {
         platforms = xbuild::parse_platform_list(o.platforms.empty() ? "local" : o.platforms);
-    } catch (const xbuild::PlatformError& e) {
-        usage_error(std::string("--platform: ") + e.what());
-    }
+    } catch (const xbuild::PlatformError& e) { usage_error(std::string("--platform: ") + e.what()); }
     if (platforms.empty()) usage_error("--platform: no platform given");
     if (o.jobs < 1) usage_error("--jobs must be 1 or more");
     if (o.no_frontend && !o.frontend.empty()) usage_error("--frontend and --no-frontend contradict each other");
@@ -338,14 +341,12 @@ void run_build(BuildOptions o) {
                 check_output(*output, platforms.size(), o.push);
                 if (output->names.empty()) output->names = o.tags;
             }
-        } catch (const std::invalid_argument& e) {
-            usage_error(e.what());
-        }
+        } catch (const std::invalid_argument& e) { usage_error(e.what()); }
     }
     if (o.push && o.tags.empty()) usage_error("--push needs an image name: -t NAME");
     if (o.load && platforms.size() > 1)
-        usage_error("--load takes one platform (the engine keeps one per tag); for " + std::to_string(platforms.size()) +
-                    " use --push (one index) or -o type=oci,dest=FILE");
+        usage_error("--load takes one platform (the engine keeps one per tag); for " +
+                    std::to_string(platforms.size()) + " use --push (one index) or -o type=oci,dest=FILE");
     if (o.load && o.tags.empty()) usage_error("--load needs an image name: -t NAME");
 
     std::vector<std::vector<std::string>> tags(platforms.size());
@@ -353,9 +354,7 @@ void run_build(BuildOptions o) {
         for (const auto& name : o.tags) {
             try {
                 tags[i].push_back(platform_tag(name, platforms[i]));
-            } catch (const std::invalid_argument& e) {
-                usage_error(std::string("-t: ") + e.what());
-            }
+            } catch (const std::invalid_argument& e) { usage_error(std::string("-t: ") + e.what()); }
         }
 
     // Who builds.
@@ -364,25 +363,22 @@ void run_build(BuildOptions o) {
     try {
         if (buildkit) {
             const std::string addr = o.buildkit_addr.empty() ? env_or("BUILDKIT_HOST", "") : o.buildkit_addr;
-            if (addr.empty()) usage_error("--builder buildkit needs the daemon's address: --buildkit-addr ADDR (or BUILDKIT_HOST)");
+            if (addr.empty())
+                usage_error("--builder buildkit needs the daemon's address: --buildkit-addr ADDR (or BUILDKIT_HOST)");
             engine = find_buildctl(addr);
         } else {
             engine = find_docker(o.docker.empty() ? env_or("XBUILD_DOCKER", "") : o.docker);
         }
-    } catch (const EngineError& e) {
-        usage_error(e.what());
-    }
+    } catch (const EngineError& e) { usage_error(e.what()); }
     if (o.load && engine.kind == Engine::Kind::buildkit)
         usage_error("--load with --builder buildkit: use -o type=docker,dest=FILE, then docker load -i FILE");
     if (engine.kind == Engine::Kind::buildkit && output && assembled(*output) && !o.tags.empty())
-        usage_error("--builder buildkit takes one output: -o type=" + std::string(output->type == OutputSpec::Type::oci ? "oci" : "docker") +
-                    " or -t NAME, not both");
+        usage_error("--builder buildkit takes one output: -o type=" +
+                    std::string(output->type == OutputSpec::Type::oci ? "oci" : "docker") + " or -t NAME, not both");
     CacheFlags cache;
     try {
         cache = cache_flags(engine, o.cache_from, o.cache_to);
-    } catch (const std::invalid_argument& e) {
-        usage_error(e.what());
-    }
+    } catch (const std::invalid_argument& e) { usage_error(e.what()); }
 
     // The frontend: the Dockerfile's own `# syntax=`, else --frontend through BUILDKIT_SYNTAX.
     const std::string own_syntax = syntax_directive(dockerfile);
@@ -410,7 +406,7 @@ void run_build(BuildOptions o) {
             std::error_code ec;
             if (!dir.empty()) fs::remove_all(dir, ec);
         }
-    } cleanup{tmp};
+    } cleanup {tmp};
 
     std::optional<OutputStage> stage;
     if (output) stage.emplace(*output);
@@ -420,9 +416,16 @@ void run_build(BuildOptions o) {
         auto& j = jobs[i];
         j.platform = platforms[i];
         j.tags = tags[i];
-        BuildRequest r{.context = o.context, .dockerfile = dockerfile, .platform = platforms[i], .tags = tags[i],
-                       .build_args = build_args, .target = o.target, .syntax = syntax, .no_cache = o.no_cache,
-                       .push = o.push, .iidfile = {}};
+        BuildRequest r {.context = o.context,
+                        .dockerfile = dockerfile,
+                        .platform = platforms[i],
+                        .tags = tags[i],
+                        .build_args = build_args,
+                        .target = o.target,
+                        .syntax = syntax,
+                        .no_cache = o.no_cache,
+                        .push = o.push,
+                        .iidfile = {}};
         if (engine.kind == Engine::Kind::docker && !tmp.empty())
             r.iidfile = j.iidfile = tmp + "/" + platform_suffix(platforms[i]) + ".iid";
         if (stage) {
@@ -450,9 +453,7 @@ void run_build(BuildOptions o) {
         try {
             if (assembled(*output)) export_images(*output, *stage, jobs, engine, tmp);
             stage->commit();
-        } catch (const CLI::Error&) {
-            throw;
-        } catch (const std::exception& e) {
+        } catch (const CLI::Error&) { throw; } catch (const std::exception& e) {
             std::fprintf(stderr, "xbuild build: -o %s: %s\n", output->dest.c_str(), e.what());
             throw CLI::RuntimeError(1);
         }
@@ -467,45 +468,65 @@ void add_build_command(CLI::App& app) {
     CLI::App* build = app.add_subcommand(
         "build",
         "build a Dockerfile with BuildKit for each platform, through the xbuild frontend\n"
-        "One build per platform, each image tagged NAME:TAG-<os>-<arch>[-<variant>] (NAME:<os>-<arch>... when NAME has\n"
+        "One build per platform, each image tagged NAME:TAG-<os>-<arch>[-<variant>] (NAME:<os>-<arch>... when NAME "
+        "has\n"
         "no tag), e.g. -t reg:5000/app:1.0 --platform linux/amd64,linux/arm/v7 gives reg:5000/app:1.0-linux-amd64 and\n"
         "reg:5000/app:1.0-linux-arm-v7. Exit status: 0 all built, 1 some platform failed, 2 usage or set-up error.");
     build->add_option("context", o->context, "the build context: a folder");
     build->add_option("-f,--file", o->file, "the Dockerfile (default: CONTEXT/Dockerfile)");
     build->add_option("--platform", o->platforms, "target platforms, comma-separated (default: this machine's)");
-    build->add_option("-t,--tag", o->tags, "image name NAME[:TAG]; each platform's image is tagged NAME:[TAG-]linux-arm64 etc.")
+    build
+        ->add_option("-t,--tag", o->tags,
+                     "image name NAME[:TAG]; each platform's image is tagged NAME:[TAG-]linux-arm64 etc.")
         ->allow_extra_args(false);  // one value per -t: `-t NAME .` leaves `.` as the context
-    build->add_option("--build-arg", o->build_args, "KEY=VALUE (KEY alone: from the environment)")->allow_extra_args(false);
+    build->add_option("--build-arg", o->build_args, "KEY=VALUE (KEY alone: from the environment)")
+        ->allow_extra_args(false);
     build->add_option("--target", o->target, "the stage to build (default: the last)");
     build->add_flag("--no-cache", o->no_cache, "do not use the build cache");
-    build->add_flag("--push", o->push,
-                    "push each platform's tag, then one multi-platform index of them as NAME[:TAG] (an OCI index, or a Docker\n"
-                    "manifest list when the images are Docker manifests)");
-    build->add_option("--frontend", o->frontend,
-                      std::string("the frontend image, passed as BUILDKIT_SYNTAX when the Dockerfile has no # syntax= line "
-                                  "(default: $XBUILD_FRONTEND, else ") + kDefaultFrontend + ")");
-    build->add_flag("--no-frontend", o->no_frontend, "build the Dockerfile as written (its own # syntax= still applies)");
-    build->add_option("--builder", o->builder, "docker: the Docker Engine (DOCKER_HOST); buildkit: a BuildKit daemon through buildctl")
+    build->add_flag(
+        "--push", o->push,
+        "push each platform's tag, then one multi-platform index of them as NAME[:TAG] (an OCI index, or a Docker\n"
+        "manifest list when the images are Docker manifests)");
+    build->add_option(
+        "--frontend", o->frontend,
+        std::string("the frontend image, passed as BUILDKIT_SYNTAX when the Dockerfile has no # syntax= line "
+                    "(default: $XBUILD_FRONTEND, else ") +
+            kDefaultFrontend + ")");
+    build->add_flag("--no-frontend", o->no_frontend,
+                    "build the Dockerfile as written (its own # syntax= still applies)");
+    build
+        ->add_option("--builder", o->builder,
+                     "docker: the Docker Engine (DOCKER_HOST); buildkit: a BuildKit daemon through buildctl")
         ->check(CLI::IsMember({"docker", "buildkit"}))
         ->capture_default_str();
-    build->add_option("--buildkit-addr", o->buildkit_addr, "the BuildKit daemon's address (implies --builder buildkit; default: $BUILDKIT_HOST)");
-    build->add_option("--docker", o->docker,
-                      "the docker client (default: $XBUILD_DOCKER, else the first docker on PATH that builds with BuildKit)");
+    build->add_option("--buildkit-addr", o->buildkit_addr,
+                      "the BuildKit daemon's address (implies --builder buildkit; default: $BUILDKIT_HOST)");
+    build->add_option(
+        "--docker", o->docker,
+        "the docker client (default: $XBUILD_DOCKER, else the first docker on PATH that builds with BuildKit)");
     build->add_option("-j,--jobs", o->jobs, "platforms built at the same time")->capture_default_str();
     build->add_option("--progress", o->progress, "auto, tty (a line per platform, redrawn) or plain (a line per step)")
         ->check(CLI::IsMember({"auto", "tty", "plain"}))
         ->capture_default_str();
-    build->add_option("-o,--output", o->outputs,
-                      "also export the result: type=oci,dest=FILE[,tar=false] (one index of every platform), type=docker,dest=FILE\n"
-                      "(docker load; one platform), type=local,dest=DIR (a folder per platform when several), type=tar,dest=FILE, or DIR")
+    build
+        ->add_option("-o,--output", o->outputs,
+                     "also export the result: type=oci,dest=FILE[,tar=false] (one index of every platform), "
+                     "type=docker,dest=FILE\n"
+                     "(docker load; one platform), type=local,dest=DIR (a folder per platform when several), "
+                     "type=tar,dest=FILE, or DIR")
         ->allow_extra_args(false);
-    build->add_flag("--load", o->load, "one platform: also tag the image as each -t NAME in the engine (not NAME-linux-arm64)");
-    build->add_option("--cache-from", o->cache_from,
-                      "import build cache: type=registry,ref=REF (or REF); with --builder buildkit any of BuildKit's cache types")
+    build->add_flag("--load", o->load,
+                    "one platform: also tag the image as each -t NAME in the engine (not NAME-linux-arm64)");
+    build
+        ->add_option(
+            "--cache-from", o->cache_from,
+            "import build cache: type=registry,ref=REF (or REF); with --builder buildkit any of BuildKit's cache types")
         ->allow_extra_args(false);
-    build->add_option("--cache-to", o->cache_to,
-                      "export build cache: type=inline (the Docker Engine's builder, into the image); with --builder buildkit\n"
-                      "also type=registry,ref=REF[,mode=max] and type=local,dest=DIR")
+    build
+        ->add_option(
+            "--cache-to", o->cache_to,
+            "export build cache: type=inline (the Docker Engine's builder, into the image); with --builder buildkit\n"
+            "also type=registry,ref=REF[,mode=max] and type=local,dest=DIR")
         ->allow_extra_args(false);
     add_registry_flags(build, o->registry);
     build->callback([o] { run_build(*o); });

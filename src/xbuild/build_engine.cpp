@@ -20,9 +20,7 @@ std::string docker_client_problem(const std::string& path, std::string* version)
     ChildOutput v;
     try {
         v = run_collecting({path, "--version"});
-    } catch (const xbuild::ProcessError& e) {
-        return e.what();
-    }
+    } catch (const xbuild::ProcessError& e) { return e.what(); }
     // "Docker version 20.10.24+dfsg1, build 297e128"
     static const std::regex re(R"(Docker version ([0-9]+)\.([0-9]+)\.?([0-9A-Za-z.+~-]*))");
     std::smatch m;
@@ -69,8 +67,9 @@ Engine find_docker(const std::string& explicit_path) {
         if (problem.empty()) return e;
         refused.push_back(c + ": " + problem);
     }
-    throw EngineError("no docker client that builds with BuildKit: " + xbuild::join(refused, "; ") +
-                      ". Give one with --docker PATH (Debian's docker.io: /usr/bin/docker), or install the buildx plugin");
+    throw EngineError(
+        "no docker client that builds with BuildKit: " + xbuild::join(refused, "; ") +
+        ". Give one with --docker PATH (Debian's docker.io: /usr/bin/docker), or install the buildx plugin");
 }
 
 Engine find_buildctl(const std::string& address) {
@@ -126,8 +125,10 @@ CacheFlags cache_flags(const Engine& engine, const std::vector<std::string>& fro
         } else if (type == "registry" && !field(fields, "ref").empty()) {
             out.from.push_back(field(fields, "ref"));
         } else {
-            throw std::invalid_argument("--cache-from '" + spec + "': the Docker Engine's builder imports registry caches only "
-                                        "(type=registry,ref=REF, or REF); for type=" + type + " use --builder buildkit");
+            throw std::invalid_argument("--cache-from '" + spec +
+                                        "': the Docker Engine's builder imports registry caches only "
+                                        "(type=registry,ref=REF, or REF); for type=" +
+                                        type + " use --builder buildkit");
         }
     }
     for (const auto& spec : to) {
@@ -136,9 +137,11 @@ CacheFlags cache_flags(const Engine& engine, const std::vector<std::string>& fro
         if (type == "inline" && docker) out.inline_cache = true;
         else if (!docker && !type.empty()) out.to.push_back(csv(fields));
         else
-            throw std::invalid_argument("--cache-to '" + spec + "': the Docker Engine's builder exports type=inline only "
-                                        "(the cache goes into the image; read it back with --cache-from REF); for other "
-                                        "types use --builder buildkit");
+            throw std::invalid_argument(
+                "--cache-to '" + spec +
+                "': the Docker Engine's builder exports type=inline only "
+                "(the cache goes into the image; read it back with --cache-from REF); for other "
+                "types use --builder buildkit");
     }
     return out;
 }
@@ -146,8 +149,8 @@ CacheFlags cache_flags(const Engine& engine, const std::vector<std::string>& fro
 namespace {
 
 std::vector<xbuild::Command> docker_commands(const Engine& engine, const BuildRequest& r) {
-    std::vector<std::string> argv = {engine.program, "build", "--progress=plain", "--platform", r.platform.str(),
-                                     "-f", r.dockerfile};
+    std::vector<std::string> argv = {engine.program,   "build", "--progress=plain", "--platform",
+                                     r.platform.str(), "-f",    r.dockerfile};
     for (const auto& t : r.tags) argv.insert(argv.end(), {"-t", t});
     if (!r.syntax.empty()) argv.insert(argv.end(), {"--build-arg", "BUILDKIT_SYNTAX=" + r.syntax});
     for (const auto& a : r.build_args) argv.insert(argv.end(), {"--build-arg", a});
@@ -168,12 +171,20 @@ std::vector<xbuild::Command> docker_commands(const Engine& engine, const BuildRe
 std::vector<xbuild::Command> buildctl_commands(const Engine& engine, const BuildRequest& r) {
     const fs::path dockerfile(r.dockerfile);
     const std::string dir = dockerfile.has_parent_path() ? dockerfile.parent_path().string() : ".";
-    std::vector<std::string> argv = {engine.program, "--addr", engine.address, "build", "--progress=plain",
+    std::vector<std::string> argv = {engine.program,
+                                     "--addr",
+                                     engine.address,
+                                     "build",
+                                     "--progress=plain",
                                      "--frontend=dockerfile.v0",
-                                     "--local", "context=" + r.context,
-                                     "--local", "dockerfile=" + dir,
-                                     "--opt", "filename=" + dockerfile.filename().string(),
-                                     "--opt", "platform=" + r.platform.str()};
+                                     "--local",
+                                     "context=" + r.context,
+                                     "--local",
+                                     "dockerfile=" + dir,
+                                     "--opt",
+                                     "filename=" + dockerfile.filename().string(),
+                                     "--opt",
+                                     "platform=" + r.platform.str()};
     if (!r.syntax.empty()) argv.insert(argv.end(), {"--opt", "build-arg:BUILDKIT_SYNTAX=" + r.syntax});
     for (const auto& a : r.build_args) argv.insert(argv.end(), {"--opt", "build-arg:" + a});
     if (!r.target.empty()) argv.insert(argv.end(), {"--opt", "target=" + r.target});

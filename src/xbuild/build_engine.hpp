@@ -30,9 +30,9 @@ class EngineError : public std::runtime_error {
 struct Engine {
     enum class Kind { docker, buildkit };
     Kind kind = Kind::docker;
-    std::string program;  // the docker client or buildctl, a path
-    std::string version;  // "20.10.24" (docker), "" when unknown
-    std::string address;  // buildkit only
+    std::string program;           // the docker client or buildctl, a path
+    std::string version;           // "20.10.24" (docker), "" when unknown
+    std::string address;           // buildkit only
     std::string describe() const;  // "docker 20.10.24 (/usr/bin/docker)", "buildctl (/usr/bin/buildctl) at tcp://..."
 };
 
@@ -60,8 +60,8 @@ CacheFlags cache_flags(const Engine& engine, const std::vector<std::string>& fro
 
 // One platform's build as the user asked for it.
 struct BuildRequest {
-    std::string context;                  // folder
-    std::string dockerfile;               // path
+    std::string context;     // folder
+    std::string dockerfile;  // path
     xbuild::Platform platform;
     std::vector<std::string> tags;        // this platform's image names (NAME:TAG-linux-arm64)
     std::vector<std::string> build_args;  // KEY=VALUE
@@ -69,8 +69,8 @@ struct BuildRequest {
     std::string syntax;                   // frontend image for BUILDKIT_SYNTAX, "" for none
     bool no_cache = false;
     bool push = false;
-    std::string iidfile;                  // docker: where the image ID is written
-    std::string output;                   // the engine's --output ("type=local,dest=..."), "" for an image
+    std::string iidfile;  // docker: where the image ID is written
+    std::string output;   // the engine's --output ("type=local,dest=..."), "" for an image
     CacheFlags cache;
 };
 

@@ -41,7 +41,8 @@ OutputSpec parse_output(std::string_view text) {
         const std::string key(field.substr(0, eq));
         const std::string value(eq == std::string_view::npos ? "" : field.substr(eq + 1));
         if (eq == std::string_view::npos || value.empty())
-            throw std::invalid_argument("-o '" + std::string(text) + "': '" + std::string(field) + "' is not KEY=VALUE");
+            throw std::invalid_argument("-o '" + std::string(text) + "': '" + std::string(field) +
+                                        "' is not KEY=VALUE");
         if (key == "type") type = value;
         else if (key == "dest") spec.dest = value;
         else if (key == "tar") spec.tar = parse_bool(key, value);
@@ -50,7 +51,8 @@ OutputSpec parse_output(std::string_view text) {
         else if (key == "name") {
             for (auto n : xbuild::split(std::string_view(value), ';')) spec.names.emplace_back(n);
         } else {
-            throw std::invalid_argument("-o: unknown key '" + key + "' (valid: type, dest, tar, platform-split, name, push)");
+            throw std::invalid_argument("-o: unknown key '" + key +
+                                        "' (valid: type, dest, tar, platform-split, name, push)");
         }
     }
     using T = OutputSpec::Type;
@@ -67,7 +69,8 @@ OutputSpec parse_output(std::string_view text) {
         throw std::invalid_argument("-o: type '" + type + "' is not one of local, tar, oci, docker, image, registry");
     }
     if (spec.dest.empty()) throw std::invalid_argument("-o type=" + type + ": give dest=PATH");
-    if (spec.dest == "-") throw std::invalid_argument("-o dest=-: writing to standard output is not supported; give a file");
+    if (spec.dest == "-")
+        throw std::invalid_argument("-o dest=-: writing to standard output is not supported; give a file");
     return spec;
 }
 
@@ -77,8 +80,9 @@ void check_output(const OutputSpec& spec, std::size_t platforms, bool push) {
         throw std::invalid_argument("-o type=docker holds one platform (docker load keeps one per tag); for " +
                                     std::to_string(platforms) + " platforms use -o type=oci,dest=FILE");
     if (spec.type == T::tar && platforms > 1)
-        throw std::invalid_argument("-o type=tar holds one platform; for several use -o type=local,dest=DIR "
-                                    "(a folder per platform) or type=oci");
+        throw std::invalid_argument(
+            "-o type=tar holds one platform; for several use -o type=local,dest=DIR "
+            "(a folder per platform) or type=oci");
     if ((spec.type == T::local || spec.type == T::tar) && push)
         throw std::invalid_argument("--push with -o type=local/tar: the engine then exports files, not an image");
     std::error_code ec;
@@ -86,7 +90,8 @@ void check_output(const OutputSpec& spec, std::size_t platforms, bool push) {
     if (spec.type != T::image && !folder_output && fs::is_directory(spec.dest, ec))
         throw std::invalid_argument("-o dest=" + spec.dest + " is a folder; this output is one file");
     if (spec.type == T::oci && !spec.tar && fs::exists(spec.dest, ec) && !fs::is_empty(spec.dest, ec))
-        throw std::invalid_argument("-o type=oci,tar=false: " + spec.dest + " exists and is not empty; give a new folder");
+        throw std::invalid_argument("-o type=oci,tar=false: " + spec.dest +
+                                    " exists and is not empty; give a new folder");
 }
 
 namespace {
@@ -138,8 +143,10 @@ std::string OutputStage::engine_output(const xbuild::Platform& platform, bool se
 
 void OutputStage::commit() {
     // The result is dir_/out (a folder) or dir_/out.tar (a file).
-    const fs::path result = dir_ / (spec_.type == OutputSpec::Type::local || (spec_.type == OutputSpec::Type::oci && !spec_.tar)
-                                        ? "out" : "out.tar");
+    const fs::path result =
+        dir_ / (spec_.type == OutputSpec::Type::local || (spec_.type == OutputSpec::Type::oci && !spec_.tar)
+                    ? "out"
+                    : "out.tar");
     std::error_code ec;
     if (spec_.type == OutputSpec::Type::local) {
         fs::create_directories(result);  // a build that exported nothing
@@ -147,7 +154,7 @@ void OutputStage::commit() {
         else fs::rename(result, dest_);
     } else {
         if (fs::is_directory(dest_, ec)) fs::remove(dest_);  // an empty folder (check_output refused others)
-        fs::rename(result, dest_);                          // a file is replaced atomically
+        fs::rename(result, dest_);                           // a file is replaced atomically
     }
     fs::remove_all(dir_, ec);
     committed_ = true;
@@ -162,7 +169,8 @@ oci::Descriptor add_platform(const PlatformImage& image, oci::Layout& into, cons
         options.tag = false;
         const auto imported = oci::import_docker_archive(image.archive, into, options);
         if (imported.size() != 1)
-            throw std::runtime_error(image.archive.string() + ": " + std::to_string(imported.size()) + " images, expected one");
+            throw std::runtime_error(image.archive.string() + ": " + std::to_string(imported.size()) +
+                                     " images, expected one");
         return imported.front().manifest;
     }
     // buildctl's oci exporter: a layout tar of its own, whose one image is copied over.
@@ -185,7 +193,8 @@ std::string tag_part(const std::string& name) {
 }  // namespace
 
 void assemble_output(const OutputSpec& spec, const std::vector<PlatformImage>& images, OutputStage& stage) {
-    const fs::path layout_dir = spec.type == OutputSpec::Type::oci && !spec.tar ? stage.dir() / "out" : stage.dir() / "layout";
+    const fs::path layout_dir =
+        spec.type == OutputSpec::Type::oci && !spec.tar ? stage.dir() / "out" : stage.dir() / "layout";
     oci::Layout layout = oci::Layout::create(layout_dir);
     std::vector<oci::Descriptor> entries;
     for (const auto& image : images) entries.push_back(add_platform(image, layout, stage.dir()));

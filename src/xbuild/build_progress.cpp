@@ -13,9 +13,10 @@ long vertex_of(std::string_view line, std::string_view& rest) {
     if (line.size() < 2 || line[0] != '#' || !std::isdigit(static_cast<unsigned char>(line[1]))) return -1;
     std::size_t i = 1;
     long n = 0;
-    while (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i])) && n < 100000000) n = n * 10 + (line[i++] - '0');
+    while (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i])) && n < 100000000)
+        n = n * 10 + (line[i++] - '0');
     if (i < line.size() && line[i] != ' ') return -1;
-    rest = i < line.size() ? line.substr(i + 1) : std::string_view{};
+    rest = i < line.size() ? line.substr(i + 1) : std::string_view {};
     return n;
 }
 

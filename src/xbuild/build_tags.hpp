@@ -29,7 +29,7 @@ inline ImageName split_image_name(const std::string& name) {
         throw std::invalid_argument("image name '" + name + "' names a digest; give NAME or NAME:TAG");
     const auto slash = name.rfind('/');
     const auto colon = name.rfind(':');
-    ImageName out{name, ""};
+    ImageName out {name, ""};
     if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
         out.repository = name.substr(0, colon);
         out.tag = name.substr(colon + 1);
@@ -41,12 +41,14 @@ inline ImageName split_image_name(const std::string& name) {
     std::string path = out.repository;
     if (first != std::string::npos) {
         const std::string host = out.repository.substr(0, first);
-        if (host.find_first_of(".:") != std::string::npos || host == "localhost") path = out.repository.substr(first + 1);
+        if (host.find_first_of(".:") != std::string::npos || host == "localhost")
+            path = out.repository.substr(first + 1);
     }
     if (path.empty() || path.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._-/") != std::string::npos ||
         path.front() == '/' || path.back() == '/')
-        throw std::invalid_argument("image name '" + name +
-                                    "': the repository must be lowercase letters, digits and . _ - / (like registry:5000/team/app)");
+        throw std::invalid_argument(
+            "image name '" + name +
+            "': the repository must be lowercase letters, digits and . _ - / (like registry:5000/team/app)");
     return out;
 }
 

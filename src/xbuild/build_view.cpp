@@ -13,7 +13,7 @@ namespace xbuild_cli {
 namespace {
 
 int terminal_width() {
-    winsize ws{};
+    winsize ws {};
     if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20) return ws.ws_col;
     return 100;
 }

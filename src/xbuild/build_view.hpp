@@ -13,7 +13,7 @@ namespace xbuild_cli {
 struct PlatformLine {
     std::string platform;  // "linux/arm64"
     std::string state;     // "waiting", "[build 5/6] RUN ...", "done", "FAILED"
-    std::chrono::steady_clock::time_point started{};
+    std::chrono::steady_clock::time_point started {};
     bool running = false;
 };
 
@@ -35,7 +35,7 @@ class BuildView {
     bool drawn_ = false;
     std::vector<PlatformLine> lines_;
     std::size_t name_width_ = 0;
-    std::chrono::steady_clock::time_point last_draw_{};
+    std::chrono::steady_clock::time_point last_draw_ {};
 };
 
 }  // namespace xbuild_cli

@@ -64,8 +64,7 @@ Child::~Child() {
     fd_ = -1;
     if (pid_ > 0) {  // never leave a zombie behind
         int status;
-        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-        }
+        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
         pid_ = -1;
     }
 }
@@ -119,7 +118,7 @@ ChildOutput run_collecting(const std::vector<std::string>& argv, const std::vect
     Child c = Child::start(argv, env_changes);
     ChildOutput out;
     while (c.output_open()) {
-        pollfd p{c.fd(), POLLIN, 0};
+        pollfd p {c.fd(), POLLIN, 0};
         ::poll(&p, 1, -1);
         for (const auto& line : c.read_lines()) out.output += line + "\n";
     }

@@ -86,7 +86,9 @@ void run_explain(const PlanCommandOptions& o) {
         std::printf("\n%s, line %d: %s\n  why: %s\n", label.c_str(), s.from_line,
                     std::string(df::mode_name(s.mode)).c_str(), s.reason.c_str());
         if (s.mode == df::StageMode::cross)
-            std::printf("  FROM --platform=$BUILDPLATFORM; the helpers and ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT added\n");
+            std::printf(
+                "  FROM --platform=$BUILDPLATFORM; the helpers and ARG TARGETPLATFORM TARGETOS TARGETARCH "
+                "TARGETVARIANT added\n");
         for (const auto& e : s.edits) std::printf("  %s\n", e.why.c_str());
     }
 }
@@ -117,17 +119,22 @@ void add_dockerfile_commands(CLI::App& app) {
 
     auto plan_opts = std::make_shared<PlanCommandOptions>();
     auto add_common = [&](CLI::App* cmd) {
-        cmd->add_option("-f,--file", plan_opts->file, "the Dockerfile ('-' reads standard input)")->capture_default_str();
+        cmd->add_option("-f,--file", plan_opts->file, "the Dockerfile ('-' reads standard input)")
+            ->capture_default_str();
         cmd->add_option("--target", plan_opts->target, "the stage to build (default: the last)");
     };
-    CLI::App* explain = dockerfile->add_subcommand("explain", "each stage: where it runs (cross or target), why, and what changes");
+    CLI::App* explain =
+        dockerfile->add_subcommand("explain", "each stage: where it runs (cross or target), why, and what changes");
     add_common(explain);
-    explain->add_option("--platform", plan_opts->platforms, "target platforms, comma-separated (default: this machine's)");
+    explain->add_option("--platform", plan_opts->platforms,
+                        "target platforms, comma-separated (default: this machine's)");
     explain->callback([plan_opts] { run_explain(*plan_opts); });
 
-    CLI::App* rewrite = dockerfile->add_subcommand("rewrite", "print the Dockerfile with the cross stages rewritten (commit it and build without the frontend)");
+    CLI::App* rewrite = dockerfile->add_subcommand(
+        "rewrite", "print the Dockerfile with the cross stages rewritten (commit it and build without the frontend)");
     add_common(rewrite);
-    rewrite->add_option("--xx-image", plan_opts->xx_image, "the image that provides the xx helpers")->capture_default_str();
+    rewrite->add_option("--xx-image", plan_opts->xx_image, "the image that provides the xx helpers")
+        ->capture_default_str();
     rewrite->add_option("-o,--output", plan_opts->output, "write to this file (atomically) instead of standard output");
     rewrite->callback([plan_opts] { run_rewrite(*plan_opts); });
 }

@@ -24,9 +24,7 @@ std::optional<xbuild::Platform> table_platform(const oci::Descriptor& d) {
     if (!d.platform || d.is_attestation()) return std::nullopt;
     try {
         return xbuild::parse_platform(d.platform->str());
-    } catch (const xbuild::PlatformError&) {
-        return std::nullopt;
-    }
+    } catch (const xbuild::PlatformError&) { return std::nullopt; }
 }
 
 bool wanted(const oci::Descriptor& d, const std::vector<xbuild::Platform>& platforms) {
@@ -45,11 +43,13 @@ std::string attested_digest(const oci::Descriptor& d) {
 
 std::string tag_of(const reg::ImageRef& ref) {
     if (const auto* r = std::get_if<reg::Reference>(&ref)) {
-        if (!r->digest.empty()) throw std::invalid_argument("the target " + r->str() + " names a digest: give NAME:TAG");
+        if (!r->digest.empty())
+            throw std::invalid_argument("the target " + r->str() + " names a digest: give NAME:TAG");
         return r->tag.empty() ? "latest" : r->tag;
     }
     const auto& l = std::get<reg::LayoutReference>(ref);
-    if (!l.digest.empty()) throw std::invalid_argument("the target " + l.str() + " names a digest: give oci-layout://DIR:TAG");
+    if (!l.digest.empty())
+        throw std::invalid_argument("the target " + l.str() + " names a digest: give oci-layout://DIR:TAG");
     return l.tag.empty() ? "latest" : l.tag;
 }
 
@@ -153,7 +153,8 @@ IndexResult write_index(reg::Client& client, const IndexRequest& request) {
         const std::size_t i = stores.size() - 1;
         if (i < request.source_platforms.size() && request.source_platforms[i]) {
             if (entries.size() != 1)
-                throw std::invalid_argument(store.ref_of(store.default_object()) + " is an index: a platform can be set only on an image");
+                throw std::invalid_argument(store.ref_of(store.default_object()) +
+                                            " is an index: a platform can be set only on an image");
             entries.front().platform = request.source_platforms[i];
         }
         for (auto& d : entries) found.push_back({std::move(d), int(i)});
@@ -211,7 +212,8 @@ IndexResult write_index(reg::Client& client, const IndexRequest& request) {
         }
         all.push_back({d, -1});
     }
-    std::erase_if(all, [&](const Entry& e) { return e.desc.is_attestation() && replaced.count(attested_digest(e.desc)); });
+    std::erase_if(all,
+                  [&](const Entry& e) { return e.desc.is_attestation() && replaced.count(attested_digest(e.desc)); });
     all.insert(all.end(), chosen.begin(), chosen.end());
 
     std::vector<oci::Descriptor> descs;

@@ -36,7 +36,7 @@ struct IndexRequest {
     std::vector<xbuild::oci::Descriptor> base_entries;
     xbuild::registry::IndexFamily family = xbuild::registry::IndexFamily::automatic;
     std::map<std::string, std::string> annotations;  // on the index
-    bool dry_run = false;                              // build it, write nothing
+    bool dry_run = false;                            // build it, write nothing
     // One source and nothing to change: false copies an image as it is (its manifest, not an index
     // of one); an index source is always copied as it is then, byte for byte.
     bool prefer_index = true;
@@ -44,7 +44,7 @@ struct IndexRequest {
 
 struct IndexResult {
     xbuild::oci::Index index;
-    std::string bytes;                 // the index as written
+    std::string bytes;  // the index as written
     xbuild::oci::Digest digest;
     std::vector<std::string> platforms;  // of its images, in order ("linux/amd64", ...)
     xbuild::registry::CopyStats stats;

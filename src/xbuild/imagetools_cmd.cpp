@@ -68,11 +68,12 @@ void run_inspect(const InspectOptions& o) {
         }
         const std::string name = object.empty() ? store->name() : store->ref_of(object);
         const oci::AnyManifest any = oci::parse_any_manifest(m.bytes, m.media_type);
-        nlohmann::json out = {{"name", name}, {"mediaType", m.media_type}, {"digest", m.digest.str()},
-                              {"size", m.bytes.size()}};
+        nlohmann::json out = {
+            {"name", name}, {"mediaType", m.media_type}, {"digest", m.digest.str()}, {"size", m.bytes.size()}};
         if (const auto* index = std::get_if<oci::Index>(&any)) {
             out["manifests"] = nlohmann::json::array();
-            for (const auto& d : index->manifests) out["manifests"].push_back(descriptor_json(d, store->ref_of(d.digest.str())));
+            for (const auto& d : index->manifests)
+                out["manifests"].push_back(descriptor_json(d, store->ref_of(d.digest.str())));
             if (!index->annotations.empty()) out["annotations"] = index->annotations;
         } else {
             const auto& manifest = std::get<oci::Manifest>(any);
@@ -94,8 +95,9 @@ void run_inspect(const InspectOptions& o) {
         print_field("", "Digest", m.digest.str());
         if (out.contains("platform")) print_field("", "Platform", out["platform"].get<std::string>());
         if (out.contains("layers"))
-            print_field("", "Layers", std::to_string(out["layers"].get<std::size_t>()) + " (" +
-                                          human_size(out["layersSize"].get<std::int64_t>()) + " compressed)");
+            print_field("", "Layers",
+                        std::to_string(out["layers"].get<std::size_t>()) + " (" +
+                            human_size(out["layersSize"].get<std::int64_t>()) + " compressed)");
         if (out.contains("manifests")) {
             std::printf("\nManifests:\n");
             bool first = true;
@@ -112,13 +114,9 @@ void run_inspect(const InspectOptions& o) {
                 }
             }
         }
-    } catch (const CLI::Error&) {
-        throw;
-    } catch (const oci::ManifestError& e) {
+    } catch (const CLI::Error&) { throw; } catch (const oci::ManifestError& e) {
         work_failure("imagetools inspect", o.ref + ": " + e.what());
-    } catch (const std::exception& e) {
-        work_failure("imagetools inspect", e.what());
-    }
+    } catch (const std::exception& e) { work_failure("imagetools inspect", e.what()); }
 }
 
 // ---- create ----
@@ -144,9 +142,7 @@ void run_create(const CreateOptions& o) {
     if (!o.platforms.empty()) {
         try {
             r.platforms = xbuild::parse_platform_list(o.platforms);
-        } catch (const xbuild::PlatformError& e) {
-            usage_failure(cmd, std::string("--platform: ") + e.what());
-        }
+        } catch (const xbuild::PlatformError& e) { usage_failure(cmd, std::string("--platform: ") + e.what()); }
     }
     for (const auto& a : o.annotations) {
         const auto eq = a.find('=');
@@ -155,8 +151,9 @@ void run_create(const CreateOptions& o) {
         if (key.rfind("index:", 0) == 0) key = key.substr(6);  // buildx's spelling for the index itself
         r.annotations[key] = a.substr(eq + 1);
     }
-    r.family = o.format == "oci" ? reg::IndexFamily::oci
-             : o.format == "docker" ? reg::IndexFamily::docker : reg::IndexFamily::automatic;
+    r.family = o.format == "oci"      ? reg::IndexFamily::oci
+               : o.format == "docker" ? reg::IndexFamily::docker
+                                      : reg::IndexFamily::automatic;
     r.dry_run = o.dry_run;
     r.prefer_index = o.prefer_index;
     reg::Client client(client_options(o.registry));
@@ -177,9 +174,7 @@ void run_create(const CreateOptions& o) {
         throw;
     } catch (const oci::ManifestError& e) {  // what a store holds is malformed: not a usage mistake
         work_failure(cmd, e.what());
-    } catch (const std::invalid_argument& e) {
-        usage_failure(cmd, e.what());
-    } catch (const std::exception& e) {
+    } catch (const std::invalid_argument& e) { usage_failure(cmd, e.what()); } catch (const std::exception& e) {
         work_failure(cmd, e.what());
     }
 }
@@ -195,7 +190,9 @@ void add_imagetools_commands(CLI::App& app) {
         "inspect", "show an image or index: its media type, digest and, for an index, each platform's image");
     inspect->add_option("ref", io->ref, "NAME[:TAG|@DIGEST], or oci-layout://DIR[:TAG]")->required();
     inspect->add_flag("--raw", io->raw, "print the manifest's exact bytes");
-    inspect->add_option("--format", io->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+    inspect->add_option("--format", io->format, "text or json")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
     add_registry_flags(inspect, io->registry);
     inspect->callback([io] { run_inspect(*io); });
 
@@ -207,18 +204,22 @@ void add_imagetools_commands(CLI::App& app) {
     create->add_option("sources", co->sources, "NAME[:TAG|@DIGEST] or oci-layout://DIR[:TAG], images or indexes");
     create->add_option("-t,--tag", co->tags, "where the index goes: NAME[:TAG] or oci-layout://DIR[:TAG] (repeatable)")
         ->allow_extra_args(false);
-    create->add_flag("--append", co->append, "keep the first target's current entries (a platform given again replaces its entry)");
+    create->add_flag("--append", co->append,
+                     "keep the first target's current entries (a platform given again replaces its entry)");
     create->add_option("--platform", co->platforms, "only these platforms' images, comma-separated (default: all)");
     create->add_option("--annotation", co->annotations, "KEY=VALUE on the index (index:KEY=VALUE accepted)")
         ->allow_extra_args(false);
-    create->add_option("--format", co->format,
-                       "auto (a Docker manifest list when every image is a Docker manifest, else an OCI index), oci or docker")
+    create
+        ->add_option(
+            "--format", co->format,
+            "auto (a Docker manifest list when every image is a Docker manifest, else an OCI index), oci or docker")
         ->check(CLI::IsMember({"auto", "oci", "docker"}))
         ->capture_default_str();
     create->add_flag("--dry-run", co->dry_run, "print the index instead of writing it");
-    create->add_option("--prefer-index", co->prefer_index,
-                       "with one image as the source and nothing to change: true makes an index of it, false copies the\n"
-                       "image as it is (an index source is always copied byte for byte then)")
+    create
+        ->add_option("--prefer-index", co->prefer_index,
+                     "with one image as the source and nothing to change: true makes an index of it, false copies the\n"
+                     "image as it is (an index source is always copied byte for byte then)")
         ->capture_default_str();
     add_registry_flags(create, co->registry);
     create->callback([co] { run_create(*co); });

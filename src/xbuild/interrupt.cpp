@@ -28,8 +28,7 @@ extern "C" void on_signal(int sig) {
 
 void watch() {
     unsigned char sig = 0;
-    while (::read(wake_fds[0], &sig, 1) != 1) {
-    }
+    while (::read(wake_fds[0], &sig, 1) != 1) {}
     {
         std::lock_guard<std::mutex> lock(paths_mutex);
         for (auto it = paths.rbegin(); it != paths.rend(); ++it) {

@@ -67,7 +67,8 @@ const char* compression_name(oci::LayerCompression c) {
 void require_file(const char* cmd, const std::string& file) {
     const mode_t m = stat_mode(file);
     if (!m) usage_failure(cmd, "FILE '" + file + "' does not exist");
-    if (S_ISDIR(m)) usage_failure(cmd, "FILE '" + file + "' is a directory; give a layer blob (tar, tar+gzip, tar+zstd)");
+    if (S_ISDIR(m))
+        usage_failure(cmd, "FILE '" + file + "' is a directory; give a layer blob (tar, tar+gzip, tar+zstd)");
 }
 
 // ---- create ----
@@ -87,8 +88,9 @@ void run_create(const CreateOptions& o) {
     if (o.level < 0 || o.level > 9) usage_failure(cmd, "--level " + std::to_string(o.level) + ": give 0..9");
     if (o.mtime && *o.mtime < 0) usage_failure(cmd, "--mtime " + std::to_string(*o.mtime) + ": give seconds >= 0");
     if (o.no_compress && o.docker)
-        usage_failure(cmd, "--docker with --no-compress: Docker manifests have no media type for an uncompressed "
-                           "layer; drop one of them");
+        usage_failure(cmd,
+                      "--docker with --no-compress: Docker manifests have no media type for an uncompressed "
+                      "layer; drop one of them");
     if (stat_mode(o.output) && S_ISDIR(stat_mode(o.output)))
         usage_failure(cmd, "-o '" + o.output + "' is a directory; give the layer file's path");
     oci::LayerWriteOptions w;
@@ -107,7 +109,8 @@ void run_create(const CreateOptions& o) {
                     info.diff_id.str().c_str(), static_cast<long long>(info.size));
     } catch (const oci::LayerError& e) {
         // A bad --prefix is the caller's mistake; everything else is the tree or the disk.
-        if (std::string_view(e.what()).starts_with("layer prefix")) usage_failure(cmd, std::string("--prefix: ") + e.what());
+        if (std::string_view(e.what()).starts_with("layer prefix"))
+            usage_failure(cmd, std::string("--prefix: ") + e.what());
         work_failure(cmd, e.what());
     }
 }
@@ -125,15 +128,11 @@ void run_inspect(const InspectOptions& o) {
     oci::LayerInfo info;
     try {
         info = oci::inspect_layer(o.file);
-    } catch (const oci::LayerError& e) {
-        work_failure(cmd, e.what());
-    }
+    } catch (const oci::LayerError& e) { work_failure(cmd, e.what()); }
     if (o.docker) {
         try {
             info.media_type = oci::layer_media_type(info.compression, oci::MediaTypeFamily::docker);
-        } catch (const oci::LayerError& e) {
-            usage_failure(cmd, std::string("--docker: ") + e.what());
-        }
+        } catch (const oci::LayerError& e) { usage_failure(cmd, std::string("--docker: ") + e.what()); }
     }
     if (o.format == "json") {
         nlohmann::json j = info_json(o.file, info);
@@ -204,7 +203,7 @@ std::string mode_text(oci::EntryType t, std::uint32_t mode) {
 
 std::string time_text(std::int64_t t) {
     const std::time_t tt = static_cast<std::time_t>(t);
-    std::tm tm{};
+    std::tm tm {};
     if (!::gmtime_r(&tt, &tm)) return std::to_string(t);
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
@@ -217,9 +216,7 @@ void run_list(const std::string& file) {
     std::vector<oci::LayerEntry> entries;
     try {
         entries = oci::list_layer(file);
-    } catch (const oci::LayerError& e) {
-        work_failure(cmd, e.what());
-    }
+    } catch (const oci::LayerError& e) { work_failure(cmd, e.what()); }
     for (const oci::LayerEntry& e : entries) {
         // GNU tar's layout: owner and size share a 19-column field, at least one space between.
         const std::string owner = std::to_string(e.uid) + "/" + std::to_string(e.gid);
@@ -247,14 +244,10 @@ void run_extract(const ExtractCmdOptions& o) {
     x.preserve_owner = o.preserve_owner;
     try {
         if (!o.digest.empty()) x.expected_digest = oci::Digest::parse(o.digest);
-    } catch (const oci::DigestError& e) {
-        usage_failure(cmd, "--digest '" + o.digest + "': " + e.what());
-    }
+    } catch (const oci::DigestError& e) { usage_failure(cmd, "--digest '" + o.digest + "': " + e.what()); }
     try {
         if (!o.diff_id.empty()) x.expected_diff_id = oci::Digest::parse(o.diff_id);
-    } catch (const oci::DigestError& e) {
-        usage_failure(cmd, "--diff-id '" + o.diff_id + "': " + e.what());
-    }
+    } catch (const oci::DigestError& e) { usage_failure(cmd, "--diff-id '" + o.diff_id + "': " + e.what()); }
     if (const mode_t m = stat_mode(o.dir); m && !S_ISDIR(m))
         usage_failure(cmd, "DIR '" + o.dir + "' exists and is not a directory");
     try {
@@ -262,9 +255,7 @@ void run_extract(const ExtractCmdOptions& o) {
         for (const std::string& note : r.notes) std::fprintf(stderr, "xbuild %s: note: %s\n", cmd, note.c_str());
         std::printf("%s  digest %s  diff_id %s  %zu entries\n", o.dir.c_str(), r.info.digest.str().c_str(),
                     r.info.diff_id.str().c_str(), r.entries);
-    } catch (const oci::LayerError& e) {
-        work_failure(cmd, e.what());
-    }
+    } catch (const oci::LayerError& e) { work_failure(cmd, e.what()); }
 }
 
 }  // namespace
@@ -279,18 +270,24 @@ void add_layer_commands(CLI::App& app) {
     create->add_option("dir", co->dir, "the directory whose contents become the layer")->required();
     create->add_option("-o,--output", co->output, "the layer file to write (replaced when complete)")->required();
     CLI::Option* level = create->add_option("--level", co->level, "gzip level 0..9")->capture_default_str();
-    create->add_flag("--no-compress", co->no_compress, "write a plain tar (media type ...layer.v1.tar)")->excludes(level);
+    create->add_flag("--no-compress", co->no_compress, "write a plain tar (media type ...layer.v1.tar)")
+        ->excludes(level);
     create->add_option("--prefix", co->prefix, "where the tree goes inside the layer, e.g. app or /opt/app");
     create->add_option("--mtime", co->mtime, "every entry's mtime, in seconds (default: $SOURCE_DATE_EPOCH, else 0)");
-    create->add_flag("--docker", co->docker, "Docker's media type (vnd.docker.image.rootfs.diff.tar.gzip) in --format json");
-    create->add_option("--format", co->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+    create->add_flag("--docker", co->docker,
+                     "Docker's media type (vnd.docker.image.rootfs.diff.tar.gzip) in --format json");
+    create->add_option("--format", co->format, "text or json")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
     create->callback([co] { run_create(*co); });
 
     auto io = std::make_shared<InspectOptions>();
     CLI::App* inspect = layer->add_subcommand("inspect", "show a layer's digest, diff_id, sizes and media type");
     inspect->add_option("file", io->file, "a layer blob: tar, tar+gzip or tar+zstd (found by content)")->required();
     inspect->add_flag("--docker", io->docker, "give Docker's media type instead of the OCI one");
-    inspect->add_option("--format", io->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+    inspect->add_option("--format", io->format, "text or json")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
     inspect->callback([io] { run_inspect(*io); });
 
     auto list_file = std::make_shared<std::string>();
@@ -300,7 +297,8 @@ void add_layer_commands(CLI::App& app) {
 
     auto xo = std::make_shared<ExtractCmdOptions>();
     CLI::App* extract = layer->add_subcommand(
-        "extract", "unpack a layer into DIR (created when missing); over an existing DIR, whiteouts remove what it has");
+        "extract",
+        "unpack a layer into DIR (created when missing); over an existing DIR, whiteouts remove what it has");
     extract->add_option("file", xo->file, "a layer blob: tar, tar+gzip or tar+zstd")->required();
     extract->add_option("dir", xo->dir, "where to unpack it")->required();
     extract->add_option("--digest", xo->digest, "sha256:... the blob must have (checked before anything is written)");

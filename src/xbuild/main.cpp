@@ -7,7 +7,7 @@
 
 int main(int argc, char** argv) {
     xbuild_cli::install_interrupt_cleanup();
-    CLI::App app{"xbuild: native-speed cross compilation for container and local builds"};
+    CLI::App app {"xbuild: native-speed cross compilation for container and local builds"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "xbuild 0.1.0");
     xbuild_cli::add_dockerfile_commands(app);

@@ -42,7 +42,9 @@ fs::path lists_dir() {
 reg::Reference registry_ref(const std::string& text, const std::string& what) {
     const auto ref = image_ref_arg(text, what);
     const auto* r = std::get_if<reg::Reference>(&ref);
-    if (!r) throw CLI::ValidationError(what, "'" + text + "' is a layout; manifest lists here live in registries (see xbuild imagetools create)");
+    if (!r)
+        throw CLI::ValidationError(
+            what, "'" + text + "' is a layout; manifest lists here live in registries (see xbuild imagetools create)");
     return *r;
 }
 
@@ -64,7 +66,7 @@ struct LocalList {
 };
 
 std::optional<LocalList> load_list(const reg::Reference& ref) {
-    LocalList list{ref, {}};
+    LocalList list {ref, {}};
     std::ifstream in(list.file());
     if (!in) return std::nullopt;
     std::stringstream text;
@@ -72,7 +74,8 @@ std::optional<LocalList> load_list(const reg::Reference& ref) {
     try {
         const auto j = nlohmann::json::parse(text.str());
         for (const auto& item : j.at("manifests"))
-            list.items.push_back({item.at("ref").get<std::string>(), oci::parse_descriptor(item.at("descriptor").dump())});
+            list.items.push_back(
+                {item.at("ref").get<std::string>(), oci::parse_descriptor(item.at("descriptor").dump())});
     } catch (const std::exception& e) {
         throw std::runtime_error("the local list " + list.file().string() + " is damaged (" + e.what() +
                                  "): remove it with `xbuild manifest rm " + ref.str() + "`");
@@ -83,7 +86,8 @@ std::optional<LocalList> load_list(const reg::Reference& ref) {
 // Written to a temp file and renamed: a crash never leaves half a list.
 void save_list(const LocalList& list) {
     nlohmann::json j = {{"ref", list.ref.str()}, {"manifests", nlohmann::json::array()}};
-    for (const auto& i : list.items) j["manifests"].push_back({{"ref", i.ref}, {"descriptor", oci::json_value(i.descriptor)}});
+    for (const auto& i : list.items)
+        j["manifests"].push_back({{"ref", i.ref}, {"descriptor", oci::json_value(i.descriptor)}});
     fs::create_directories(lists_dir());
     const fs::path tmp = list.file().string() + ".tmp";
     {
@@ -122,9 +126,7 @@ void guarded(const char* cmd, F&& f) {
         throw;
     } catch (const oci::ManifestError& e) {  // what a registry holds is malformed: not a usage mistake
         work_failure(cmd, e.what());
-    } catch (const std::invalid_argument& e) {
-        usage_failure(cmd, e.what());
-    } catch (const std::exception& e) {
+    } catch (const std::invalid_argument& e) { usage_failure(cmd, e.what()); } catch (const std::exception& e) {
         work_failure(cmd, e.what());
     }
 }
@@ -134,17 +136,19 @@ void run_create(const Options& o) {
         const auto list_ref = registry_ref(o.list, "LIST");
         auto existing = load_list(list_ref);
         if (existing && !o.amend)
-            throw std::invalid_argument("refusing to amend an existing manifest list with no --amend flag (" + list_ref.str() + ")");
-        LocalList list = existing ? *existing : LocalList{list_ref, {}};
+            throw std::invalid_argument("refusing to amend an existing manifest list with no --amend flag (" +
+                                        list_ref.str() + ")");
+        LocalList list = existing ? *existing : LocalList {list_ref, {}};
         reg::Client client(options_for(o, list_ref));
         for (const auto& text : o.images) {
             const auto ref = registry_ref(text, "IMAGE");
             reg::RegistryStore store(ref, client);
             const reg::StoredManifest m = store.manifest(ref.object());
             if (oci::media_type::is_index(m.media_type))
-                throw std::invalid_argument(ref.str() + " is a manifest list: give its images (or join indexes with xbuild imagetools create)");
+                throw std::invalid_argument(
+                    ref.str() + " is a manifest list: give its images (or join indexes with xbuild imagetools create)");
             auto entries = reg::index_entries(store, m);
-            LocalList::Item item{ref.str(), entries.front()};
+            LocalList::Item item {ref.str(), entries.front()};
             if (auto* old = list.find(item.ref)) *old = item;
             else list.items.push_back(item);
         }
@@ -157,12 +161,14 @@ void run_annotate(const Options& o) {
     guarded("manifest annotate", [&] {
         const auto list_ref = registry_ref(o.list, "LIST");
         auto list = load_list(list_ref);
-        if (!list) throw std::invalid_argument("no local manifest list " + list_ref.str() + ": make it with xbuild manifest create");
+        if (!list)
+            throw std::invalid_argument("no local manifest list " + list_ref.str() +
+                                        ": make it with xbuild manifest create");
         if (o.images.size() != 1) throw std::invalid_argument("give the list and one image");
         const auto image = registry_ref(o.images.front(), "IMAGE").str();
         auto* item = list->find(image);
         if (!item) throw std::invalid_argument(image + " is not in " + list_ref.str());
-        oci::Platform p = item->descriptor.platform.value_or(oci::Platform{});
+        oci::Platform p = item->descriptor.platform.value_or(oci::Platform {});
         if (!o.os.empty()) p.os = o.os;
         if (!o.arch.empty()) p.architecture = o.arch;
         if (!o.variant.empty()) p.variant = o.variant;
@@ -189,7 +195,8 @@ void run_annotate(const Options& o) {
 // platform) and its manifest under the key of its kind.
 nlohmann::json verbose_entry(const std::string& ref, const oci::Descriptor& d, const std::string& manifest_bytes) {
     const bool docker = d.media_type == oci::media_type::docker_manifest;
-    return {{"Ref", ref}, {"Descriptor", oci::json_value(d)},
+    return {{"Ref", ref},
+            {"Descriptor", oci::json_value(d)},
             {docker ? "SchemaV2Manifest" : "OCIManifest", nlohmann::json::parse(manifest_bytes)}};
 }
 
@@ -208,8 +215,10 @@ void run_inspect(const Options& o) {
                 return;
             }
             reg::RegistryStore store(image, client);
-            std::printf("%s\n", verbose_entry(item->ref, item->descriptor, store.manifest(item->descriptor.digest.str()).bytes)
-                                     .dump(3).c_str());
+            std::printf("%s\n",
+                        verbose_entry(item->ref, item->descriptor, store.manifest(item->descriptor.digest.str()).bytes)
+                            .dump(3)
+                            .c_str());
             return;
         }
         if (auto list = load_list(first)) {  // a list being made: the index it would push
@@ -240,7 +249,8 @@ void run_inspect(const Options& o) {
         }
         nlohmann::json all = nlohmann::json::array();
         for (const auto& d : oci::parse_index(top.bytes).manifests)
-            all.push_back(verbose_entry(first.with_digest(d.digest.str()).str(), d, store.manifest(d.digest.str()).bytes));
+            all.push_back(
+                verbose_entry(first.with_digest(d.digest.str()).str(), d, store.manifest(d.digest.str()).bytes));
         std::printf("%s\n", all.dump(3).c_str());
     });
 }
@@ -249,7 +259,9 @@ void run_push(const Options& o) {
     guarded("manifest push", [&] {
         const auto list_ref = registry_ref(o.list, "LIST");
         auto list = load_list(list_ref);
-        if (!list) throw std::invalid_argument("no local manifest list " + list_ref.str() + ": make it with xbuild manifest create");
+        if (!list)
+            throw std::invalid_argument("no local manifest list " + list_ref.str() +
+                                        ": make it with xbuild manifest create");
         if (list->items.empty()) throw std::invalid_argument(list_ref.str() + " has no images");
         IndexRequest r;
         r.targets.push_back(list_ref);
@@ -268,7 +280,7 @@ void run_rm(const std::vector<std::string>& lists) {
     int missing = 0;
     for (const auto& text : lists) {
         const auto ref = registry_ref(text, "LIST");
-        LocalList list{ref, {}};
+        LocalList list {ref, {}};
         std::error_code ec;
         if (!fs::remove(list.file(), ec)) {
             std::fprintf(stderr, "xbuild manifest rm: no local manifest list %s\n", ref.str().c_str());
@@ -287,7 +299,8 @@ void add_manifest_commands(CLI::App& app) {
 
     CLI::App* create = manifest->add_subcommand("create", "start a local manifest list of images");
     create->add_option("list", o->list, "the list's name, NAME:TAG")->required();
-    create->add_option("images", o->images, "images (NAME:TAG or NAME@DIGEST) of any repository of the list's registry")->required();
+    create->add_option("images", o->images, "images (NAME:TAG or NAME@DIGEST) of any repository of the list's registry")
+        ->required();
     create->add_flag("-a,--amend", o->amend, "add to (or refresh entries of) an existing local list");
     create->add_flag("--insecure", o->insecure, "the registry may be plain HTTP");
     add_registry_flags(create, o->registry);
@@ -303,7 +316,8 @@ void add_manifest_commands(CLI::App& app) {
     annotate->add_option("--os-features", o->os_features, "operating system features")->allow_extra_args(false);
     annotate->callback([o] { run_annotate(*o); });
 
-    CLI::App* inspect = manifest->add_subcommand("inspect", "show a local list (or one of its images), else the registry's manifest");
+    CLI::App* inspect =
+        manifest->add_subcommand("inspect", "show a local list (or one of its images), else the registry's manifest");
     inspect->add_option("list", o->list, "a list or image")->required();
     inspect->add_option("images", o->images, "an image of the list");
     inspect->add_flag("--insecure", o->insecure, "the registry may be plain HTTP");
@@ -311,7 +325,8 @@ void add_manifest_commands(CLI::App& app) {
     add_registry_flags(inspect, o->registry);
     inspect->callback([o] { run_inspect(*o); });
 
-    CLI::App* push = manifest->add_subcommand("push", "push a local list; images in other repositories are mounted along");
+    CLI::App* push =
+        manifest->add_subcommand("push", "push a local list; images in other repositories are mounted along");
     push->add_option("list", o->list, "the list")->required();
     push->add_flag("-p,--purge", o->purge, "remove the local list after the push");
     push->add_flag("--insecure", o->insecure, "the registry may be plain HTTP");

@@ -8,14 +8,16 @@
 namespace xbuild_cli {
 
 void add_registry_flags(CLI::App* command, RegistryFlags& flags) {
-    command->add_option("--insecure-registry", flags.insecure,
-                        "HOST[:PORT] to reach over plain HTTP or unverified HTTPS, as dockerd's --insecure-registry "
-                        "(loopback registries need none); also $XBUILD_INSECURE_REGISTRIES, comma-separated")
+    command
+        ->add_option("--insecure-registry", flags.insecure,
+                     "HOST[:PORT] to reach over plain HTTP or unverified HTTPS, as dockerd's --insecure-registry "
+                     "(loopback registries need none); also $XBUILD_INSECURE_REGISTRIES, comma-separated")
         ->allow_extra_args(false);
     command->add_option("--ca-cert", flags.ca_cert, "a CA certificate (PEM) trusted for every registry")
         ->check(CLI::ExistingFile);
-    command->add_option("--certs-d", flags.certs_d,
-                        "Docker's per-registry certificate folders, DIR/HOST[:PORT]/ca.crt (default: /etc/docker/certs.d)");
+    command->add_option(
+        "--certs-d", flags.certs_d,
+        "Docker's per-registry certificate folders, DIR/HOST[:PORT]/ca.crt (default: /etc/docker/certs.d)");
     command->add_flag("--debug", flags.debug, "print each registry request on standard error (never credentials)");
 }
 
@@ -34,9 +36,7 @@ xbuild::registry::ClientOptions client_options(const RegistryFlags& flags) {
 xbuild::registry::ImageRef image_ref_arg(const std::string& text, const std::string& what) {
     try {
         return xbuild::registry::parse_image_ref(text);
-    } catch (const xbuild::registry::ReferenceError& e) {
-        throw CLI::ValidationError(what, e.what());
-    }
+    } catch (const xbuild::registry::ReferenceError& e) { throw CLI::ValidationError(what, e.what()); }
 }
 
 void usage_failure(const std::string& command, const std::string& message) {

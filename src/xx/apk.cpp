@@ -118,9 +118,7 @@ int apk_main(std::string_view, Args args) {
     ApkArgs parsed;
     try {
         parsed = parse_apk_args(argv);
-    } catch (const UsageError& e) {
-        return fail(std::string(e.what()) + " (see xx-apk --help)", 2);
-    }
+    } catch (const UsageError& e) { return fail(std::string(e.what()) + " (see xx-apk --help)", 2); }
 
     const std::string xx_root = env_or("XX_ROOT");
     auto apk = find_program("apk");
@@ -143,7 +141,8 @@ int apk_main(std::string_view, Args args) {
                 std::error_code ec;
                 fs::create_directories(fs::path(path).parent_path(), ec);
                 try {
-                    lock = std::make_unique<ExclusiveLock>(path, "xx-apk: waiting for another xx-apk (lock " + path + ")");
+                    lock =
+                        std::make_unique<ExclusiveLock>(path, "xx-apk: waiting for another xx-apk (lock " + path + ")");
                 } catch (const std::runtime_error&) {  // not root: apk will say what it cannot do
                 }
             }
@@ -167,9 +166,7 @@ int apk_main(std::string_view, Args args) {
                              n, plan.root.c_str());
         }
         return status;
-    } catch (const UnsupportedTarget& e) {
-        return fail(e.what());
-    } catch (const std::exception& e) {
+    } catch (const UnsupportedTarget& e) { return fail(e.what()); } catch (const std::exception& e) {
         return fail(e.what());
     }
 }

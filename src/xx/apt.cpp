@@ -74,7 +74,7 @@ constexpr const char* usage_format =
 
 void usage(std::FILE* out, std::string_view me, std::string_view program) {
     std::string text = usage_format;
-    for (auto [key, value] : {std::pair{std::string_view("{me}"), me}, {"{apt}", program}})
+    for (auto [key, value] : {std::pair {std::string_view("{me}"), me}, {"{apt}", program}})
         for (auto pos = text.find(key); pos != std::string::npos; pos = text.find(key, pos + value.size()))
             text.replace(pos, key.size(), value);
     std::fputs(text.c_str(), out);
@@ -112,7 +112,8 @@ std::vector<SourceFile> read_sources(const std::string& root) {
 std::vector<std::string> list_files(const std::string& root) {
     std::vector<std::string> out;
     std::error_code ec;
-    for (const auto& e : fs::directory_iterator(root + "/var/lib/apt/lists", ec)) out.push_back(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(root + "/var/lib/apt/lists", ec))
+        out.push_back(e.path().filename().string());
     return out;
 }
 
@@ -120,9 +121,7 @@ std::string capture_line(const std::vector<std::string>& argv) {
     try {
         auto r = capture_program(argv);
         return r.status == 0 ? std::string(trim(r.out)) : std::string();
-    } catch (const ProcessError&) {
-        return {};
-    }
+    } catch (const ProcessError&) { return {}; }
 }
 
 // The user's options that should also shape our `apt-get update`: -q..., -o X, -c X.
@@ -225,7 +224,8 @@ class AptHelper {
     void write_sources(const std::vector<SourceFile>& files, const std::string& arch) const {
         for (const SourceFile& f : files) {
             write_file_atomically(f.path, f.text);
-            std::fprintf(stderr, "%s: %s: %s packages now come from ports.ubuntu.com; the main archive is limited to %s\n",
+            std::fprintf(stderr,
+                         "%s: %s: %s packages now come from ports.ubuntu.com; the main archive is limited to %s\n",
                          me_.c_str(), f.path.c_str(), arch.c_str(), join(ubuntu_main_archive_arches(), ", ").c_str());
         }
     }
@@ -253,11 +253,12 @@ class AptHelper {
         write_sources(setup.new_sources, arch);
         if (!setup.add_arch.empty()) {
             if (int status = run_program({"dpkg", "--add-architecture", setup.add_arch}); status != 0)
-                return fail("dpkg --add-architecture " + setup.add_arch + " failed (exit " + std::to_string(status) + ")",
-                            status);
+                return fail(
+                    "dpkg --add-architecture " + setup.add_arch + " failed (exit " + std::to_string(status) + ")",
+                    status);
         }
         if (setup.update) {
-            std::vector<std::string> update{"apt-get"};
+            std::vector<std::string> update {"apt-get"};
             auto opts = update_options(args);
             update.insert(update.end(), opts.begin(), opts.end());
             update.push_back("update");
@@ -285,8 +286,7 @@ class AptHelper {
                 if (auto colon = name.find(':'); colon != std::string_view::npos) name = name.substr(0, colon);
                 if (!name.empty()) p.names.emplace(name);
             }
-        } catch (const ProcessError&) {
-        }
+        } catch (const ProcessError&) {}
         std::string version = capture_line({"gcc", "-dumpversion"});
         p.gcc_major = version.substr(0, version.find('.'));
         return p;

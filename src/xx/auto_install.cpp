@@ -30,9 +30,10 @@ std::string helper_program(const std::string& name) {
 
 bool auto_install(std::string_view helper, const xbuild::TargetEnv& env, Missing missing, bool enabled) {
     if (!missing.any() || !enabled) return false;
-    const std::string why = xbuild::toolchain::auto_install_enabled() ? "XX_AUTO_INSTALL=1" : "the target's Rust std is missing";
-    const xbuild::toolchain::InstallHost host{::geteuid() == 0, xbuild::find_program("apt-get").has_value(),
-                                              xbuild::find_program("apk").has_value()};
+    const std::string why =
+        xbuild::toolchain::auto_install_enabled() ? "XX_AUTO_INSTALL=1" : "the target's Rust std is missing";
+    const xbuild::toolchain::InstallHost host {::geteuid() == 0, xbuild::find_program("apt-get").has_value(),
+                                               xbuild::find_program("apk").has_value()};
     auto plan = xbuild::toolchain::plan_auto_install(env, missing, host);
     if (!plan.refusal.empty()) throw std::runtime_error(plan.refusal);
     for (auto argv : plan.commands) {
@@ -51,9 +52,7 @@ bool has_compiler(const CcToolchain& tc, Lang lang, Family family) {
     try {
         tc.compiler(lang, family, {});
         return true;
-    } catch (const xbuild::toolchain::ToolchainError&) {
-        return false;
-    }
+    } catch (const xbuild::toolchain::ToolchainError&) { return false; }
 }
 
 bool target_libc_missing(const CcToolchain& tc) {

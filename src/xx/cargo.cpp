@@ -61,7 +61,7 @@ bool has_std(const std::string& libdir) {
 
 // The folder rustc takes the target's standard library from, "" when rustc cannot say.
 std::string target_libdir(const std::string& rustc, const std::string& triple) {
-    std::vector<std::string> argv{rustc, "--print", "target-libdir", "--target", triple};
+    std::vector<std::string> argv {rustc, "--print", "target-libdir", "--target", triple};
     for (auto& f : sysroot_flags()) argv.push_back(std::move(f));
     auto out = xbuild::capture_program(argv);
     return out.status == 0 ? std::string(xbuild::trim(out.out)) : std::string();
@@ -89,7 +89,7 @@ StdCheck check_std(const xbuild::toolchain::RustToolchain& rust) {
                      triple.c_str());
         if (xbuild::run_program({"rustup", "target", "add", triple}) == 0) return {};
     }
-    StdCheck check{true, !rustup_managed && libdir.starts_with("/usr/lib/rustlib/"), {}};
+    StdCheck check {true, !rustup_managed && libdir.starts_with("/usr/lib/rustlib/"), {}};
     check.error = "the Rust standard library for " + triple + " is not installed for " + *rustc + " (" + libdir +
                   "): " + rust.missing_std_advice(rustup_managed);
     const std::string debian_std = "/usr/lib/rustlib/" + triple + "/lib";
@@ -104,7 +104,7 @@ void ensure_target_tools(const xbuild::toolchain::RustToolchain& rust, const xbu
                          std::span<const std::string> user, bool target_inserted) {
     using xbuild::toolchain::Family;
     using xbuild::toolchain::Lang;
-    StdCheck std_check = target_inserted ? check_std(rust) : StdCheck{};
+    StdCheck std_check = target_inserted ? check_std(rust) : StdCheck {};
     const bool auto_on = xbuild::toolchain::auto_install_enabled();
     // The std is installed unless XX_AUTO_INSTALL=0: the shell helper always installs it.
     const char* setting = std::getenv("XX_AUTO_INSTALL");
@@ -117,11 +117,13 @@ void ensure_target_tools(const xbuild::toolchain::RustToolchain& rust, const xbu
     missing.c_compiler = builds && !has_compiler(tc, Lang::c, Family::any);
     missing.libc = builds && !missing.c_compiler && target_libc_missing(tc);
     if (std_check.missing && auto_on && !std_check.debian) throw std::runtime_error(std_check.error);
-    if (auto_install("xx-cargo", rust.target(), missing, auto_on || (std_auto && !missing.c_compiler && !missing.libc)) &&
+    if (auto_install("xx-cargo", rust.target(), missing,
+                     auto_on || (std_auto && !missing.c_compiler && !missing.libc)) &&
         std_check.missing)
         std_check = check_std(rust);
     if (std_check.missing)
-        throw std::runtime_error(std_check.error + (std_check.debian && !std_auto ? xbuild::toolchain::auto_install_hint : ""));
+        throw std::runtime_error(std_check.error +
+                                 (std_check.debian && !std_auto ? xbuild::toolchain::auto_install_hint : ""));
 }
 
 }  // namespace
@@ -151,7 +153,7 @@ int cargo_main(std::string_view invoked_as, Args args) {
         // We chose the target: are its std and linker there?
         ensure_target_tools(rust, tc, user, cargo_args.size() > user.size());
 
-        std::vector<std::string> argv{"cargo"};
+        std::vector<std::string> argv {"cargo"};
         for (auto& a : cargo_args) argv.push_back(std::move(a));
         struct stat st {};
         const std::string runner = ::lstat((dir + "/xx-run").c_str(), &st) == 0 ? dir + "/xx-run" : "xx-run";

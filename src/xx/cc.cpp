@@ -105,7 +105,8 @@ int cc_main(std::string_view invoked_as, Args args) {
         ensure_target_triple_links(tc);
 
         std::vector<std::string> user(args.begin(), args.end());
-        auto cmd = compiler_or_install(invoked_as, tc, cxx ? Lang::cxx : Lang::c, clang_only ? Family::clang : Family::any, user);
+        auto cmd = compiler_or_install(invoked_as, tc, cxx ? Lang::cxx : Lang::c,
+                                       clang_only ? Family::clang : Family::any, user);
         return exec_command(invoked_as, cmd);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "%.*s: %s\n", int(invoked_as.size()), invoked_as.data(), e.what());

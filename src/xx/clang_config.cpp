@@ -49,7 +49,7 @@ std::string read_link(const std::string& path) {
 }
 
 void make_folders(const std::string& dir) {
-    for (std::size_t slash = dir.find('/', 1); ; slash = dir.find('/', slash + 1)) {
+    for (std::size_t slash = dir.find('/', 1);; slash = dir.find('/', slash + 1)) {
         ::mkdir(dir.substr(0, slash).c_str(), 0755);
         if (slash == std::string::npos) return;
     }
@@ -158,14 +158,15 @@ int plain_clang_main(std::string_view invoked_as, Args args) {
         if (has_arg(user, "--config")) {  // the user's own configuration: theirs alone
             auto real = xbuild::find_program(name, {}, true);
             if (!real) throw std::runtime_error(name + " not found: apt-get install clang lld");
-            std::vector<std::string> argv{name};
+            std::vector<std::string> argv {name};
             argv.insert(argv.end(), user.begin(), user.end());
             return exec_command(name, {*real, argv, {}});
         }
         const std::string target = explicit_target(user);
         const Lang lang = name == "clang" ? Lang::c : Lang::cxx;
         if (clang_wrapped()) {
-            CcToolchain tc = target.empty() ? CcToolchain(xbuild::TargetEnv::from_process()) : toolchain_for_triple(target);
+            CcToolchain tc =
+                target.empty() ? CcToolchain(xbuild::TargetEnv::from_process()) : toolchain_for_triple(target);
             if (has_arg(user, "--print-target-triple", "-print-target-triple")) {
                 setup_target_triple(tc, false);
                 if (!setup_clang_config(tc, true)) return 1;
@@ -177,7 +178,7 @@ int plain_clang_main(std::string_view invoked_as, Args args) {
         auto real = xbuild::find_program(name, {}, true);
         if (!real) throw std::runtime_error(name + " not found: apt-get install clang lld");
         const std::string config = target.empty() ? default_config_path() : triple_config_path(target);
-        std::vector<std::string> argv{name};
+        std::vector<std::string> argv {name};
         if (::access(config.c_str(), R_OK) == 0) argv.insert(argv.end(), {"--config", config});
         argv.insert(argv.end(), user.begin(), user.end());
         return exec_command(name, {*real, argv, {}});

@@ -84,7 +84,7 @@ int go_main(std::string_view invoked_as, Args args) {
         if (!real_go)
             throw std::runtime_error("go: not found on PATH (apt-get install golang-go, or use a golang image)");
         ensure_go_std(*real_go, changes, args);  // XX_AUTO_INSTALL=1: the target's precompiled std
-        std::vector<std::string> argv{"go"};
+        std::vector<std::string> argv {"go"};
         argv.insert(argv.end(), args.begin(), args.end());
         return exec_command(invoked_as, {*real_go, argv, changes});
     } catch (const std::exception& e) {

@@ -85,7 +85,8 @@ int run_in(const fs::path& dir, const std::vector<std::string>& argv) {
 void fetch(const GoStdPlan& plan, const fs::path& tmp, const std::string& go,
            const std::vector<std::string>& env_changes) {
     if (int s = run_in(tmp, {apt_helper(), "-q", "download", plan.package}); s != 0)
-        throw std::runtime_error("xx-apt-get download " + plan.package + " failed (exit status " + std::to_string(s) + ")");
+        throw std::runtime_error("xx-apt-get download " + plan.package + " failed (exit status " + std::to_string(s) +
+                                 ")");
     fs::path deb;
     for (const auto& e : fs::directory_iterator(tmp))
         if (e.path().extension() == ".deb") deb = e.path();

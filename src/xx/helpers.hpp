@@ -13,12 +13,12 @@ using Run = int (*)(std::string_view invoked_as, Args args);
 
 int info_main(std::string_view invoked_as, Args args);
 int verify_main(std::string_view invoked_as, Args args);
-int cc_main(std::string_view invoked_as, Args args);   // xx-cc, xx-c++, xx-clang, xx-clang++
-int run_main(std::string_view invoked_as, Args args);  // xx-run
-int apt_main(std::string_view invoked_as, Args args);  // xx-apt, xx-apt-get
-int apk_main(std::string_view invoked_as, Args args);  // xx-apk
-int go_main(std::string_view invoked_as, Args args);   // xx-go, and `go` after xx-go --wrap
-int cargo_main(std::string_view invoked_as, Args args);  // xx-cargo
+int cc_main(std::string_view invoked_as, Args args);       // xx-cc, xx-c++, xx-clang, xx-clang++
+int run_main(std::string_view invoked_as, Args args);      // xx-run
+int apt_main(std::string_view invoked_as, Args args);      // xx-apt, xx-apt-get
+int apk_main(std::string_view invoked_as, Args args);      // xx-apk
+int go_main(std::string_view invoked_as, Args args);       // xx-go, and `go` after xx-go --wrap
+int cargo_main(std::string_view invoked_as, Args args);    // xx-cargo
 int windres_main(std::string_view invoked_as, Args args);  // xx-windres
 
 // Target-prefixed tool names (aarch64-linux-gnu-clang, <triple>-pkg-config, <triple>-ar, ...),

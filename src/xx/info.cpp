@@ -64,8 +64,7 @@ int info_main(std::string_view, Args args) {
         else if (cmd == "is-cross") return env.is_cross() ? 0 : 1;
         else if (cmd == "env") std::fputs(env.env_lines().c_str(), stdout);
         else {
-            std::fprintf(stderr, "xx-info: unknown command '%.*s'\n\n%s", int(cmd.size()), cmd.data(),
-                         usage_text);
+            std::fprintf(stderr, "xx-info: unknown command '%.*s'\n\n%s", int(cmd.size()), cmd.data(), usage_text);
             return 1;
         }
     } catch (const xbuild::UnsupportedTarget& e) {

@@ -124,8 +124,7 @@ int run_main(std::string_view, Args args) {
             if (!value("--platform", v)) return fail(usage_error, "--platform needs a value (e.g. linux/arm64)");
             platform_arg = v;
         } else if (a == "--sysroot" || a.starts_with("--sysroot=")) {
-            if (!value("--sysroot", sysroot) || sysroot.empty())
-                return fail(usage_error, "--sysroot needs a folder");
+            if (!value("--sysroot", sysroot) || sysroot.empty()) return fail(usage_error, "--sysroot needs a folder");
         } else if (a.size() > 1 && a.front() == '-') {
             return fail(usage_error, "unknown option '" + std::string(a) + "' (see xx-run --help)");
         } else {
@@ -163,7 +162,7 @@ int run_main(std::string_view, Args args) {
         }
         if (head->size() >= 2 && (*head)[0] == std::byte('#') && (*head)[1] == std::byte('!')) {
             // A script: its interpreter is this machine's; it runs as it is.
-            xbuild::Command cmd{req.program, {req.argv0}, {}};
+            xbuild::Command cmd {req.program, {req.argv0}, {}};
             cmd.argv.insert(cmd.argv.end(), req.args.begin(), req.args.end());
             exec_or_throw(cmd, verbose);
         }
@@ -194,13 +193,9 @@ int run_main(std::string_view, Args args) {
         if (plan.linux32 && ::personality(PER_LINUX32 | (unsigned(::personality(0xffffffff)) & ~PER_MASK)) == -1)
             return fail(cannot_run, std::string("cannot set the 32-bit personality: ") + std::strerror(errno));
         exec_or_throw(plan.command, verbose);
-    } catch (const em::RunError& e) {
-        return fail(e.status(), e.what());
-    } catch (const xbuild::PlatformError& e) {
+    } catch (const em::RunError& e) { return fail(e.status(), e.what()); } catch (const xbuild::PlatformError& e) {
         return fail(usage_error, std::string("--platform: ") + e.what());
-    } catch (const xbuild::ProcessError& e) {
-        return fail(cannot_run, e.what());
-    } catch (const std::exception& e) {
+    } catch (const xbuild::ProcessError& e) { return fail(cannot_run, e.what()); } catch (const std::exception& e) {
         return fail(cannot_run, e.what());
     }
 }

@@ -74,7 +74,8 @@ bool setup_target_triple(const CcToolchain& tc, bool report_errors) {
         const std::string llvm = "llvm-" + tool;
         const bool to_llvm = links_to_llvm(tool) && ::access((dir + "/" + llvm).c_str(), X_OK) == 0;
         if (!xbuild::replace_symlink(to_llvm ? llvm : target, link)) {
-            if (report_errors) std::fprintf(stderr, "xx-cc: cannot create %s: %s\n", link.c_str(), std::strerror(errno));
+            if (report_errors)
+                std::fprintf(stderr, "xx-cc: cannot create %s: %s\n", link.c_str(), std::strerror(errno));
             ok = false;
         }
     }
@@ -93,8 +94,7 @@ CcToolchain toolchain_for_triple(const std::string& triple) {
     // arm-linux-gnueabi); else the platform the triple spells.
     try {
         if (from_env.triple() == triple) return CcToolchain(from_env, xbuild::toolchain::Probe::system(), triple);
-    } catch (const xbuild::UnsupportedTarget&) {
-    }
+    } catch (const xbuild::UnsupportedTarget&) {}
     const std::string platform = xbuild::toolchain::platform_for_triple(triple);
     auto env = xbuild::process_env();
     auto lookup = [&](std::string_view name) -> std::string {

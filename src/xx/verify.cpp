@@ -60,7 +60,7 @@ std::string static_problem(const xbuild::ObjectInfo& info) {
 // gives play no part in which binaries are built for the target.
 xbuild::TargetEnv target_env() {
     xbuild::EnvLookup env = xbuild::process_env();
-    return xbuild::TargetEnv::resolve(env, xbuild::OsRelease{}, xbuild::running_machine(env));
+    return xbuild::TargetEnv::resolve(env, xbuild::OsRelease {}, xbuild::running_machine(env));
 }
 
 }  // namespace
@@ -83,7 +83,7 @@ int verify_main(std::string_view, Args args) {
         } else if (options && a == "--static") {
             want_static = true;  // anywhere in the list, as the shell helper takes it
         } else if (options && a == "--setup") {
-            setup = true;        // the shell helper installs file(1) here; the headers need nothing
+            setup = true;  // the shell helper installs file(1) here; the headers need nothing
         } else if (options && a.size() > 1 && a[0] == '-') {
             std::fprintf(stderr, "xx-verify: invalid flag %s\n\n%s", arg, usage_text);
             return 1;
@@ -131,8 +131,7 @@ int verify_main(std::string_view, Args args) {
         } catch (const xbuild::ObjectFileError& e) {
             if (e.reason() == xbuild::ObjectFileError::Reason::not_found)
                 std::fprintf(stderr, "file %.*s does not exist\n", int(file.size()), file.data());
-            else
-                report(file, e.what());
+            else report(file, e.what());
             status = 1;
             continue;
         }

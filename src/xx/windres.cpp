@@ -62,14 +62,19 @@ struct ValueOption {
     bool joined = false;
 };
 constexpr ValueOption value_options[] = {
-    {'i', "input", &Options::input}, {'o', "output", &Options::output},
-    {'J', "input-format", &Options::input_format}, {'O', "output-format", &Options::output_format},
-    {'F', "target", &Options::target}, {'\0', "preprocessor", &Options::preprocessor},
+    {'i', "input", &Options::input},
+    {'o', "output", &Options::output},
+    {'J', "input-format", &Options::input_format},
+    {'O', "output-format", &Options::output_format},
+    {'F', "target", &Options::target},
+    {'\0', "preprocessor", &Options::preprocessor},
     {'\0', "preprocessor-arg", nullptr, &Options::cpp_args},
     {'I', "include-dir", nullptr, &Options::cpp_args, "-I", true},
     {'\0', "include-path", nullptr, &Options::cpp_args, "-I", true},
-    {'D', "define", nullptr, &Options::cpp_args, "-D"}, {'U', "undefine", nullptr, &Options::cpp_args, "-U"},
-    {'l', "language", nullptr, &Options::rc_args, "-L"}, {'c', "codepage", nullptr, &Options::rc_args, "-C"},
+    {'D', "define", nullptr, &Options::cpp_args, "-D"},
+    {'U', "undefine", nullptr, &Options::cpp_args, "-U"},
+    {'l', "language", nullptr, &Options::rc_args, "-L"},
+    {'c', "codepage", nullptr, &Options::rc_args, "-C"},
 };
 
 // The option `a` names, with its value when given in the same word (-ofile, --output=file).
@@ -102,8 +107,7 @@ std::optional<int> parse(xx::Args args, Options& o, std::vector<std::string>& fi
         }
         if (a == "-h" || a == "--help") return std::fputs(usage_text, stderr), 0;
         if (a == "-V" || a == "--version") return std::puts("xx-windres 0.1"), 0;
-        if (a == "-r" || a == "-v" || a == "--verbose" || a == "--use-temp-file" || a == "--no-use-temp-file")
-            continue;
+        if (a == "-r" || a == "-v" || a == "--verbose" || a == "--use-temp-file" || a == "--no-use-temp-file") continue;
         if (a.size() < 2 || a[0] != '-') {
             files.push_back(a);
             continue;
@@ -149,8 +153,8 @@ const xbuild::Target* windows_row(std::string_view spec) {
         if (t.os != "windows") continue;
         const xbuild::Target* twin = xbuild::find_target("linux", t.arch, t.variant);
         const xbuild::Target& n = twin ? *twin : t;
-        for (std::string_view list : {t.triple_arch, n.arch, n.uname, n.uname_aliases, n.arch_aliases,
-                                      n.triple_arch, n.triple_arch_alpine})
+        for (std::string_view list :
+             {t.triple_arch, n.arch, n.uname, n.uname_aliases, n.arch_aliases, n.triple_arch, n.triple_arch_alpine})
             for (std::string_view word : xbuild::split(list, ' '))
                 if (const std::string name = dashed(word); name.size() > best_len && starts_a_part(s, name))
                     best = &t, best_len = name.size();
@@ -191,7 +195,8 @@ class Scratch {
         if (dir_.empty()) {
             const char* tmp = std::getenv("TMPDIR");
             std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/xx-windres.XXXXXX";
-            if (!::mkdtemp(pattern.data())) throw std::runtime_error("cannot make " + pattern + ": " + std::strerror(errno));
+            if (!::mkdtemp(pattern.data()))
+                throw std::runtime_error("cannot make " + pattern + ": " + std::strerror(errno));
             dir_ = pattern;
         }
         return dir_ + "/" + std::string(name);
@@ -236,8 +241,7 @@ int step(const std::vector<std::string>& argv, bool dry) {
     return status;
 }
 
-int convert(const Options& o, std::string_view machine, std::vector<std::string> cpp, bool dry,
-            Scratch& scratch) {
+int convert(const Options& o, std::string_view machine, std::vector<std::string> cpp, bool dry, Scratch& scratch) {
     std::string res = o.input;
     if (o.input_format == "rc") {
         const std::string preprocessed = scratch.next("preprocessed.rc");
@@ -273,9 +277,7 @@ int windres_main(std::string_view, Args args) {
     std::vector<std::string> files;
     try {
         if (auto done = parse(args, o, files)) return *done;
-    } catch (const std::invalid_argument& e) {
-        return fail(e.what());
-    }
+    } catch (const std::invalid_argument& e) { return fail(e.what()); }
     // As GNU windres: the names fill what -i and -o left open (the shell helper skips empty ones).
     std::erase(files, "");
     for (std::string* slot : {&o.input, &o.output})
@@ -286,9 +288,7 @@ int windres_main(std::string_view, Args args) {
     if (!files.empty()) return fail("too many arguments");
     try {
         if (o.target.empty()) o.target = xbuild::TargetEnv::from_process().triple();
-    } catch (const xbuild::UnsupportedTarget& e) {
-        return fail(e.what());
-    }
+    } catch (const xbuild::UnsupportedTarget& e) { return fail(e.what()); }
     if (o.input.empty()) o.input = "/dev/stdin";
     if (o.output.empty()) o.output = "/dev/stdout";
     if (o.input_format.empty()) o.input_format = o.input.ends_with(".res") ? "res" : "rc";
@@ -319,7 +319,8 @@ int windres_main(std::string_view, Args args) {
     // Interrupted: the step under way ends (the terminal signals it too), the scratch files go,
     // then this process dies of the same signal. Signals ignored by whoever started us stay so.
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
-        struct sigaction old {}, sa {};
+        struct sigaction old {
+        }, sa {};
         sa.sa_handler = on_signal;
         sigemptyset(&sa.sa_mask);
         if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler != SIG_IGN) ::sigaction(sig, &sa, nullptr);
@@ -328,9 +329,7 @@ int windres_main(std::string_view, Args args) {
     try {
         Scratch scratch(dry);
         status = convert(o, machine, std::move(cpp), dry, scratch);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "xx-windres: %s\n", e.what());
-    }
+    } catch (const std::exception& e) { std::fprintf(stderr, "xx-windres: %s\n", e.what()); }
     if (caught_signal) {
         std::signal(caught_signal, SIG_DFL);
         std::raise(caught_signal);

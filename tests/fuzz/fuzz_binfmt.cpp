@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     // Matching reads only within the head it is given (ASan checks), whatever its length.
     auto bytes = std::as_bytes(std::span(data, size));
-    for (std::size_t n : {std::size_t{0}, size / 2, size})
+    for (std::size_t n : {std::size_t {0}, size / 2, size})
         (void)em::binfmt_matches(*entry, bytes.first(n), text.substr(0, n));
     return 0;
 }

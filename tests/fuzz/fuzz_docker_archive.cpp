@@ -49,8 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     try {
         (void)oci::read_docker_archive_manifest(tar);
-    } catch (const oci::LayoutError&) {
-    }
+    } catch (const oci::LayoutError&) {}
     try {
         oci::Layout layout = oci::Layout::create(dir);
         const auto images = oci::import_docker_archive(tar, layout);
@@ -63,7 +62,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (reimported.size() != images.size()) __builtin_trap();
         for (std::size_t i = 0; i < images.size(); ++i)
             if (reimported[i].manifest.digest != images[i].manifest.digest) __builtin_trap();
-    } catch (const oci::LayoutError&) {
-    }
+    } catch (const oci::LayoutError&) {}
     return 0;
 }

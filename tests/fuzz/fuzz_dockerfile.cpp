@@ -11,8 +11,7 @@
 namespace {
 
 void check(const xbuild::dockerfile::Instruction& ins, std::size_t size) {
-    if (ins.begin > ins.end || ins.end > size || ins.first_line < 1 || ins.first_line > ins.last_line)
-        __builtin_trap();
+    if (ins.begin > ins.end || ins.end > size || ins.first_line < 1 || ins.first_line > ins.last_line) __builtin_trap();
     if (ins.keyword.empty()) __builtin_trap();
     for (const auto& h : ins.heredocs)
         if (h.first_line <= ins.first_line || h.first_line > h.last_line || h.last_line > ins.last_line)
@@ -32,7 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             check(ins, size);
             if (ins.begin < prev_end || ins.first_line <= prev_line) __builtin_trap();
             // Ranges are whole lines (the first may start after a BOM).
-            if (ins.begin != 0 && text[ins.begin - 1] != '\n' && !(ins.begin == 3 && text.substr(0, 3) == "\xEF\xBB\xBF"))
+            if (ins.begin != 0 && text[ins.begin - 1] != '\n' &&
+                !(ins.begin == 3 && text.substr(0, 3) == "\xEF\xBB\xBF"))
                 __builtin_trap();
             if (ins.end != size && text[ins.end - 1] != '\n') __builtin_trap();
             if (ins.inner) {

@@ -40,7 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             opt.skip_unset_env = true;
         } else {
             const std::size_t eq = line.find('=');
-            vars[std::string(line.substr(0, eq))] = eq == std::string_view::npos ? "" : std::string(line.substr(eq + 1));
+            vars[std::string(line.substr(0, eq))] =
+                eq == std::string_view::npos ? "" : std::string(line.substr(eq + 1));
         }
     }
     std::vector<std::string> asked;
@@ -57,18 +58,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         expanded = xd::expand_word(word, lookup, opt);
         if (expanded.size() > opt.max_length) __builtin_trap();
-    } catch (const xd::ExpandError&) {
-        word_ok = false;
-    }
+    } catch (const xd::ExpandError&) { word_ok = false; }
 
     // The same lexer run: expand_words fails exactly when expand_word does.
     bool words_ok = true;
     std::vector<std::string> words;
     try {
         words = xd::expand_words(word, lookup, opt);
-    } catch (const xd::ExpandError&) {
-        words_ok = false;
-    }
+    } catch (const xd::ExpandError&) { words_ok = false; }
     if (words_ok != word_ok) __builtin_trap();
     for (const std::string& w : words)
         if (w.empty()) __builtin_trap();
@@ -107,13 +104,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The whole input, newlines included, with and without the variables.
     try {
         (void)xd::expand_words(text, lookup, opt);
-    } catch (const xd::ExpandError&) {
-    }
+    } catch (const xd::ExpandError&) {}
     try {
         xd::ExpandOptions skip = opt;
         skip.skip_unset_env = !opt.skip_unset_env;
-        (void)xd::expand_word(text, xd::VarLookup{}, skip);
-    } catch (const xd::ExpandError&) {
-    }
+        (void)xd::expand_word(text, xd::VarLookup {}, skip);
+    } catch (const xd::ExpandError&) {}
     return 0;
 }

@@ -28,15 +28,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 oci::Index again = oci::parse_index(out);
                 if (!(again == x) || oci::to_json(again) != out) __builtin_trap();
             }
-        } catch (const oci::ManifestError&) {
-        }
+        } catch (const oci::ManifestError&) {}
     }
     try {
         oci::ImageConfig c = oci::parse_config(text);
         const std::string out = oci::to_json(c);
         oci::ImageConfig again = oci::parse_config(out);
         if (!(again == c) || oci::to_json(again) != out) __builtin_trap();
-    } catch (const oci::ManifestError&) {
-    }
+    } catch (const oci::ManifestError&) {}
     return 0;
 }

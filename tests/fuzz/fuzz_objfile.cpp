@@ -14,9 +14,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         // What the parser reports must hold together.
         if (info.needed.size() > 1024) __builtin_trap();
         if (info.slices.empty() && info.bits != 32 && info.bits != 64) __builtin_trap();
-        if (info.format == xbuild::ObjectFormat::elf && info.is_static != (info.interpreter.empty() && info.needed.empty()))
+        if (info.format == xbuild::ObjectFormat::elf &&
+            info.is_static != (info.interpreter.empty() && info.needed.empty()))
             __builtin_trap();
-    } catch (const xbuild::ObjectFileError&) {
-    }
+    } catch (const xbuild::ObjectFileError&) {}
     return 0;
 }

@@ -15,9 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             (void)r->familiar();
         } else {
             const auto& l = std::get<xbuild::registry::LayoutReference>(ref);
-            if (std::get<xbuild::registry::LayoutReference>(xbuild::registry::parse_image_ref(l.str())) != l) __builtin_trap();
+            if (std::get<xbuild::registry::LayoutReference>(xbuild::registry::parse_image_ref(l.str())) != l)
+                __builtin_trap();
         }
-    } catch (const xbuild::registry::ReferenceError&) {
-    }
+    } catch (const xbuild::registry::ReferenceError&) {}
     return 0;
 }

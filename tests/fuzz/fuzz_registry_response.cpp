@@ -16,30 +16,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size == 0) return 0;
     const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
     switch (data[0] % 6) {
-        case 0:
-            (void)describe_errors(parse_error_body(text));
-            break;
+        case 0: (void)describe_errors(parse_error_body(text)); break;
         case 1:
             if (auto next = parse_link_next(text)) {
                 try {
                     const std::string u = resolve_url("https://registry.example:5000/v2/app/tags/list?n=2", *next);
                     if (!parse_url(u) || resolve_url(u, u) != u) __builtin_trap();
-                } catch (const ResponseError&) {
-                }
+                } catch (const ResponseError&) {}
             }
             break;
         case 2:
             try {
                 const auto t = parse_token_response(text);
                 if (t.token.empty() || t.expires_in.count() < 1) __builtin_trap();
-            } catch (const ResponseError&) {
-            }
+            } catch (const ResponseError&) {}
             break;
-        case 3:
-            try {
-                (void)parse_tag_list(text);
-            } catch (const ResponseError&) {
-            }
+        case 3: try { (void)parse_tag_list(text);
+            } catch (const ResponseError&) {}
             (void)parse_retry_after(text);
             break;
         case 4: {  // a Location header against an upload URL
@@ -49,8 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 if (!parsed || parsed->str() != u) __builtin_trap();
                 const std::string q = append_query(u, "digest", "sha256:00");
                 if (!parse_url(q)) __builtin_trap();
-            } catch (const ResponseError&) {
-            }
+            } catch (const ResponseError&) {}
             break;
         }
         default: {

@@ -54,7 +54,7 @@ void clean(const fs::path& root) {
 void check_sandbox() {
     std::set<std::string> top;
     for (const auto& e : fs::directory_iterator(sandbox())) top.insert(e.path().filename().string());
-    if (top != std::set<std::string>{"layer", "outside", "root"}) __builtin_trap();
+    if (top != std::set<std::string> {"layer", "outside", "root"}) __builtin_trap();
     std::size_t n = 0;
     for (const auto& e : fs::directory_iterator(sandbox() / "outside")) {
         (void)e;
@@ -77,20 +77,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         (void)oci::list_layer(layer);
         listed = true;
-    } catch (const oci::LayerError&) {
-    }
+    } catch (const oci::LayerError&) {}
     try {
         oci::LayerInfo info = oci::inspect_layer(layer);
         if (info.size != std::int64_t(size) || info.digest != oci::digest_file(layer)) __builtin_trap();
-    } catch (const oci::LayerError&) {
-    }
+    } catch (const oci::LayerError&) {}
     fs::create_directories(root);
     try {
         oci::ExtractResult r = oci::extract_layer(layer, root);
         // What extracts cleanly was a readable tar to list as well.
         if (!listed || r.info.size != std::int64_t(size)) __builtin_trap();
-    } catch (const oci::LayerError&) {
-    }
+    } catch (const oci::LayerError&) {}
     check_sandbox();
     clean(root);
     return 0;

@@ -14,7 +14,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             for (char ch : c.scheme)
                 if (ch >= 'A' && ch <= 'Z') __builtin_trap();
         }
-    } catch (const xbuild::registry::AuthParseError&) {
-    }
+    } catch (const xbuild::registry::AuthParseError&) {}
     return 0;
 }

@@ -57,7 +57,7 @@ std::string read_file(const fs::path& p) {
 
 int free_port() {
     const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
+    sockaddr_in a {};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     REQUIRE(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
@@ -69,7 +69,7 @@ int free_port() {
 
 bool port_open(int port) {
     const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
+    sockaddr_in a {};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     a.sin_port = htons(static_cast<uint16_t>(port));
@@ -84,7 +84,8 @@ bool have(const char* program) { return find_program(program).has_value(); }
 void require_tools(std::initializer_list<const char*> programs) {
     for (const char* p : programs)
         REQUIRE_MESSAGE(have(p), p << " not found on PATH: apt-get install "
-                                   << (std::string(p) == "htpasswd" ? "apache2-utils" : p) << " (./x deps installs it)");
+                                   << (std::string(p) == "htpasswd" ? "apache2-utils" : p)
+                                   << " (./x deps installs it)");
 }
 
 void run(const std::vector<std::string>& argv) {
@@ -104,8 +105,10 @@ struct Registry {
 
     void start(bool wait = true) {
         const auto config = dir.path / "config.yml";
-        std::string yml = "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: " +
-                          storage().string() + "\n  delete:\n    enabled: true\nhttp:\n  addr: " + host() + "\n" + extra_config;
+        std::string yml =
+            "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    "
+            "rootdirectory: " +
+            storage().string() + "\n  delete:\n    enabled: true\nhttp:\n  addr: " + host() + "\n" + extra_config;
         write_file(config, yml);
         const auto log = dir.path / "registry.log";
         pid = ::fork();
@@ -116,7 +119,8 @@ struct Registry {
                 ::dup2(fileno(f), 1);
                 ::dup2(fileno(f), 2);
             }
-            ::execl("/usr/bin/docker-registry", "docker-registry", "serve", config.c_str(), static_cast<char*>(nullptr));
+            ::execl("/usr/bin/docker-registry", "docker-registry", "serve", config.c_str(),
+                    static_cast<char*>(nullptr));
             ::_exit(127);
         }
         if (wait) wait_up();
@@ -162,7 +166,8 @@ oci::Descriptor blob_desc(std::string_view media_type, std::string_view bytes) {
 }
 
 void docker_config(const fs::path& dir, const std::string& host, const std::string& user, const std::string& pass) {
-    write_file(dir / "config.json", R"({"auths": {")" + host + R"(": {"auth": ")" + b64(user + ":" + pass, false) + R"("}}})");
+    write_file(dir / "config.json",
+               R"({"auths": {")" + host + R"(": {"auth": ")" + b64(user + ":" + pass, false) + R"("}}})");
 }
 
 ClientOptions quiet_options(const fs::path& config_dir) {
@@ -171,7 +176,8 @@ ClientOptions quiet_options(const fs::path& config_dir) {
     o.certs_d = config_dir / "certs.d";  // empty: no extra CAs
     o.backoff = std::chrono::milliseconds(50);
     o.max_retries = 2;
-    if (std::getenv("XBUILD_TEST_VERBOSE")) o.log = [](const std::string& l) { std::fprintf(stderr, "  | %s\n", l.c_str()); };
+    if (std::getenv("XBUILD_TEST_VERBOSE"))
+        o.log = [](const std::string& l) { std::fprintf(stderr, "  | %s\n", l.c_str()); };
     return o;
 }
 
@@ -180,8 +186,8 @@ ClientOptions quiet_options(const fs::path& config_dir) {
 struct TokenServer {
     int listen_fd = -1;
     int port = 0;
-    std::atomic<bool> stop{false};
-    std::atomic<int> fail_first{0};  // answer 503 this many times first
+    std::atomic<bool> stop {false};
+    std::atomic<int> fail_first {0};  // answer 503 this many times first
     std::thread thread;
     std::mutex mu;
     std::vector<std::string> targets, authorizations;
@@ -215,7 +221,7 @@ struct TokenServer {
         listen_fd = ::socket(AF_INET, SOCK_STREAM, 0);
         int one = 1;
         ::setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        sockaddr_in a{};
+        sockaddr_in a {};
         a.sin_family = AF_INET;
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         REQUIRE(::bind(listen_fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
@@ -265,12 +271,19 @@ struct TokenServer {
             if (first == std::string::npos || first == last) continue;
             nlohmann::json actions = nlohmann::json::array();
             for (auto a : split(std::string_view(s).substr(last + 1), ',')) actions.push_back(std::string(a));
-            access.push_back({{"type", s.substr(0, first)}, {"name", s.substr(first + 1, last - first - 1)}, {"actions", actions}});
+            access.push_back(
+                {{"type", s.substr(0, first)}, {"name", s.substr(first + 1, last - first - 1)}, {"actions", actions}});
         }
-        const long long now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+        const long long now =
+            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
         const nlohmann::json header = {{"alg", "RS256"}, {"typ", "JWT"}, {"x5c", {cert_der_b64}}};
-        const nlohmann::json claims = {{"iss", "xbuild-test-issuer"}, {"sub", "tokuser"}, {"aud", "xbuild-test"},
-                                       {"exp", now + 300}, {"nbf", now - 10}, {"iat", now},
+        const nlohmann::json claims = {{"iss", "xbuild-test-issuer"},
+                                       {"sub", "tokuser"},
+                                       {"aud", "xbuild-test"},
+                                       {"exp", now + 300},
+                                       {"nbf", now - 10},
+                                       {"iat", now},
                                        {"jti", std::to_string(now) + "-" + std::to_string(targets.size())},
                                        {"access", access}};
         const std::string input = b64(header.dump(), true) + "." + b64(claims.dump(), true);
@@ -279,11 +292,11 @@ struct TokenServer {
 
     void serve() {
         while (!stop) {
-            pollfd p{listen_fd, POLLIN, 0};
+            pollfd p {listen_fd, POLLIN, 0};
             if (::poll(&p, 1, 50) <= 0) continue;
             const int c = ::accept(listen_fd, nullptr, nullptr);
             if (c < 0) continue;
-            timeval tv{2, 0};
+            timeval tv {2, 0};
             ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
             std::string req;
             char buf[4096];
@@ -304,7 +317,8 @@ struct TokenServer {
             const std::string target = sp1 != std::string::npos && sp2 > sp1 ? line.substr(sp1 + 1, sp2 - sp1 - 1) : "";
             std::string authz;
             for (auto h : split(std::string_view(req), '\n')) {
-                if (h.size() > 14 && to_lower(h.substr(0, 14)) == "authorization:") authz = std::string(trim(h.substr(14)));
+                if (h.size() > 14 && to_lower(h.substr(0, 14)) == "authorization:")
+                    authz = std::string(trim(h.substr(14)));
             }
             std::vector<std::string> scopes;
             const auto q = target.find('?');
@@ -331,7 +345,7 @@ struct TokenServer {
                 status = "401 Unauthorized";
                 body = R"({"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]})";
             } else {
-                body = nlohmann::json{{"token", jwt(scopes)}, {"expires_in", 300}}.dump();
+                body = nlohmann::json {{"token", jwt(scopes)}, {"expires_in", 300}}.dump();
             }
             const std::string resp = "HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: " +
                                      std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;

@@ -9,7 +9,8 @@ namespace {
 std::string xbuild_cli() {
     std::vector<fs::path> candidates;
     if (const char* e = std::getenv("XBUILD_BIN")) candidates.emplace_back(e);
-    if (const std::string self = self_executable(); !self.empty()) candidates.push_back(fs::path(self).parent_path() / "xbuild");
+    if (const std::string self = self_executable(); !self.empty())
+        candidates.push_back(fs::path(self).parent_path() / "xbuild");
     candidates.push_back(fs::path(__FILE__).parent_path() / "../../build/bin/xbuild");
     for (const auto& c : candidates)
         if (::access(c.c_str(), X_OK) == 0) return fs::absolute(c).string();
@@ -24,7 +25,7 @@ struct CliRun {
 
 // Runs `xbuild ARGS...` with config.json looked for in `docker_config` only (no one's real login).
 CliRun run_cli(const std::vector<std::string>& args, const fs::path& docker_config) {
-    std::vector<std::string> argv{"sh", "-c", "exec \"$0\" \"$@\" 2>&1", xbuild_cli()};
+    std::vector<std::string> argv {"sh", "-c", "exec \"$0\" \"$@\" 2>&1", xbuild_cli()};
     argv.insert(argv.end(), args.begin(), args.end());
     const auto c = capture_program(argv, {"DOCKER_CONFIG=" + docker_config.string()});
     return {c.status, c.out};
@@ -38,7 +39,8 @@ std::string http_reply(const std::string& status, const std::string& headers, co
 // Pushes a one-layer image for linux/ARCH and tags it; returns its manifest's bytes.
 std::string push_image(Client& client, const Reference& ref, const std::string& arch, unsigned seed,
                        const std::string& note = "") {
-    const std::string config = R"({"architecture":")" + arch + R"(","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})";
+    const std::string config =
+        R"({"architecture":")" + arch + R"(","os":"linux","rootfs":{"type":"layers","diff_ids":[]}})";
     const std::string layer = random_bytes(3000, seed);
     oci::Manifest m;
     m.media_type = std::string(oci::media_type::oci_manifest);
@@ -122,7 +124,8 @@ TEST_CASE("a manifest corrupted in the registry's storage is refused by digest a
         CHECK_MESSAGE(e.path().filename().string().find("fresh") == std::string::npos, e.path());
     // Into a layout that exists: it is left as it was, no new blob, no tag t.
     const fs::path existing = home.path / "existing";
-    const auto good = run_cli({"imagetools", "create", "-t", "oci-layout://" + existing.string() + ":good", good_ref.str()}, home.path);
+    const auto good = run_cli(
+        {"imagetools", "create", "-t", "oci-layout://" + existing.string() + ":good", good_ref.str()}, home.path);
     REQUIRE_MESSAGE(good.status == 0, good.output);
     const std::string before = layout_state(existing);
     run = run_cli({"imagetools", "create", "-t", "oci-layout://" + existing.string() + ":t", ref.str()}, home.path);
@@ -151,9 +154,9 @@ TEST_CASE("an index whose second image is corrupt in storage: the CLI leaves no 
     const std::string arm64 = push_image(client, repo.with_tag("arm64"), "arm64", 32, "aaaa");
     oci::Index index;
     index.media_type = std::string(oci::media_type::oci_index);
-    for (const auto& [bytes, arch] : {std::pair{amd64, "amd64"}, std::pair{arm64, "arm64"}}) {
+    for (const auto& [bytes, arch] : {std::pair {amd64, "amd64"}, std::pair {arm64, "arm64"}}) {
         oci::Descriptor d = blob_desc(oci::media_type::oci_manifest, bytes);
-        d.platform = oci::Platform{"linux", arch, "", "", {}, nlohmann::json::object()};
+        d.platform = oci::Platform {"linux", arch, "", "", {}, nlohmann::json::object()};
         index.manifests.push_back(d);
     }
     const Reference idx = repo.with_tag("both");
@@ -175,7 +178,9 @@ TEST_CASE("an index whose second image is corrupt in storage: the CLI leaves no 
     const fs::path existing = home.path / "existing";
     const Reference good = repo.with_tag("good");
     push_image(client, good, "riscv64", 33);  // blobs of its own, so any copied blob shows
-    REQUIRE(run_cli({"imagetools", "create", "-t", "oci-layout://" + existing.string() + ":good", good.str()}, home.path).status == 0);
+    REQUIRE(
+        run_cli({"imagetools", "create", "-t", "oci-layout://" + existing.string() + ":good", good.str()}, home.path)
+            .status == 0);
     const std::string before = layout_state(existing);
     run = run_cli({"imagetools", "create", "-t", "oci-layout://" + existing.string() + ":t", idx.str()}, home.path);
     CHECK(run.status == 1);
@@ -224,7 +229,7 @@ TEST_CASE("a manifest that is not JSON, or JSON of the wrong shape: the bytes ar
     struct Bad {
         std::string body, field;  // what the registry serves, what the parse error must name
     };
-    const std::vector<Bad> cases{
+    const std::vector<Bad> cases {
         {"<html>this is not a manifest</html>", "malformed JSON"},
         {R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":"nope","layers":[]})",
          "config: must be a JSON object"},
@@ -232,8 +237,8 @@ TEST_CASE("a manifest that is not JSON, or JSON of the wrong shape: the bytes ar
          R"("application/vnd.oci.image.config.v1+json","digest":"sha256:1234","size":2},"layers":[]})",
          "config.digest: malformed digest"},
         {R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":)"
-         R"("application/vnd.oci.image.config.v1+json","digest":"sha256:)" + std::string(64, '0') +
-             R"(","size":2},"layers":{"a":1}})",
+         R"("application/vnd.oci.image.config.v1+json","digest":"sha256:)" +
+             std::string(64, '0') + R"(","size":2},"layers":{"a":1}})",
          "layers: must be an array"},
     };
     std::mutex mu;
@@ -267,9 +272,7 @@ TEST_CASE("a manifest that is not JSON, or JSON of the wrong shape: the bytes ar
         try {
             oci::parse_any_manifest(m.bytes, m.media_type);
             FAIL("parsed");
-        } catch (const oci::ManifestError& e) {
-            CHECK(std::string(e.what()).find(bad.field) == 0);
-        }
+        } catch (const oci::ManifestError& e) { CHECK(std::string(e.what()).find(bad.field) == 0); }
         const auto run = run_cli({"imagetools", "inspect", host + "/app:v1"}, home.path);
         CAPTURE(run.output);
         CHECK(run.status == 1);
@@ -277,7 +280,8 @@ TEST_CASE("a manifest that is not JSON, or JSON of the wrong shape: the bytes ar
         CHECK(run.output.find("xbuild imagetools inspect: ") == 0);
         // create stops at the same point (reading the sources), before it makes the target.
         const fs::path out = home.path / "out";
-        const auto create = run_cli({"imagetools", "create", "-t", "oci-layout://" + out.string() + ":t", host + "/app:v1"}, home.path);
+        const auto create =
+            run_cli({"imagetools", "create", "-t", "oci-layout://" + out.string() + ":t", host + "/app:v1"}, home.path);
         CAPTURE(create.output);
         CHECK(create.status != 0);
         CHECK(create.output.find(bad.field) != std::string::npos);
@@ -288,7 +292,8 @@ TEST_CASE("a manifest that is not JSON, or JSON of the wrong shape: the bytes ar
 // A ManifestError is a std::invalid_argument, but a malformed manifest is the registry's fault,
 // not a usage mistake: exit 1, naming the reference.
 TEST_CASE("a malformed manifest: imagetools create exits 1 (the registry's fault), and both commands name it") {
-    const std::string body = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":"nope","layers":[]})";
+    const std::string body =
+        R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":"nope","layers":[]})";
     TokenServer registry;
     registry.handler = [&](const std::string& target, const std::string&) {
         if (target == "/v2/") return http_reply("200 OK", "Content-Type: application/json\r\n", "{}");
@@ -297,7 +302,8 @@ TEST_CASE("a malformed manifest: imagetools create exits 1 (the registry's fault
     registry.start();
     TempDir home;
     const std::string ref = "127.0.0.1:" + std::to_string(registry.port) + "/app:v1";
-    const auto create = run_cli({"imagetools", "create", "-t", "oci-layout://" + (home.path / "out").string() + ":t", ref}, home.path);
+    const auto create =
+        run_cli({"imagetools", "create", "-t", "oci-layout://" + (home.path / "out").string() + ":t", ref}, home.path);
     CAPTURE(create.output);
     CHECK(create.status == 1);
     CHECK(create.output.find(ref) != std::string::npos);

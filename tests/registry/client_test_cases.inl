@@ -36,9 +36,11 @@ TEST_CASE("open registry on loopback: blobs, manifests, index, tags, delete; sko
         std::memcpy(buf, layer2.data() + off, n);
         return n;
     };
-    const auto patches_before = std::count_if(log.begin(), log.end(), [](const std::string& l) { return l.rfind("PATCH ", 0) == 0; });
+    const auto patches_before =
+        std::count_if(log.begin(), log.end(), [](const std::string& l) { return l.rfind("PATCH ", 0) == 0; });
     CHECK(client.push_blob(app, l2, reader, chunked) == PushResult::uploaded);
-    const auto patches = std::count_if(log.begin(), log.end(), [](const std::string& l) { return l.rfind("PATCH ", 0) == 0; });
+    const auto patches =
+        std::count_if(log.begin(), log.end(), [](const std::string& l) { return l.rfind("PATCH ", 0) == 0; });
     CHECK(patches - patches_before == 7);  // 100000 bytes in 16 KiB chunks
     CHECK(client.has_blob(app, l1.digest));
     CHECK(client.push_blob(app, l1, l1_file) == PushResult::already_present);
@@ -54,9 +56,7 @@ TEST_CASE("open registry on loopback: blobs, manifests, index, tags, delete; sko
     try {
         client.push_blob(app, std::string_view(layer2).substr(0, 1000), lying);
         FAIL("short body accepted");
-    } catch (const RegistryError& e) {
-        CHECK(e.kind == ErrorKind::verify);
-    }
+    } catch (const RegistryError& e) { CHECK(e.kind == ErrorKind::verify); }
 
     oci::Manifest m;
     m.media_type = std::string(oci::media_type::oci_manifest);
@@ -86,7 +86,7 @@ TEST_CASE("open registry on loopback: blobs, manifests, index, tags, delete; sko
     oci::Index index;
     index.media_type = std::string(oci::media_type::oci_index);
     oci::Descriptor entry = blob_desc(oci::media_type::oci_manifest, mbytes);
-    entry.platform = oci::Platform{"linux", "amd64", "", "", {}, nlohmann::json::object()};
+    entry.platform = oci::Platform {"linux", "amd64", "", "", {}, nlohmann::json::object()};
     index.manifests = {entry};
     const std::string ibytes = oci::to_json(index);
     const Reference multi = app.with_tag("multi");
@@ -96,7 +96,8 @@ TEST_CASE("open registry on loopback: blobs, manifests, index, tags, delete; sko
     CHECK(gi.media_type == oci::media_type::oci_index);
 
     // Pushing by digest checks the bytes against it.
-    CHECK_THROWS_AS(client.put_manifest(app.with_digest(idigest.str()), mbytes, oci::media_type::oci_manifest), RegistryError);
+    CHECK_THROWS_AS(client.put_manifest(app.with_digest(idigest.str()), mbytes, oci::media_type::oci_manifest),
+                    RegistryError);
 
     auto tags = client.list_tags(app);  // distribution 2.8 ignores ?n= for tags: one page, its order
     std::sort(tags.begin(), tags.end());
@@ -104,9 +105,10 @@ TEST_CASE("open registry on loopback: blobs, manifests, index, tags, delete; sko
     for (const auto& t : tags) shown_tags += t + " ";
     for (const auto& l : log)
         if (l.find("tags") != std::string::npos) shown_tags += "\n" + l;
-    const std::vector<std::string> want_tags{"multi", "v1"};
+    const std::vector<std::string> want_tags {"multi", "v1"};
     CHECK_MESSAGE(tags == want_tags, shown_tags);
-    CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) { return l.find("/tags/list -> 200") != std::string::npos; }));
+    CHECK(std::any_of(log.begin(), log.end(),
+                      [](const std::string& l) { return l.find("/tags/list -> 200") != std::string::npos; }));
 
     try {
         client.get_manifest(app.with_tag("nope"));
@@ -119,16 +121,14 @@ TEST_CASE("open registry on loopback: blobs, manifests, index, tags, delete; sko
     try {
         client.list_tags(parse_reference(reg.host() + "/missing"));
         FAIL("no error");
-    } catch (const RegistryError& e) {
-        CHECK(e.code == "NAME_UNKNOWN");
-    }
+    } catch (const RegistryError& e) { CHECK(e.code == "NAME_UNKNOWN"); }
 
     require_tools({"skopeo"});
     {
-        for (const auto& [tag, bytes] : {std::pair<std::string, std::string>{"v1", mbytes}, {"multi", ibytes}}) {
-            const auto c = capture_program({"skopeo", "inspect", "--raw", "--tls-verify=false",
-                                            "docker://" + reg.host() + "/app:" + tag},
-                                           {}, {std::nullopt, true});
+        for (const auto& [tag, bytes] : {std::pair<std::string, std::string> {"v1", mbytes}, {"multi", ibytes}}) {
+            const auto c = capture_program(
+                {"skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + reg.host() + "/app:" + tag}, {},
+                {std::nullopt, true});
             CHECK(c.status == 0);
             CHECK(c.out == bytes);
         }
@@ -145,8 +145,8 @@ TEST_CASE("TLS with a private CA from certs.d, and htpasswd basic auth from conf
     Registry reg;
     const auto& d = reg.dir.path;
     run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", (d / "ca.key").string(), "-out",
-         (d / "ca.crt").string(), "-days", "2", "-subj", "/CN=xbuild test CA", "-addext", "basicConstraints=critical,CA:TRUE",
-         "-addext", "keyUsage=critical,keyCertSign,cRLSign"});
+         (d / "ca.crt").string(), "-days", "2", "-subj", "/CN=xbuild test CA", "-addext",
+         "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"});
     run({"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", (d / "server.key").string(), "-out",
          (d / "server.csr").string(), "-subj", "/CN=127.0.0.1"});
     write_file(d / "ext.cnf", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
@@ -156,7 +156,8 @@ TEST_CASE("TLS with a private CA from certs.d, and htpasswd basic auth from conf
     const auto hp = capture_program({"htpasswd", "-Bbn", "alice", "s3cret-pw"}, {}, {std::nullopt, true});
     REQUIRE(hp.status == 0);
     write_file(d / "htpasswd", hp.out);
-    reg.extra_config = "  tls:\n    certificate: " + (d / "server.crt").string() + "\n    key: " + (d / "server.key").string() +
+    reg.extra_config = "  tls:\n    certificate: " + (d / "server.crt").string() +
+                       "\n    key: " + (d / "server.key").string() +
                        "\nauth:\n  htpasswd:\n    realm: xbuild-test\n    path: " + (d / "htpasswd").string() + "\n";
     reg.start();
 
@@ -309,7 +310,8 @@ TEST_CASE("a registry that comes up late is reached through the retries") {
     });
     client.ping(reg.host());
     late.join();
-    CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) { return l.find("retrying") != std::string::npos; }));
+    CHECK(std::any_of(log.begin(), log.end(),
+                      [](const std::string& l) { return l.find("retrying") != std::string::npos; }));
     const Reference app = parse_reference(reg.host() + "/late:v1");
     CHECK_FALSE(client.has_blob(app, oci::sha256_of("x")));
 
@@ -340,7 +342,8 @@ TEST_CASE("responses: error bodies, Link headers, token answers, Location resolu
     CHECK(parse_tag_list(R"({"name":"a","tags":null})").empty());
     CHECK(parse_retry_after(" 5 ") == std::chrono::seconds(5));
     CHECK_FALSE(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT").has_value());
-    CHECK(resolve_url("http://r:5/v2/a/blobs/uploads/", "/v2/a/blobs/uploads/u?_state=s") == "http://r:5/v2/a/blobs/uploads/u?_state=s");
+    CHECK(resolve_url("http://r:5/v2/a/blobs/uploads/", "/v2/a/blobs/uploads/u?_state=s") ==
+          "http://r:5/v2/a/blobs/uploads/u?_state=s");
     CHECK(resolve_url("http://r:5/v2/a/blobs/uploads/x", "y?q") == "http://r:5/v2/a/blobs/uploads/y?q");
     CHECK(resolve_url("https://r/v2/a", "https://s3.example/b?sig=1") == "https://s3.example/b?sig=1");
     CHECK(resolve_url("https://r/v2/a", "//cdn.example/b") == "https://cdn.example/b");
@@ -363,10 +366,10 @@ TEST_CASE("blob downloads follow redirects to storage without the registry's Aut
     TokenServer registry;
     registry.handler = [&](const std::string& target, const std::string& authz) {
         if (authz.empty()) return reply("401 Unauthorized", "WWW-Authenticate: Basic realm=\"fake\"\r\n", "");
-        if (target == "/v2/")
-            return reply("200 OK", "", "{}");
-        return reply("307 Temporary Redirect",
-                     "Location: http://localhost:" + std::to_string(storage.port) + "/bucket/blob?X-Signature=s3cr3t\r\n", "");
+        if (target == "/v2/") return reply("200 OK", "", "{}");
+        return reply(
+            "307 Temporary Redirect",
+            "Location: http://localhost:" + std::to_string(storage.port) + "/bucket/blob?X-Signature=s3cr3t\r\n", "");
     };
     registry.start();
     TempDir home;

@@ -23,7 +23,7 @@ TargetEnv target(std::string platform, std::string id = "debian", std::string ma
     auto lookup = [platform](std::string_view name) -> std::string {
         return name == "TARGETPLATFORM" ? platform : std::string();
     };
-    return TargetEnv::resolve(lookup, OsRelease{true, id, id == "ubuntu" ? "24.04" : "12"}, machine);
+    return TargetEnv::resolve(lookup, OsRelease {true, id, id == "ubuntu" ? "24.04" : "12"}, machine);
 }
 TargetEnv native() { return target(""); }
 
@@ -34,25 +34,34 @@ std::string plan(const std::vector<std::string>& args, const TargetEnv& env, con
 
 AptPackages bookworm_names() {
     AptPackages p;
-    p.names = {"libc6-dev",          "libgcc-11-dev",         "libgcc-12-dev",          "libgcc-12-dev-arm64-cross",
-               "libgcc-s1",          "libgcc-11-dev-arm64-cross", "libstdc++-12-dev",   "libstdc++-12-dev-arm64-cross",
-               "libc6-dev-arm64-cross", "zlib1g-dev",         "libgccjit-12-dev"};
+    p.names = {"libc6-dev",
+               "libgcc-11-dev",
+               "libgcc-12-dev",
+               "libgcc-12-dev-arm64-cross",
+               "libgcc-s1",
+               "libgcc-11-dev-arm64-cross",
+               "libstdc++-12-dev",
+               "libstdc++-12-dev-arm64-cross",
+               "libc6-dev-arm64-cross",
+               "zlib1g-dev",
+               "libgccjit-12-dev"};
     return p;
 }
 
 }  // namespace
 
 TEST_CASE("parse_apt_args: options in place, the first other argument is the command") {
-    auto a = parse_apt_args({"-y", "-o", "Debug::X=1", "install", "--no-install-recommends", "foo", "-t", "bookworm", "bar"});
+    auto a = parse_apt_args(
+        {"-y", "-o", "Debug::X=1", "install", "--no-install-recommends", "foo", "-t", "bookworm", "bar"});
     CHECK(a.command_name() == "install");
     CHECK(a.command == 3);
-    CHECK(a.operand == std::vector<bool>{false, false, false, false, false, true, false, false, true});
+    CHECK(a.operand == std::vector<bool> {false, false, false, false, false, true, false, false, true});
 
     CHECK(parse_apt_args({"-oDebug::X=1", "--option=A=B", "-qq", "update"}).command_name() == "update");
     CHECK(parse_apt_args({"--target-release", "bookworm", "install", "x"}).command == 2);
     CHECK(parse_apt_args({"-y"}).command_name().empty());
     auto dashdash = parse_apt_args({"install", "--", "-weird"});
-    CHECK(dashdash.operand == std::vector<bool>{false, false, true});
+    CHECK(dashdash.operand == std::vector<bool> {false, false, true});
     CHECK_THROWS_AS(parse_apt_args({"install", "foo", "-o"}), UsageError);
     CHECK_THROWS_WITH(parse_apt_args({"-t"}), doctest::Contains("-t needs a value"));
 }
@@ -75,7 +84,8 @@ TEST_CASE("cross: packages get :<debian-arch>, options stay in place") {
 
 TEST_CASE("cross: already-qualified names, versions, releases and .deb files") {
     auto arm64 = target("linux/arm64");
-    CHECK(plan({"install", "foo:amd64", "bar:arm64", "baz:all"}, arm64) == "apt-get install foo:amd64 bar:arm64 baz:all");
+    CHECK(plan({"install", "foo:amd64", "bar:arm64", "baz:all"}, arm64) ==
+          "apt-get install foo:amd64 bar:arm64 baz:all");
     CHECK(plan({"install", "foo=1:2.3-1"}, arm64) == "apt-get install foo:arm64=1:2.3-1");
     CHECK(plan({"install", "foo/bookworm-backports"}, arm64) == "apt-get install foo:arm64/bookworm-backports");
     CHECK(plan({"install", "./foo_1.0_arm64.deb", "/tmp/bar.deb"}, arm64) ==
@@ -125,7 +135,7 @@ TEST_CASE("newest_gcc_major: the newest libgcc-<N>-dev apt knows, else the insta
     fallback.names = {"zlib1g-dev"};
     fallback.gcc_major = "13";
     CHECK(newest_gcc_major(fallback) == "13");
-    CHECK(newest_gcc_major(AptPackages{}).empty());
+    CHECK(newest_gcc_major(AptPackages {}).empty());
 }
 
 TEST_CASE("meta names: xx-c-essentials and xx-cxx-essentials") {
@@ -180,16 +190,15 @@ TEST_CASE("needs_package_names: only for meta names, or XX_APT_PREFER_CROSS when
 TEST_CASE("unsupported targets fail with the UnsupportedTarget message") {
     CHECK_THROWS_WITH_AS(plan({"install", "zlib1g-dev"}, target("linux/ppc64")),
                          doctest::Contains("unsupported target: os=linux arch=ppc64"), UnsupportedTarget);
-    AptSystem system{"debian", "amd64", {}, {}, {}};
+    AptSystem system {"debian", "amd64", {}, {}, {}};
     CHECK_THROWS_AS(plan_apt_setup(parse_apt_args({"install", "x"}), target("linux/ppc64"), system), UnsupportedTarget);
 }
 
 TEST_CASE("has_package_lists: a Packages list of that architecture, compressed or not") {
-    std::vector<std::string> lists = {
-        "deb.debian.org_debian_dists_bookworm_InRelease",
-        "deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4",
-        "deb.debian.org_debian_dists_bookworm_main_binary-mips64el_Packages",
-        "deb.debian.org_debian_dists_bookworm_main_binary-armel_Packages.xz"};
+    std::vector<std::string> lists = {"deb.debian.org_debian_dists_bookworm_InRelease",
+                                      "deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4",
+                                      "deb.debian.org_debian_dists_bookworm_main_binary-mips64el_Packages",
+                                      "deb.debian.org_debian_dists_bookworm_main_binary-armel_Packages.xz"};
     CHECK(has_package_lists(lists, "amd64"));
     CHECK(has_package_lists(lists, "mips64el"));
     CHECK(has_package_lists(lists, "armel"));
@@ -200,12 +209,13 @@ TEST_CASE("has_package_lists: a Packages list of that architecture, compressed o
 
 TEST_CASE("plan_apt_setup: architecture, sources and update") {
     const std::vector<std::string> amd64_lists = {"x_main_binary-amd64_Packages.lz4"};
-    const std::vector<std::string> both_lists = {"x_main_binary-amd64_Packages.lz4", "x_main_binary-arm64_Packages.lz4"};
+    const std::vector<std::string> both_lists = {"x_main_binary-amd64_Packages.lz4",
+                                                 "x_main_binary-arm64_Packages.lz4"};
     auto arm64 = target("linux/arm64");
     auto install = parse_apt_args({"install", "-y", "zlib1g-dev"});
 
     SUBCASE("cross, architecture not added: add it, then update") {
-        AptSystem system{"debian", "amd64", {}, amd64_lists, {}};
+        AptSystem system {"debian", "amd64", {}, amd64_lists, {}};
         auto s = plan_apt_setup(install, arm64, system);
         CHECK(s.add_arch == "arm64");
         CHECK(s.new_sources.empty());
@@ -217,18 +227,18 @@ TEST_CASE("plan_apt_setup: architecture, sources and update") {
         CHECK_FALSE(u.update);
     }
     SUBCASE("cross, architecture added and lists present: nothing to do") {
-        AptSystem system{"debian", "amd64", {"i386", "arm64"}, both_lists, {}};
+        AptSystem system {"debian", "amd64", {"i386", "arm64"}, both_lists, {}};
         CHECK_FALSE(plan_apt_setup(install, arm64, system).changes_system());
     }
     SUBCASE("cross, architecture added but no lists for it: update only") {
-        AptSystem system{"debian", "amd64", {"arm64"}, amd64_lists, {}};
+        AptSystem system {"debian", "amd64", {"arm64"}, amd64_lists, {}};
         auto s = plan_apt_setup(install, arm64, system);
         CHECK(s.add_arch.empty());
         CHECK(s.update);
         CHECK(s.update_reason == "there are no package lists for arm64 yet");
     }
     SUBCASE("not cross: no architecture; update only when the native lists are missing") {
-        AptSystem system{"debian", "amd64", {}, amd64_lists, {}};
+        AptSystem system {"debian", "amd64", {}, amd64_lists, {}};
         CHECK_FALSE(plan_apt_setup(install, native(), system).changes_system());
         system.list_files.clear();
         auto s = plan_apt_setup(install, native(), system);
@@ -236,21 +246,21 @@ TEST_CASE("plan_apt_setup: architecture, sources and update") {
         CHECK(s.update);
     }
     SUBCASE("commands that need no set-up") {
-        AptSystem system{"debian", "amd64", {}, {}, {}};
-        for (auto args : {std::vector<std::string>{"--version"}, {"clean"}, {"depends", "x"}})
+        AptSystem system {"debian", "amd64", {}, {}, {}};
+        for (auto args : {std::vector<std::string> {"--version"}, {"clean"}, {"depends", "x"}})
             CHECK_FALSE(plan_apt_setup(parse_apt_args(args), arm64, system).changes_system());
     }
     SUBCASE("queries of a new architecture: it is added and its lists fetched first, as the shell helper does") {
-        AptSystem system{"debian", "amd64", {}, {}, {}};
-        for (auto args : {std::vector<std::string>{"show", "zlib1g-dev"}, {"search", "zlib"}, {"remove", "x"}}) {
+        AptSystem system {"debian", "amd64", {}, {}, {}};
+        for (auto args : {std::vector<std::string> {"show", "zlib1g-dev"}, {"search", "zlib"}, {"remove", "x"}}) {
             const AptSetup s = plan_apt_setup(parse_apt_args(args), arm64, system);
             CHECK(s.add_arch == "arm64");
             CHECK(s.update);
         }
     }
     SUBCASE("Ubuntu, a ports architecture: the sources are fixed too") {
-        SourceFile list{"/etc/apt/sources.list", "deb http://archive.ubuntu.com/ubuntu/ jammy main\n"};
-        AptSystem system{"ubuntu", "amd64", {"arm64"}, both_lists, {list}};
+        SourceFile list {"/etc/apt/sources.list", "deb http://archive.ubuntu.com/ubuntu/ jammy main\n"};
+        AptSystem system {"ubuntu", "amd64", {"arm64"}, both_lists, {list}};
         auto s = plan_apt_setup(install, target("linux/arm64", "ubuntu"), system);
         CHECK(s.add_arch.empty());
         REQUIRE(s.new_sources.size() == 1);
@@ -367,7 +377,8 @@ TEST_CASE("fix_ubuntu_sources, one-line format") {
     CHECK(fix_ubuntu_sources(jammy_list, one_line, "i386") == jammy_list);
     CHECK(fix_ubuntu_sources(jammy_list, one_line, "amd64") == jammy_list);
     // options are kept and merged; an entry that lists the architecture is the user's choice
-    CHECK(fix_ubuntu_sources("deb [signed-by=/k.gpg] http://archive.ubuntu.com/ubuntu noble main\n", one_line, "riscv64") ==
+    CHECK(fix_ubuntu_sources("deb [signed-by=/k.gpg] http://archive.ubuntu.com/ubuntu noble main\n", one_line,
+                             "riscv64") ==
           "deb [arch=amd64,i386 signed-by=/k.gpg] http://archive.ubuntu.com/ubuntu noble main\n"
           "# Ubuntu's architectures other than amd64, i386 come from ports.ubuntu.com (added by xx-apt)\n"
           "deb [arch=riscv64 signed-by=/k.gpg] http://ports.ubuntu.com/ubuntu-ports/ noble main\n");
@@ -451,10 +462,10 @@ TEST_CASE("source_format, has_entries and main_source_file") {
     CHECK_FALSE(has_entries("# Ubuntu sources have moved to /etc/apt/sources.list.d/ubuntu.sources\n\n"));
 
     const std::string r = "/fake";
-    SourceFile list{r + "/etc/apt/sources.list", "deb http://deb.debian.org/debian bookworm main\n"};
-    SourceFile empty_list{r + "/etc/apt/sources.list", "# moved\n"};
-    SourceFile ubuntu{r + "/etc/apt/sources.list.d/ubuntu.sources", noble_sources};
-    SourceFile debian{r + "/etc/apt/sources.list.d/debian.sources", "Types: deb\n"};
+    SourceFile list {r + "/etc/apt/sources.list", "deb http://deb.debian.org/debian bookworm main\n"};
+    SourceFile empty_list {r + "/etc/apt/sources.list", "# moved\n"};
+    SourceFile ubuntu {r + "/etc/apt/sources.list.d/ubuntu.sources", noble_sources};
+    SourceFile debian {r + "/etc/apt/sources.list.d/debian.sources", "Types: deb\n"};
     CHECK(main_source_file({list, debian}, r, "debian") == r + "/etc/apt/sources.list");
     CHECK(main_source_file({empty_list, ubuntu}, r, "ubuntu") == r + "/etc/apt/sources.list.d/ubuntu.sources");
     CHECK(main_source_file({debian}, r, "debian") == r + "/etc/apt/sources.list.d/debian.sources");
@@ -470,7 +481,8 @@ TEST_CASE("apt_update_errors: the Err: lines") {
         "Err:5 http://deb.debian.org/debian-security bookworm-security/main armhf Packages\n"
         "  404  Not Found [IP: 1.2.3.4 80]\n"
         "Reading package lists...\n";
-    CHECK(apt_update_errors(out) ==
-          std::vector<std::string>{"Err:5 http://deb.debian.org/debian-security bookworm-security/main armhf Packages"});
+    CHECK(
+        apt_update_errors(out) ==
+        std::vector<std::string> {"Err:5 http://deb.debian.org/debian-security bookworm-security/main armhf Packages"});
     CHECK(apt_update_errors("Hit:1 x\n").empty());
 }

@@ -19,10 +19,10 @@ namespace {
 using Strings = std::vector<std::string>;
 using Vars = std::map<std::string, std::string, std::less<>>;
 
-const OsRelease debian{true, "debian", "12"};
-const OsRelease alpine{true, "alpine", "3.18"};
-const InstallHost apt_root{true, true, false};
-const InstallHost apk_root{true, false, true};
+const OsRelease debian {true, "debian", "12"};
+const OsRelease alpine {true, "alpine", "3.18"};
+const InstallHost apt_root {true, true, false};
+const InstallHost apk_root {true, false, true};
 
 xbuild::EnvLookup lookup(const Vars& vars) {
     return [vars](std::string_view name) {
@@ -37,9 +37,21 @@ TargetEnv target(const std::string& platform, const OsRelease& rel = debian, Var
     return TargetEnv::resolve(lookup(vars), rel, "x86_64");
 }
 
-Missing c_only() { Missing m; m.c_compiler = true; return m; }
-Missing cxx_only() { Missing m; m.cxx_compiler = true; return m; }
-Missing std_only() { Missing m; m.rust_std = true; return m; }
+Missing c_only() {
+    Missing m;
+    m.c_compiler = true;
+    return m;
+}
+Missing cxx_only() {
+    Missing m;
+    m.cxx_compiler = true;
+    return m;
+}
+Missing std_only() {
+    Missing m;
+    m.rust_std = true;
+    return m;
+}
 
 }  // namespace
 
@@ -54,10 +66,10 @@ TEST_CASE("Debian: the cross gcc (xx-apt-get's gcc) and the target's libc6-dev, 
     auto plan = plan_auto_install(target("linux/arm64"), c_only(), apt_root);
     CHECK(plan.refusal.empty());
     REQUIRE(plan.commands.size() == 1);
-    CHECK(plan.commands[0] == Strings{"xx-apt-get", "install", "-y", "--no-install-recommends", "gcc", "libc6-dev"});
+    CHECK(plan.commands[0] == Strings {"xx-apt-get", "install", "-y", "--no-install-recommends", "gcc", "libc6-dev"});
     plan = plan_auto_install(target("linux/arm64"), cxx_only(), apt_root);
     REQUIRE(plan.commands.size() == 1);
-    CHECK(plan.commands[0] == Strings{"xx-apt-get", "install", "-y", "--no-install-recommends", "g++", "libc6-dev"});
+    CHECK(plan.commands[0] == Strings {"xx-apt-get", "install", "-y", "--no-install-recommends", "g++", "libc6-dev"});
 }
 
 TEST_CASE("Debian: compiler and Rust std together in one call; the std alone") {
@@ -66,10 +78,10 @@ TEST_CASE("Debian: compiler and Rust std together in one call; the std alone") {
     auto plan = plan_auto_install(target("linux/arm/v7"), both, apt_root);
     REQUIRE(plan.commands.size() == 1);
     CHECK(plan.commands[0] ==
-          Strings{"xx-apt-get", "install", "-y", "--no-install-recommends", "gcc", "libc6-dev", "libstd-rust-dev"});
+          Strings {"xx-apt-get", "install", "-y", "--no-install-recommends", "gcc", "libc6-dev", "libstd-rust-dev"});
     plan = plan_auto_install(target("linux/s390x"), std_only(), apt_root);
     REQUIRE(plan.commands.size() == 1);
-    CHECK(plan.commands[0] == Strings{"xx-apt-get", "install", "-y", "--no-install-recommends", "libstd-rust-dev"});
+    CHECK(plan.commands[0] == Strings {"xx-apt-get", "install", "-y", "--no-install-recommends", "libstd-rust-dev"});
 }
 
 TEST_CASE("Debian: windows/amd64's std is libstd-rust-dev-windows, from plain apt-get; no libc6-dev for windows") {
@@ -78,16 +90,17 @@ TEST_CASE("Debian: windows/amd64's std is libstd-rust-dev-windows, from plain ap
     auto plan = plan_auto_install(target("windows/amd64"), both, apt_root);
     CHECK(plan.refusal.empty());
     REQUIRE(plan.commands.size() == 2);
-    CHECK(plan.commands[0] == Strings{"xx-apt-get", "install", "-y", "--no-install-recommends", "gcc"});
-    CHECK(plan.commands[1] == Strings{"apt-get", "install", "-y", "--no-install-recommends", "libstd-rust-dev-windows"});
+    CHECK(plan.commands[0] == Strings {"xx-apt-get", "install", "-y", "--no-install-recommends", "gcc"});
+    CHECK(plan.commands[1] ==
+          Strings {"apt-get", "install", "-y", "--no-install-recommends", "libstd-rust-dev-windows"});
 }
 
 TEST_CASE("refusals name the reason: not root, no package manager, no Debian std, macOS") {
-    auto plan = plan_auto_install(target("linux/arm64"), c_only(), InstallHost{false, true, false});
+    auto plan = plan_auto_install(target("linux/arm64"), c_only(), InstallHost {false, true, false});
     CHECK(plan.commands.empty());
     CHECK(plan.refusal.find("needs root") != std::string::npos);
     CHECK(plan.refusal.find("C compiler for linux/arm64") != std::string::npos);
-    plan = plan_auto_install(target("linux/arm64"), c_only(), InstallHost{true, false, false});
+    plan = plan_auto_install(target("linux/arm64"), c_only(), InstallHost {true, false, false});
     CHECK(plan.commands.empty());
     CHECK(plan.refusal.find("neither apt-get nor apk") != std::string::npos);
     plan = plan_auto_install(target("linux/riscv64", debian, {{"XX_LIBC", "musl"}}), std_only(), apt_root);
@@ -101,21 +114,21 @@ TEST_CASE("refusals name the reason: not root, no package manager, no Debian std
 TEST_CASE("Alpine: clang and lld for the machine, xx-apk's essentials for the target; no std for others") {
     auto plan = plan_auto_install(target("linux/arm64", alpine), c_only(), apk_root);
     REQUIRE(plan.commands.size() == 2);
-    CHECK(plan.commands[0] == Strings{"apk", "add", "--no-cache", "clang", "lld"});
-    CHECK(plan.commands[1] == Strings{"xx-apk", "add", "--no-cache", "xx-c-essentials"});
+    CHECK(plan.commands[0] == Strings {"apk", "add", "--no-cache", "clang", "lld"});
+    CHECK(plan.commands[1] == Strings {"xx-apk", "add", "--no-cache", "xx-c-essentials"});
     plan = plan_auto_install(target("linux/arm64", alpine), cxx_only(), apk_root);
     REQUIRE(plan.commands.size() == 2);
-    CHECK(plan.commands[1] == Strings{"xx-apk", "add", "--no-cache", "xx-cxx-essentials"});
+    CHECK(plan.commands[1] == Strings {"xx-apk", "add", "--no-cache", "xx-cxx-essentials"});
     plan = plan_auto_install(target("linux/amd64", alpine), c_only(), apk_root);  // not cross: its own gcc
     REQUIRE(plan.commands.size() == 1);
-    CHECK(plan.commands[0] == Strings{"xx-apk", "add", "--no-cache", "xx-c-essentials"});
+    CHECK(plan.commands[0] == Strings {"xx-apk", "add", "--no-cache", "xx-c-essentials"});
     plan = plan_auto_install(target("linux/arm64", alpine), std_only(), apk_root);
     CHECK(plan.commands.empty());
     CHECK(plan.refusal.find("Alpine has no Rust standard library") != std::string::npos);
 }
 
 TEST_CASE("nothing missing: nothing to run") {
-    auto plan = plan_auto_install(target("linux/arm64"), Missing{}, InstallHost{});
+    auto plan = plan_auto_install(target("linux/arm64"), Missing {}, InstallHost {});
     CHECK(plan.commands.empty());
     CHECK(plan.refusal.empty());
 }
@@ -125,10 +138,10 @@ TEST_CASE("Debian: the compiler there but not the target's glibc files: libc6-de
     libc.libc = true;
     auto plan = plan_auto_install(target("linux/arm64"), libc, apt_root);
     REQUIRE(plan.commands.size() == 1);
-    CHECK(plan.commands[0] == Strings{"xx-apt-get", "install", "-y", "--no-install-recommends", "libc6-dev"});
+    CHECK(plan.commands[0] == Strings {"xx-apt-get", "install", "-y", "--no-install-recommends", "libc6-dev"});
     libc.rust_std = true;
     plan = plan_auto_install(target("linux/arm64"), libc, apt_root);
     REQUIRE(plan.commands.size() == 1);
     CHECK(plan.commands[0] ==
-          Strings{"xx-apt-get", "install", "-y", "--no-install-recommends", "libc6-dev", "libstd-rust-dev"});
+          Strings {"xx-apt-get", "install", "-y", "--no-install-recommends", "libc6-dev", "libstd-rust-dev"});
 }

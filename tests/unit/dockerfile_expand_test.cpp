@@ -52,9 +52,7 @@ struct Case {
 std::string result_of(std::string_view word, const ExpandOptions& opt = {}) {
     try {
         return expand_word(word, env, opt);
-    } catch (const ExpandError& e) {
-        return std::string("error: ") + e.what();
-    }
+    } catch (const ExpandError& e) { return std::string("error: ") + e.what(); }
 }
 
 std::string words_of(std::string_view text, const ExpandOptions& opt = {}) {
@@ -62,9 +60,7 @@ std::string words_of(std::string_view text, const ExpandOptions& opt = {}) {
         std::string joined;
         for (const std::string& w : expand_words(text, env, opt)) joined += "[" + w + "]";
         return joined;
-    } catch (const ExpandError& e) {
-        return std::string("error: ") + e.what();
-    }
+    } catch (const ExpandError& e) { return std::string("error: ") + e.what(); }
 }
 
 std::string refs_of(std::string_view word, const ExpandOptions& opt = {}) {
@@ -72,9 +68,7 @@ std::string refs_of(std::string_view word, const ExpandOptions& opt = {}) {
         std::string joined;
         for (const std::string& n : referenced_variables(word, opt)) joined += (joined.empty() ? "" : ",") + n;
         return joined;
-    } catch (const ExpandError& e) {
-        return std::string("error: ") + e.what();
-    }
+    } catch (const ExpandError& e) { return std::string("error: ") + e.what(); }
 }
 
 void check_table(const Case* begin, const Case* end, const ExpandOptions& opt = {}) {
@@ -397,9 +391,17 @@ TEST_CASE("expand_words: split on unquoted blanks (BuildKit wordsTest)") {
         {"\"${space}\"", "[abc  def]"},
         {"${XXX:-x  y}", "[x][y]"},
         {"'a  b'c", "[a  bc]"},
-        {"a\xc2\xa0" "b", "[a][b]"},            // a no-break space splits (Go's unicode.IsSpace)
-        {"a\\\xc2\xa0" "b", "[a\xc2\xa0" "b]"},  // unless escaped
-        {"a\xe3\x80\x80" "b\xe2\x80\x83" "c", "[a][b][c]"},
+        {"a\xc2\xa0"
+         "b",
+         "[a][b]"},  // a no-break space splits (Go's unicode.IsSpace)
+        {"a\\\xc2\xa0"
+         "b",
+         "[a\xc2\xa0"
+         "b]"},  // unless escaped
+        {"a\xe3\x80\x80"
+         "b\xe2\x80\x83"
+         "c",
+         "[a][b][c]"},
         {"  lead trail  ", "[lead][trail]"},
         {"a\\", "[a]"},
         {"--platform=$BUILDPLATFORM --from=${stage:-build}", "[--platform=][--from=build]"},
@@ -455,14 +457,20 @@ TEST_CASE("expand: limits and odd lookups") {
     SUBCASE("results are bounded") {
         ExpandOptions opt;
         opt.max_length = 100;
-        CHECK(result_of("${v//?/$v}", opt) == "banana" "banana" "banana" "banana" "banana" "banana");
+        CHECK(result_of("${v//?/$v}", opt) ==
+              "banana"
+              "banana"
+              "banana"
+              "banana"
+              "banana"
+              "banana");
         CHECK(result_of("${v//?/${v//?/$v}}", opt) == "error: expansion longer than 100 bytes");
         CHECK(result_of(std::string(101, 'x'), opt) == "error: expansion longer than 100 bytes");
         CHECK(result_of(std::string(100, 'x'), opt) == std::string(100, 'x'));
     }
     SUBCASE("no variables at all") {
-        CHECK(expand_word("a${X:-b}$Y", VarLookup{}) == "ab");
-        CHECK(expand_words("a $X b", VarLookup{}) == std::vector<std::string>{"a", "b"});
+        CHECK(expand_word("a${X:-b}$Y", VarLookup {}) == "ab");
+        CHECK(expand_words("a $X b", VarLookup {}) == std::vector<std::string> {"a", "b"});
     }
     SUBCASE("the lookup sees names only, never an empty one") {
         std::vector<std::string> asked;
@@ -471,7 +479,7 @@ TEST_CASE("expand: limits and odd lookups") {
             return std::nullopt;
         };
         CHECK(expand_word("${+x}${a:-$b}'$c'", spy) == "$c");
-        CHECK(asked == std::vector<std::string>{"b", "a"});
+        CHECK(asked == std::vector<std::string> {"b", "a"});
     }
     SUBCASE("long input stays fast") {
         std::string many;

@@ -25,7 +25,8 @@ std::string render(const df::Instruction& ins) {
     s += " [" + xbuild::join(ins.args, "|") + "]";
     for (const df::Heredoc& h : ins.heredocs) {
         s += " <<" + h.delimiter + (h.strip_tabs ? "-" : "") + (h.quoted ? "'" : "") + "{";
-        for (char c : h.content) s += c == '\n' ? std::string("\\n") : c == '\r' ? std::string("\\r") : std::string(1, c);
+        for (char c : h.content)
+            s += c == '\n' ? std::string("\\n") : c == '\r' ? std::string("\\r") : std::string(1, c);
         s += "}" + std::to_string(h.first_line) + "-" + std::to_string(h.last_line);
     }
     if (ins.inner) s += " {" + render(*ins.inner) + "}";
@@ -38,18 +39,14 @@ std::string render(std::string_view text) {
         std::vector<std::string> lines;
         for (const df::Instruction& ins : df::parse(text).instructions) lines.push_back(render(ins));
         return xbuild::join(lines, "\n");
-    } catch (const df::ParseError& e) {
-        return std::string("error: ") + e.what();
-    }
+    } catch (const df::ParseError& e) { return std::string("error: ") + e.what(); }
 }
 
 std::string error_of(std::string_view text, std::string_view filename = "Dockerfile") {
     try {
         df::parse(text, filename);
         return "parsed";
-    } catch (const df::ParseError& e) {
-        return e.what();
-    }
+    } catch (const df::ParseError& e) { return e.what(); }
 }
 
 struct Case {
@@ -84,9 +81,11 @@ TEST_CASE("dockerfile: every instruction") {
          "1-1 FROM [a]\n2-2 RUN [apt-get update && apt-get install -y  x]"},
         {"RUN exec", "FROM a\nRUN [\"sh\", \"-c\", \"echo hi\"]\n", "1-1 FROM [a]\n2-2 RUN json [sh|-c|echo hi]"},
         {"RUN no args", "FROM a\nRUN\n", "1-1 FROM [a]\n2-2 RUN []"},
-        {"CMD exec", "FROM a\nCMD [ \"/bin/app\" , \"--port\",\"80\" ]\n", "1-1 FROM [a]\n2-2 CMD json [/bin/app|--port|80]"},
+        {"CMD exec", "FROM a\nCMD [ \"/bin/app\" , \"--port\",\"80\" ]\n",
+         "1-1 FROM [a]\n2-2 CMD json [/bin/app|--port|80]"},
         {"CMD empty array", "FROM a\nCMD []\n", "1-1 FROM [a]\n2-2 CMD json []"},
-        {"ENTRYPOINT shell", "FROM a\nENTRYPOINT exec /app \"$@\"\n", "1-1 FROM [a]\n2-2 ENTRYPOINT [exec /app \"$@\"]"},
+        {"ENTRYPOINT shell", "FROM a\nENTRYPOINT exec /app \"$@\"\n",
+         "1-1 FROM [a]\n2-2 ENTRYPOINT [exec /app \"$@\"]"},
         {"SHELL", "FROM a\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n",
          "1-1 FROM [a]\n2-2 SHELL json [/bin/bash|-o|pipefail|-c]"},
         {"COPY words and flags", "FROM a\nCOPY --chown=app:app --link src/ \"b c\" /dst/\n",
@@ -96,11 +95,14 @@ TEST_CASE("dockerfile: every instruction") {
          "1-1 FROM [a]\n2-2 ADD --checksum=sha256:abc [https://x/y.tgz|/y/]"},
         {"VOLUME", "FROM a\nVOLUME /a /b\nVOLUME [\"/c\"]\n", "1-1 FROM [a]\n2-2 VOLUME [/a|/b]\n3-3 VOLUME json [/c]"},
         {"EXPOSE", "FROM a\nEXPOSE 80/tcp   443\n", "1-1 FROM [a]\n2-2 EXPOSE [80/tcp|443]"},
-        {"USER WORKDIR STOPSIGNAL MAINTAINER", "FROM a\nUSER app:app\nWORKDIR /my dir\nSTOPSIGNAL SIGTERM\nMAINTAINER Jo Do <j@x.org>\n",
-         "1-1 FROM [a]\n2-2 USER [app:app]\n3-3 WORKDIR [/my dir]\n4-4 STOPSIGNAL [SIGTERM]\n5-5 MAINTAINER [Jo Do <j@x.org>]"},
+        {"USER WORKDIR STOPSIGNAL MAINTAINER",
+         "FROM a\nUSER app:app\nWORKDIR /my dir\nSTOPSIGNAL SIGTERM\nMAINTAINER Jo Do <j@x.org>\n",
+         "1-1 FROM [a]\n2-2 USER [app:app]\n3-3 WORKDIR [/my dir]\n4-4 STOPSIGNAL [SIGTERM]\n5-5 MAINTAINER [Jo Do "
+         "<j@x.org>]"},
         {"ENV pairs keep quotes", "FROM a\nENV A=1 B=\"x y\" C='z' D= E=a\\ b\n",
          "1-1 FROM [a]\n2-2 ENV [A=1|B=\"x y\"|C='z'|D=|E=a\\ b]"},
-        {"ENV legacy", "FROM a\nENV PATH  /usr/bin:/bin with  spaces\n", "1-1 FROM [a]\n2-2 ENV [PATH|/usr/bin:/bin with  spaces]"},
+        {"ENV legacy", "FROM a\nENV PATH  /usr/bin:/bin with  spaces\n",
+         "1-1 FROM [a]\n2-2 ENV [PATH|/usr/bin:/bin with  spaces]"},
         {"LABEL", "FROM a\nLABEL \"org.x\"=\"v 1\" b=\"say \\\"hi\\\"\" c='it''s'\n",
          "1-1 FROM [a]\n2-2 LABEL [\"org.x\"=\"v 1\"|b=\"say \\\"hi\\\"\"|c='it''s']"},
         {"ARG", "ARG A\nARG B=1 C=\"x y\"\nFROM a\n", "1-1 ARG [A]\n2-2 ARG [B=1|C=\"x y\"]\n3-3 FROM [a]"},
@@ -124,7 +126,8 @@ TEST_CASE("dockerfile: flags") {
          "1-1 FROM [a]\n2-2 RUN --mount=type=secret,id=x y --a=b c [true]"},
         {"no value, empty value", "FROM a\nCOPY --link --chmod= a b\n", "1-1 FROM [a]\n2-2 COPY --link --chmod= [a|b]"},
         {"flags stop at the first other word", "FROM a\nRUN --x=1 -y --z\n", "1-1 FROM [a]\n2-2 RUN --x=1 [-y --z]"},
-        {"a lone -- ends the flags and is dropped", "FROM a\nRUN --x -- --y echo\n", "1-1 FROM [a]\n2-2 RUN --x [--y echo]"},
+        {"a lone -- ends the flags and is dropped", "FROM a\nRUN --x -- --y echo\n",
+         "1-1 FROM [a]\n2-2 RUN --x [--y echo]"},
         {"flags only", "FROM a\nRUN --network=host\n", "1-1 FROM [a]\n2-2 RUN --network=host []"},
     });
 }
@@ -141,7 +144,8 @@ TEST_CASE("dockerfile: JSON form") {
         {"single quotes: shell form", "FROM a\nCMD ['a']\n", "1-1 FROM [a]\n2-2 CMD [['a']]"},
         {"bad escape: shell form", "FROM a\nCMD [\"\\x\"]\n", "1-1 FROM [a]\n2-2 CMD [[\"\\x\"]]"},
         {"unterminated: shell form", "FROM a\nCMD [\"a\"\n", "1-1 FROM [a]\n2-2 CMD [[\"a\"]"},
-        {"after the array is ignored, as Go's decoder does", "FROM a\nCMD [\"a\"] b\n", "1-1 FROM [a]\n2-2 CMD json [a]"},
+        {"after the array is ignored, as Go's decoder does", "FROM a\nCMD [\"a\"] b\n",
+         "1-1 FROM [a]\n2-2 CMD json [a]"},
         {"COPY not JSON: words", "FROM a\nCOPY [a] /b\n", "1-1 FROM [a]\n2-2 COPY [[a]|/b]"},
         {"not for other instructions", "FROM a\nWORKDIR [\"/a\"]\n", "1-1 FROM [a]\n2-2 WORKDIR [[\"/a\"]]"},
     });
@@ -157,7 +161,8 @@ TEST_CASE("dockerfile: comments, blank lines and continuations") {
     check_cases({
         {"comments and blank lines", "# top\n\nFROM a\n   # indented comment\n\n\tRUN x # not a comment\n",
          "3-3 FROM [a]\n6-6 RUN [x # not a comment]"},
-        {"continuation keeps indentation", "FROM a\nRUN echo a \\\n    && echo b\n", "1-1 FROM [a]\n2-3 RUN [echo a     && echo b]"},
+        {"continuation keeps indentation", "FROM a\nRUN echo a \\\n    && echo b\n",
+         "1-1 FROM [a]\n2-3 RUN [echo a     && echo b]"},
         {"comment and blank lines inside", "FROM a\nRUN a \\\n# comment\n\n  \\\n  # another\nb\nRUN c\n",
          "1-1 FROM [a]\n2-7 RUN [a   b]\n8-8 RUN [c]"},
         {"blanks after the escape", "FROM a\nRUN a \\  \t\nb\n", "1-1 FROM [a]\n2-3 RUN [a b]"},
@@ -167,7 +172,8 @@ TEST_CASE("dockerfile: comments, blank lines and continuations") {
         {"continuation then blank lines then EOF", "FROM a\nRUN x \\\n\n\n", "1-1 FROM [a]\n2-4 RUN [x]"},
         {"escape backtick", "# escape=`\nFROM a\nRUN dir c:\\ `\n  && copy c:\\a c:\\b\nCOPY c:\\src\\ c:\\dst\n",
          "2-2 FROM [a]\n3-4 RUN [dir c:\\   && copy c:\\a c:\\b]\n5-5 COPY [c:\\src\\|c:\\dst]"},
-        {"escape backtick in words", "# escape=`\nFROM a\nENV A=x`\"y B=\"c:\\\"\n", "2-2 FROM [a]\n3-3 ENV [A=x`\"y|B=\"c:\\\"]"},
+        {"escape backtick in words", "# escape=`\nFROM a\nENV A=x`\"y B=\"c:\\\"\n",
+         "2-2 FROM [a]\n3-3 ENV [A=x`\"y|B=\"c:\\\"]"},
         {"no final newline", "FROM a\nRUN x", "1-1 FROM [a]\n2-2 RUN [x]"},
         {"CRLF", "FROM a\r\nRUN x \\\r\n  y\r\nCMD [\"z\"]\r\n", "1-1 FROM [a]\n2-3 RUN [x   y]\n4-4 CMD json [z]"},
         {"BOM", "\xEF\xBB\xBF# syntax=x\nFROM a\n", "2-2 FROM [a]"},
@@ -186,13 +192,13 @@ TEST_CASE("dockerfile: directives") {
         {"#syntax=x\n# escape=`\n#   check = skip=JSONArgsRecommended;error=true  \nFROM a\n",
          "syntax=x@1 escape=`@2 check=skip=JSONArgsRecommended;error=true@3", '`'},
         {"# SYNTAX = x \n#Escape=\\\nFROM a\n", "syntax=x@1 escape=\\@2", '\\'},
-        {"\n# syntax=x\nFROM a\n", "", '\\'},                     // after a blank line: a comment
-        {"# hello\n# syntax=x\nFROM a\n", "", '\\'},              // after a comment
-        {"FROM a\n# syntax=x\n", "", '\\'},                       // after an instruction
-        {"# foo=bar\n# escape=`\nFROM a\n", "", '\\'},            // an unknown name ends them
+        {"\n# syntax=x\nFROM a\n", "", '\\'},           // after a blank line: a comment
+        {"# hello\n# syntax=x\nFROM a\n", "", '\\'},    // after a comment
+        {"FROM a\n# syntax=x\n", "", '\\'},             // after an instruction
+        {"# foo=bar\n# escape=`\nFROM a\n", "", '\\'},  // an unknown name ends them
         {"# syntax=x\n# foo=bar\n# escape=`\nFROM a\n", "syntax=x@1", '\\'},
         {"  # escape=`\nFROM a\n", "escape=`@1", '`'},
-        {"# escape=\nFROM a\n", "", '\\'},                        // no value: a comment
+        {"# escape=\nFROM a\n", "", '\\'},  // no value: a comment
     };
     for (const DCase& c : cases) {
         CAPTURE(c.in);
@@ -209,10 +215,12 @@ TEST_CASE("dockerfile: heredocs") {
     check_cases({
         {"RUN <<EOF", "FROM a\nRUN <<EOF\necho hi\necho $HOME\nEOF\nRUN x\n",
          "1-1 FROM [a]\n2-5 RUN [<<EOF] <<EOF{echo hi\\necho $HOME\\n}3-5\n6-6 RUN [x]"},
-        {"RUN <<EOF bash", "FROM a\nRUN <<EOF bash\nset -e\nEOF\n", "1-1 FROM [a]\n2-4 RUN [<<EOF bash] <<EOF{set -e\\n}3-4"},
+        {"RUN <<EOF bash", "FROM a\nRUN <<EOF bash\nset -e\nEOF\n",
+         "1-1 FROM [a]\n2-4 RUN [<<EOF bash] <<EOF{set -e\\n}3-4"},
         {"quoted '", "FROM a\nRUN python3 <<'EOF'\nprint(\"$x\")\nEOF\n",
          "1-1 FROM [a]\n2-4 RUN [python3 <<'EOF'] <<EOF'{print(\"$x\")\\n}3-4"},
-        {"quoted \"", "FROM a\nRUN cat <<\"END\" > /f\nx\nEND\n", "1-1 FROM [a]\n2-4 RUN [cat <<\"END\" > /f] <<END'{x\\n}3-4"},
+        {"quoted \"", "FROM a\nRUN cat <<\"END\" > /f\nx\nEND\n",
+         "1-1 FROM [a]\n2-4 RUN [cat <<\"END\" > /f] <<END'{x\\n}3-4"},
         {"<<- strips tabs", "FROM a\nRUN cat <<-EOT\n\tone\n\t\ttwo\n  three\n\tEOT\n",
          "1-1 FROM [a]\n2-6 RUN [cat <<-EOT] <<EOT-{one\\ntwo\\n  three\\n}3-6"},
         {"<< keeps tabs; the end line must match exactly", "FROM a\nRUN cat <<EOT\n\tx\n\tEOT\nEOT \nEOT\n",
@@ -221,10 +229,12 @@ TEST_CASE("dockerfile: heredocs") {
          "1-1 FROM [a]\n2-4 COPY [<<EOF|/etc/app.conf] <<EOF{key=1\\n}3-4"},
         {"ADD with flags", "FROM a\nADD --chmod=755 <<EOF /run.sh\n#!/bin/sh\nEOF\n",
          "1-1 FROM [a]\n2-4 ADD --chmod=755 [<<EOF|/run.sh] <<EOF{#!/bin/sh\\n}3-4"},
-        {"two, in order", "FROM a\nRUN <<A <<B\na\nA\nb\nB\n", "1-1 FROM [a]\n2-6 RUN [<<A <<B] <<A{a\\n}3-4 <<B{b\\n}5-6"},
+        {"two, in order", "FROM a\nRUN <<A <<B\na\nA\nb\nB\n",
+         "1-1 FROM [a]\n2-6 RUN [<<A <<B] <<A{a\\n}3-4 <<B{b\\n}5-6"},
         {"COPY two files", "FROM a\nCOPY <<f1 <<f2 /d/\n1\nf1\n2\nf2\n",
          "1-1 FROM [a]\n2-6 COPY [<<f1|<<f2|/d/] <<f1{1\\n}3-4 <<f2{2\\n}5-6"},
-        {"in the middle of a command", "FROM a\nRUN a <<EOF && b\nin\nEOF\n", "1-1 FROM [a]\n2-4 RUN [a <<EOF && b] <<EOF{in\\n}3-4"},
+        {"in the middle of a command", "FROM a\nRUN a <<EOF && b\nin\nEOF\n",
+         "1-1 FROM [a]\n2-4 RUN [a <<EOF && b] <<EOF{in\\n}3-4"},
         {"body keeps comments and blank lines", "FROM a\nRUN <<EOF\n# not dropped\n\n  \\\nEOF\n",
          "1-1 FROM [a]\n2-6 RUN [<<EOF] <<EOF{# not dropped\\n\\n  \\\\n}3-6"},
         {"empty body", "FROM a\nRUN <<EOF\nEOF\n", "1-1 FROM [a]\n2-3 RUN [<<EOF] <<EOF{}3-3"},
@@ -240,9 +250,12 @@ TEST_CASE("dockerfile: heredocs") {
         {"quoted << is not one", "FROM a\nRUN echo \"<<EOF\" '<<EOF' x<<EOF\n",
          "1-1 FROM [a]\n2-2 RUN [echo \"<<EOF\" '<<EOF' x<<EOF]"},
         {"here-string is not one", "FROM a\nRUN cat <<<hi\n", "1-1 FROM [a]\n2-2 RUN [cat <<<hi]"},
-        {"not in the exec form", "FROM a\nRUN [\"cat\", \"<<EOF\"]\nEOF\n", "error: Dockerfile:3: unknown instruction: EOF; known: " + known},
-        {"not for other instructions", "FROM a\nENV A=<<EOF\nCMD cat <<EOF\n", "1-1 FROM [a]\n2-2 ENV [A=<<EOF]\n3-3 CMD [cat <<EOF]"},
-        {"a line the shell lexer rejects has none", "FROM a\nRUN echo don't <<EOF\n", "1-1 FROM [a]\n2-2 RUN [echo don't <<EOF]"},
+        {"not in the exec form", "FROM a\nRUN [\"cat\", \"<<EOF\"]\nEOF\n",
+         "error: Dockerfile:3: unknown instruction: EOF; known: " + known},
+        {"not for other instructions", "FROM a\nENV A=<<EOF\nCMD cat <<EOF\n",
+         "1-1 FROM [a]\n2-2 ENV [A=<<EOF]\n3-3 CMD [cat <<EOF]"},
+        {"a line the shell lexer rejects has none", "FROM a\nRUN echo don't <<EOF\n",
+         "1-1 FROM [a]\n2-2 RUN [echo don't <<EOF]"},
         // With every variable unset: <<$X is a bare <<, ${Y:-E F} splits into two words.
         {"variables are unset", "FROM a\nRUN cat <<$X <<${Y:-E F} <<G${Z}\nE\nG\n",
          "1-1 FROM [a]\n2-4 RUN [cat <<$X <<${Y:-E F} <<G${Z}] <<E{}3-3 <<G{}4-4"},
@@ -294,8 +307,10 @@ TEST_CASE("dockerfile: errors name the file and line") {
 
 TEST_CASE("dockerfile: positions let a caller splice one instruction") {
     const std::vector<std::string> texts = {
-        "# syntax=docker/dockerfile:1\nFROM a AS b\n\n# comment\nRUN x \\\n  # inner\n  y\nCOPY <<EOF /f\nbody\nEOF\nCMD [\"z\"]",
-        "\xEF\xBB\xBF" "FROM a\r\nRUN <<EOF\r\nx\r\nEOF\r\n\r\n  ENV A=1 \\\r\n    B=2\r\n",
+        "# syntax=docker/dockerfile:1\nFROM a AS b\n\n# comment\nRUN x \\\n  # inner\n  y\nCOPY <<EOF "
+        "/f\nbody\nEOF\nCMD [\"z\"]",
+        "\xEF\xBB\xBF"
+        "FROM a\r\nRUN <<EOF\r\nx\r\nEOF\r\n\r\n  ENV A=1 \\\r\n    B=2\r\n",
         "FROM a\n\tRUN\tx\n\n\nLABEL a=b\n",
     };
     for (const std::string& text : texts) {
@@ -314,12 +329,14 @@ TEST_CASE("dockerfile: positions let a caller splice one instruction") {
             CHECK((ins.begin == 0 || text[ins.begin - 1] == '\n' || ins.begin == 3));
             CHECK((ins.end == text.size() || text[ins.end - 1] == '\n'));
             // Between instructions: only blank lines and comments.
-            for (std::string_view gap_line : xbuild::split(std::string_view(text).substr(prev_end, ins.begin - prev_end), '\n')) {
+            for (std::string_view gap_line :
+                 xbuild::split(std::string_view(text).substr(prev_end, ins.begin - prev_end), '\n')) {
                 const std::string_view t = xbuild::trim(gap_line);
                 CHECK((t.empty() || t.front() == '#' || t == "\xEF\xBB\xBF"));
             }
             // The keyword is at the start of the range (after blanks).
-            CHECK(xbuild::trim(text.substr(ins.begin, ins.end - ins.begin)).substr(0, ins.keyword.size()) == ins.keyword);
+            CHECK(xbuild::trim(text.substr(ins.begin, ins.end - ins.begin)).substr(0, ins.keyword.size()) ==
+                  ins.keyword);
             // Splice: everything else byte-for-byte.
             const std::string spliced = text.substr(0, ins.begin) + "USER nobody\n" + text.substr(ins.end);
             CHECK(spliced.substr(0, ins.begin) == text.substr(0, ins.begin));
@@ -342,18 +359,22 @@ TEST_CASE("dockerfile: positions let a caller splice one instruction") {
     CHECK(d.instructions[1].last_line == 3);
     CHECK(d.instructions[2].first_line == 6);
     CHECK(d.instructions[2].last_line == 8);
-    CHECK(text.substr(d.instructions[2].begin, d.instructions[2].end - d.instructions[2].begin) == "COPY <<EOF /f\nb\nEOF\n");
+    CHECK(text.substr(d.instructions[2].begin, d.instructions[2].end - d.instructions[2].begin) ==
+          "COPY <<EOF /f\nb\nEOF\n");
     CHECK(d.instructions[3].end == text.size());
     CHECK(d.instructions[3].text == "u");
     // The BOM stays outside the first range.
-    const df::Dockerfile b = df::parse("\xEF\xBB\xBF" "FROM a\n");
+    const df::Dockerfile b = df::parse(
+        "\xEF\xBB\xBF"
+        "FROM a\n");
     CHECK(b.instructions[0].begin == 3);
     CHECK(b.instructions[0].end == 10);
 }
 
 TEST_CASE("dockerfile: text is after keyword and flags, lines joined") {
     const df::Dockerfile d = df::parse(
-        "FROM --platform=$BUILDPLATFORM  golang  AS  build  \nRUN --mount=type=cache,target=/c \\\n  go build \\\n  # c\n  ./...\n"
+        "FROM --platform=$BUILDPLATFORM  golang  AS  build  \nRUN --mount=type=cache,target=/c \\\n  go build \\\n  # "
+        "c\n  ./...\n"
         "CMD   [\"a\"]  \n");
     REQUIRE(d.instructions.size() == 3);
     CHECK(d.instructions[0].text == "golang  AS  build");
@@ -364,14 +385,14 @@ TEST_CASE("dockerfile: text is after keyword and flags, lines joined") {
     df::Dockerfile copy = o;
     REQUIRE(copy.instructions[1].inner);
     CHECK(copy.instructions[1].inner->keyword == "RUN");
-    CHECK(copy.instructions[1].inner->args == std::vector<std::string>{"x"});
+    CHECK(copy.instructions[1].inner->args == std::vector<std::string> {"x"});
 }
 
 TEST_CASE("dockerfile: the examples' Dockerfiles") {
     // Instructions per file, as counted by hand; other files must just parse.
     const std::map<std::string, std::size_t> expected = {
-        {"go/Dockerfile", 10},        {"go/Dockerfile.cgo", 10}, {"go/Dockerfile.cgo.cross", 15},
-        {"go/Dockerfile.cross", 14},  {"rust/Dockerfile", 8},    {"rust/Dockerfile.case", 10},
+        {"go/Dockerfile", 10},         {"go/Dockerfile.cgo", 10}, {"go/Dockerfile.cgo.cross", 15},
+        {"go/Dockerfile.cross", 14},   {"rust/Dockerfile", 8},    {"rust/Dockerfile.case", 10},
         {"rust/Dockerfile.cross", 13}, {"c/Dockerfile", 8},
     };
     const std::filesystem::path examples =

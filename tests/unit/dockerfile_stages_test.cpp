@@ -60,9 +60,7 @@ std::string render(std::string_view text, const df::BuildContext& ctx) {
     try {
         const df::Dockerfile d = df::parse(text);
         return render(df::build_stage_graph(d, ctx));
-    } catch (const df::StageError& e) {
-        return std::string("error: ") + e.what();
-    }
+    } catch (const df::StageError& e) { return std::string("error: ") + e.what(); }
 }
 
 // `word` expanded with the scope at stage `stage`, instruction `at` (-1: after the last).
@@ -72,9 +70,7 @@ std::string value_at(std::string_view text, const df::BuildContext& ctx, int sta
         const df::StageGraph g = df::build_stage_graph(d, ctx);
         if (at < 0) at = static_cast<int>(g.stages[static_cast<std::size_t>(stage)].instructions.size());
         return df::expand_word(word, df::variables_at(g, ctx, stage, at), {.escape = d.escape});
-    } catch (const df::StageError& e) {
-        return std::string("error: ") + e.what();
-    }
+    } catch (const df::StageError& e) { return std::string("error: ") + e.what(); }
 }
 
 struct GraphCase {
@@ -138,15 +134,18 @@ TEST_CASE("dockerfile stages: FROM lines and global ARGs") {
          context(), "0 - <- docker.io/library/alpine\ntarget 0"},
         {"a build-arg is not expanded", "ARG IMG\nFROM $IMG\n", context({{"IMG", "a$B"}}), "0 - <- a$B\ntarget 0"},
         {"automatic platform args in FROM without ARG",
-         "FROM --platform=$BUILDPLATFORM golang AS build\nFROM --platform=${TARGETOS}/${TARGETARCH}/${TARGETVARIANT} alpine\n",
+         "FROM --platform=$BUILDPLATFORM golang AS build\nFROM --platform=${TARGETOS}/${TARGETARCH}/${TARGETVARIANT} "
+         "alpine\n",
          context(), "0 build <- golang @linux/amd64 unreachable\n1 - <- alpine @linux/arm/v7\ntarget 1"},
         {"TARGETPLATFORM in the image name", "FROM img-${TARGETARCH}${TARGETVARIANT}:${BUILDOS}\n", context(),
          "0 - <- img-armv7:linux\ntarget 0"},
         {"an unknown platform parses to nothing", "FROM --platform=plan9/386 alpine\n", context(),
          "0 - <- alpine @?\ntarget 0"},
         {"the AS name is not expanded", "ARG N=x\nFROM alpine AS $N\n", context(),
-         "error: Dockerfile:2: invalid name for build stage: \"$N\", name can't start with a number or contain symbols"},
-        {"stage names are lower-cased", "FROM alpine aS Build\nFROM build\n", context(), "0 build <- alpine\n1 - <- #0\ntarget 1"},
+         "error: Dockerfile:2: invalid name for build stage: \"$N\", name can't start with a number or contain "
+         "symbols"},
+        {"stage names are lower-cased", "FROM alpine aS Build\nFROM build\n", context(),
+         "0 build <- alpine\n1 - <- #0\ntarget 1"},
         {"FROM finds an earlier stage through a global ARG", "ARG BASE=build\nFROM alpine AS build\nFROM ${BASE}\n",
          context(), "0 build <- alpine\n1 - <- #0\ntarget 1"},
         {"FROM matches stage names exactly", "FROM alpine AS build\nFROM Build\n", context(),
@@ -154,7 +153,8 @@ TEST_CASE("dockerfile stages: FROM lines and global ARGs") {
         {"FROM does not find later stages", "FROM later\nFROM alpine AS later\n", context(),
          "0 - <- later unreachable\n1 later <- alpine\ntarget 1"},
         {"scratch", "FROM scratch\nCOPY a /\n", context(), "0 - <- scratch\ntarget 0"},
-        {"named context", "FROM deps\nCOPY --from=src / /\n", [] {
+        {"named context", "FROM deps\nCOPY --from=src / /\n",
+         [] {
              auto c = context();
              c.named_contexts = {"deps", "src"};
              return c;
@@ -174,19 +174,23 @@ TEST_CASE("dockerfile stages: COPY --from and RUN --mount from=") {
         {"scratch", "FROM alpine\nCOPY --from=scratch / /\n", context(), "0 - <- alpine from[scratch]\ntarget 0"},
         {"--from is not expanded", "ARG S=build\nFROM alpine AS build\nFROM alpine\nCOPY --from=$S / /\n", context(),
          "0 build <- alpine unreachable\n1 - <- alpine from[image:$S]\ntarget 1"},
-        {"cache mount from a stage", "FROM alpine AS cache\nFROM golang\nRUN --mount=type=cache,target=/c,from=cache go build\n",
-         context(), "0 cache <- alpine\n1 - <- golang from[#0]\ntarget 1"},
+        {"cache mount from a stage",
+         "FROM alpine AS cache\nFROM golang\nRUN --mount=type=cache,target=/c,from=cache go build\n", context(),
+         "0 cache <- alpine\n1 - <- golang from[#0]\ntarget 1"},
         {"bind mount from a stage and an image",
-         "FROM alpine AS src\nFROM golang\nRUN --mount=type=bind,from=src,target=/s --mount=type=bind,from=alpine:3,target=/a make\n",
+         "FROM alpine AS src\nFROM golang\nRUN --mount=type=bind,from=src,target=/s "
+         "--mount=type=bind,from=alpine:3,target=/a make\n",
          context(), "0 src <- alpine\n1 - <- golang from[#0 image:alpine:3]\ntarget 1"},
-        {"quoted CSV field, key case", "FROM alpine AS src\nFROM golang\nRUN --mount=\"type=bind,FROM=src\",target=/s make\n",
-         context(), "0 src <- alpine\n1 - <- golang from[#0]\ntarget 1"},
+        {"quoted CSV field, key case",
+         "FROM alpine AS src\nFROM golang\nRUN --mount=\"type=bind,FROM=src\",target=/s make\n", context(),
+         "0 src <- alpine\n1 - <- golang from[#0]\ntarget 1"},
         {"mounts find stages by name only", "FROM alpine\nFROM golang\nRUN --mount=from=0,target=/s make\n", context(),
          "0 - <- alpine unreachable\n1 - <- golang from[image:0]\ntarget 1"},
         {"mounts without from= add nothing", "FROM golang\nRUN --mount=type=cache,target=/root/.cache go build\n",
          context(), "0 - <- golang\ntarget 0"},
-        {"in order", "FROM a AS x\nFROM b AS y\nFROM c\nCOPY --from=y / /\nRUN --mount=from=x true\nCOPY --from=0 / /\n",
-         context(), "0 x <- a\n1 y <- b\n2 - <- c from[#1 #0 #0]\ntarget 2"},
+        {"in order",
+         "FROM a AS x\nFROM b AS y\nFROM c\nCOPY --from=y / /\nRUN --mount=from=x true\nCOPY --from=0 / /\n", context(),
+         "0 x <- a\n1 y <- b\n2 - <- c from[#1 #0 #0]\ntarget 2"},
     });
 }
 
@@ -199,13 +203,17 @@ TEST_CASE("dockerfile stages: reachability and --target") {
         "FROM release AS debug\nCOPY --from=tools / /\n";
     check_graphs({
         {"the last stage by default", file, context(),
-         "0 build <- golang\n1 test <- #0 unreachable\n2 tools <- alpine\n3 release <- debian from[#0]\n4 debug <- #3 from[#2]\ntarget 4"},
+         "0 build <- golang\n1 test <- #0 unreachable\n2 tools <- alpine\n3 release <- debian from[#0]\n4 debug <- #3 "
+         "from[#2]\ntarget 4"},
         {"--target release", file, context({}, "release"),
-         "0 build <- golang\n1 test <- #0 unreachable\n2 tools <- alpine unreachable\n3 release <- debian from[#0]\n4 debug <- #3 from[#2] unreachable\ntarget 3"},
+         "0 build <- golang\n1 test <- #0 unreachable\n2 tools <- alpine unreachable\n3 release <- debian from[#0]\n4 "
+         "debug <- #3 from[#2] unreachable\ntarget 3"},
         {"--target is case-insensitive", file, context({}, "TEST"),
-         "0 build <- golang\n1 test <- #0\n2 tools <- alpine unreachable\n3 release <- debian from[#0] unreachable\n4 debug <- #3 from[#2] unreachable\ntarget 1"},
-        {"transitively through copies", "FROM a AS one\nFROM b AS two\nCOPY --from=one / /\nFROM c AS three\nFROM d\nCOPY --from=two / /\n",
-         context(), "0 one <- a\n1 two <- b from[#0]\n2 three <- c unreachable\n3 - <- d from[#1]\ntarget 3"},
+         "0 build <- golang\n1 test <- #0\n2 tools <- alpine unreachable\n3 release <- debian from[#0] unreachable\n4 "
+         "debug <- #3 from[#2] unreachable\ntarget 1"},
+        {"transitively through copies",
+         "FROM a AS one\nFROM b AS two\nCOPY --from=one / /\nFROM c AS three\nFROM d\nCOPY --from=two / /\n", context(),
+         "0 one <- a\n1 two <- b from[#0]\n2 three <- c unreachable\n3 - <- d from[#1]\ntarget 3"},
         {"unknown --target lists the stages", file, context({}, "prod"),
          "error: Dockerfile: target stage \"prod\" could not be found; stages: build, test, tools, release, debug"},
         {"unknown --target, no names", "FROM a\n", context({}, "x"),
@@ -219,13 +227,17 @@ TEST_CASE("dockerfile stages: errors") {
     check_graphs({
         {"duplicate stage name", "FROM a AS build\nRUN x\nFROM b AS Build\n", context(),
          "error: Dockerfile:3: duplicate stage name \"build\""},
-        {"instruction before FROM", "ARG A\nRUN true\nFROM a\n", context(), "error: Dockerfile:2: no build stage in current context"},
+        {"instruction before FROM", "ARG A\nRUN true\nFROM a\n", context(),
+         "error: Dockerfile:2: no build stage in current context"},
         {"only ARGs", "ARG A=1\n", context(), "error: Dockerfile: dockerfile contains no stages to build"},
-        {"FROM with two words", "FROM a b\n", context(), "error: Dockerfile:1: FROM requires either one or three arguments"},
+        {"FROM with two words", "FROM a b\n", context(),
+         "error: Dockerfile:1: FROM requires either one or three arguments"},
         {"FROM with a bad name", "FROM a AS 1st\n", context(),
-         "error: Dockerfile:1: invalid name for build stage: \"1st\", name can't start with a number or contain symbols"},
+         "error: Dockerfile:1: invalid name for build stage: \"1st\", name can't start with a number or contain "
+         "symbols"},
         {"FROM unknown flag", "FROM --pull a\n", context(), "error: Dockerfile:1: unknown flag: pull"},
-        {"blank base", "ARG BASE\nFROM $BASE\n", context(), "error: Dockerfile:2: base name ($BASE) should not be blank"},
+        {"blank base", "ARG BASE\nFROM $BASE\n", context(),
+         "error: Dockerfile:2: base name ($BASE) should not be blank"},
         {"empty platform", "FROM --platform=$NOPE a\n", context(),
          "error: Dockerfile:1: empty platform value from expression $NOPE"},
         {"expansion error in FROM", "FROM ${BASE:?set_BASE}\n", context(), "error: Dockerfile:1: BASE: set_BASE"},
@@ -234,16 +246,20 @@ TEST_CASE("dockerfile stages: errors") {
          "error: Dockerfile:2: circular dependency detected on stage: y"},
         {"a cycle", "FROM a AS x\nCOPY --from=y / /\nFROM b AS y\nCOPY --from=x / /\n", context(),
          "error: Dockerfile:1: circular dependency detected on stage: x"},
-        {"a needed stage copies from a later one", "FROM a\nCOPY --from=1 / /\nFROM b AS y\nFROM c\nCOPY --from=0 / /\n",
-         context(), "error: Dockerfile:2: cannot copy from stage \"1\", it needs to be defined before current stage \"stage-0\""},
-        {"a needed stage mounts from a later one", "FROM a AS x\nRUN --mount=from=y true\nFROM b AS y\nCOPY --from=x / /\n",
-         context(), "error: Dockerfile:1: circular dependency detected on stage: x"},
+        {"a needed stage copies from a later one",
+         "FROM a\nCOPY --from=1 / /\nFROM b AS y\nFROM c\nCOPY --from=0 / /\n", context(),
+         "error: Dockerfile:2: cannot copy from stage \"1\", it needs to be defined before current stage \"stage-0\""},
+        {"a needed stage mounts from a later one",
+         "FROM a AS x\nRUN --mount=from=y true\nFROM b AS y\nCOPY --from=x / /\n", context(),
+         "error: Dockerfile:1: circular dependency detected on stage: x"},
         {"mount from a later stage", "FROM a AS x\nRUN --mount=from=y true\nFROM b AS y\nFROM c\nCOPY --from=x / /\n",
-         context(), "error: Dockerfile:2: cannot mount from stage \"y\", stage needs to be defined before current command"},
+         context(),
+         "error: Dockerfile:2: cannot mount from stage \"y\", stage needs to be defined before current command"},
         {"variable in a mount's from=", "FROM a\nRUN --mount=from=$X true\n", context(),
          "error: Dockerfile:2: 'from' doesn't support variable expansion, define alias stage instead"},
         {"ARG with a blank name", "FROM a\nARG =1\n", context(), "error: Dockerfile:2: ARG names can not be blank"},
-        {"expansion error in a needed stage", "FROM a\nENV X=${Y:?need_Y}\n", context(), "error: Dockerfile:2: Y: need_Y"},
+        {"expansion error in a needed stage", "FROM a\nENV X=${Y:?need_Y}\n", context(),
+         "error: Dockerfile:2: Y: need_Y"},
         {"... but not in an unneeded one", "FROM a AS x\nENV X=${Y:?need_Y}\nFROM b\n", context(),
          "0 x <- a unreachable\n1 - <- b\ntarget 1"},
     });
@@ -261,17 +277,21 @@ TEST_CASE("dockerfile stages: errors") {
 
 TEST_CASE("dockerfile stages: ARG scoping in a stage") {
     check_vars({
-        {"a global ARG is not seen in the stage", "ARG V=1\nFROM a\nRUN x\n", context(), 0, 1, "[${V-unset}]", "[unset]"},
+        {"a global ARG is not seen in the stage", "ARG V=1\nFROM a\nRUN x\n", context(), 0, 1, "[${V-unset}]",
+         "[unset]"},
         {"re-declared, it takes the global value", "ARG V=1\nFROM a\nARG V\nRUN x\n", context(), 0, 1, "$V", "1"},
         {"re-declared, the build-arg wins", "ARG V=1\nFROM a\nARG V\n", context({{"V", "2"}}), 0, -1, "$V", "2"},
-        {"before its ARG line it is unset", "ARG V=1\nFROM a\nRUN x\nARG V\n", context(), 0, 1, "[${V-unset}]", "[unset]"},
+        {"before its ARG line it is unset", "ARG V=1\nFROM a\nRUN x\nARG V\n", context(), 0, 1, "[${V-unset}]",
+         "[unset]"},
         {"a stage default", "FROM a\nARG V=3\n", context(), 0, -1, "$V", "3"},
         {"the build-arg beats a stage default", "FROM a\nARG V=3\n", context({{"V", "4"}}), 0, -1, "$V", "4"},
         {"a stage default over a global one", "ARG V=1\nFROM a\nARG V=3\n", context(), 0, -1, "$V", "3"},
         {"a stage default is expanded in the stage's scope", "FROM a\nENV D=/opt\nARG P=$D/bin\n", context(), 0, -1,
          "$P", "/opt/bin"},
-        {"declared without value and nothing to take: unset", "FROM a\nARG V\n", context(), 0, -1, "[${V-unset}]", "[unset]"},
-        {"one ARG line, several names", "FROM a\nARG A=1 B=\"x y\" C\n", context({{"C", "c"}}), 0, -1, "$A|$B|$C", "1|x y|c"},
+        {"declared without value and nothing to take: unset", "FROM a\nARG V\n", context(), 0, -1, "[${V-unset}]",
+         "[unset]"},
+        {"one ARG line, several names", "FROM a\nARG A=1 B=\"x y\" C\n", context({{"C", "c"}}), 0, -1, "$A|$B|$C",
+         "1|x y|c"},
         {"the scope ends with the stage", "FROM a\nARG V=1\nFROM b\n", context(), 1, 0, "[${V-unset}]", "[unset]"},
         {"a global ARG's expanded default", "ARG A=x\nARG B=${A}y\nFROM a\nARG B\n", context(), 0, -1, "$B", "xy"},
     });
@@ -282,20 +302,23 @@ TEST_CASE("dockerfile stages: automatic platform ARGs") {
         {"not declared: unset", "FROM a\nRUN x\n", context(), 0, 0, "[${TARGETARCH-unset}]", "[unset]"},
         {"declared: the target's", "FROM a\nARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT\n", context(), 0, -1,
          "$TARGETPLATFORM $TARGETOS $TARGETARCH $TARGETVARIANT", "linux/arm/v7 linux arm v7"},
-        {"declared: the build platform's", "FROM a\nARG BUILDPLATFORM BUILDOS BUILDARCH BUILDVARIANT\n", context(), 0, -1,
-         "$BUILDPLATFORM $BUILDOS $BUILDARCH [$BUILDVARIANT]", "linux/amd64 linux amd64 []"},
-        {"no variant: empty, but set", "FROM a\nARG TARGETVARIANT\n", [] {
+        {"declared: the build platform's", "FROM a\nARG BUILDPLATFORM BUILDOS BUILDARCH BUILDVARIANT\n", context(), 0,
+         -1, "$BUILDPLATFORM $BUILDOS $BUILDARCH [$BUILDVARIANT]", "linux/amd64 linux amd64 []"},
+        {"no variant: empty, but set", "FROM a\nARG TARGETVARIANT\n",
+         [] {
              auto c = context();
              c.target_platform = xbuild::parse_platform("linux/arm64");
              return c;
          }(),
          0, -1, "[${TARGETVARIANT-unset}]", "[]"},
-        {"a stage's --platform does not change TARGETPLATFORM", "FROM --platform=$BUILDPLATFORM a\nARG TARGETPLATFORM\n",
-         context(), 0, -1, "$TARGETPLATFORM", "linux/arm/v7"},
-        {"declared with a default: the default", "FROM a\nARG TARGETARCH=riscv64\n", context(), 0, -1, "$TARGETARCH", "riscv64"},
+        {"a stage's --platform does not change TARGETPLATFORM",
+         "FROM --platform=$BUILDPLATFORM a\nARG TARGETPLATFORM\n", context(), 0, -1, "$TARGETPLATFORM", "linux/arm/v7"},
+        {"declared with a default: the default", "FROM a\nARG TARGETARCH=riscv64\n", context(), 0, -1, "$TARGETARCH",
+         "riscv64"},
         {"a build-arg replaces an automatic one", "FROM a\nARG TARGETARCH\n", context({{"TARGETARCH", "s390x"}}), 0, -1,
          "$TARGETARCH", "s390x"},
-        {"the target platform defaults to the build platform", "FROM a\nARG TARGETPLATFORM\n", [] {
+        {"the target platform defaults to the build platform", "FROM a\nARG TARGETPLATFORM\n",
+         [] {
              df::BuildContext c;
              c.build_platform = xbuild::parse_platform("linux/riscv64");
              return c;
@@ -306,25 +329,28 @@ TEST_CASE("dockerfile stages: automatic platform ARGs") {
 
 TEST_CASE("dockerfile stages: ENV") {
     check_vars({
-        {"ENV sees ARGs and ENVs above it", "FROM a\nARG V=1\nENV A=$V B=${V}0\nENV C=$A$B\n", context(), 0, -1, "$C", "110"},
+        {"ENV sees ARGs and ENVs above it", "FROM a\nARG V=1\nENV A=$V B=${V}0\nENV C=$A$B\n", context(), 0, -1, "$C",
+         "110"},
         {"pairs of one line see the scope before it", "FROM a\nENV X=old\nENV X=new Y=$X\n", context(), 0, -1, "$X $Y",
          "new old"},
         {"legacy form keeps blanks", "FROM a\nENV P /opt/bin:$PATH\n", context(), 0, -1, "[$P]", "[/opt/bin:]"},
-        {"ENV overrides an ARG for later lines", "FROM a\nARG V=arg\nENV V=env\n", context({{"V", "cli"}}), 0, -1, "$V", "env"},
+        {"ENV overrides an ARG for later lines", "FROM a\nARG V=arg\nENV V=env\n", context({{"V", "cli"}}), 0, -1, "$V",
+         "env"},
         {"at the ENV line, the ARG still holds", "FROM a\nARG V=arg\nENV V=env\n", context(), 0, 1, "$V", "arg"},
-        {"an ARG with a value after an ENV writes over it", "FROM a\nENV V=env\nARG V=arg\n", context(), 0, -1, "$V", "arg"},
+        {"an ARG with a value after an ENV writes over it", "FROM a\nENV V=env\nARG V=arg\n", context(), 0, -1, "$V",
+         "arg"},
         {"an ARG without a value leaves an ENV alone", "FROM a\nENV V=env\nARG V\n", context(), 0, -1, "$V", "env"},
         {"quotes are removed", "FROM a\nENV A=\"x  y\" B='$A'\n", context(), 0, -1, "$A|$B", "x  y|$A"},
-        {"FROM stage inherits ENV", "FROM a AS base\nENV GOPATH=/go\nFROM base AS test\nENV P=$GOPATH/bin\n", context(), 1,
-         -1, "$P", "/go/bin"},
-        {"... and ARGs (BuildKit passes the build state on)", "FROM a AS base\nARG V=1\nFROM base\n", context(), 1, 0, "$V",
-         "1"},
-        {"... across two levels", "FROM a AS one\nENV A=1\nFROM one AS two\nENV B=2\nFROM two\n", context(), 2, 0, "$A$B",
-         "12"},
-        {"... but not from a stage it copies from", "FROM a AS base\nENV A=1\nFROM b\nCOPY --from=base / /\n", context(), 1,
-         -1, "[${A-unset}]", "[unset]"},
-        {"ONBUILD ENV of the base stage runs in the child", "FROM a AS base\nONBUILD ENV O=1\nFROM base\n", context(), 1, 0,
-         "${O-unset}", "1"},
+        {"FROM stage inherits ENV", "FROM a AS base\nENV GOPATH=/go\nFROM base AS test\nENV P=$GOPATH/bin\n", context(),
+         1, -1, "$P", "/go/bin"},
+        {"... and ARGs (BuildKit passes the build state on)", "FROM a AS base\nARG V=1\nFROM base\n", context(), 1, 0,
+         "$V", "1"},
+        {"... across two levels", "FROM a AS one\nENV A=1\nFROM one AS two\nENV B=2\nFROM two\n", context(), 2, 0,
+         "$A$B", "12"},
+        {"... but not from a stage it copies from", "FROM a AS base\nENV A=1\nFROM b\nCOPY --from=base / /\n",
+         context(), 1, -1, "[${A-unset}]", "[unset]"},
+        {"ONBUILD ENV of the base stage runs in the child", "FROM a AS base\nONBUILD ENV O=1\nFROM base\n", context(),
+         1, 0, "${O-unset}", "1"},
         {"... not in the stage itself", "FROM a AS base\nONBUILD ENV O=1\n", context(), 0, -1, "${O-unset}", "unset"},
         {"scratch starts with PATH", "FROM scratch\nENV PATH=/app:$PATH\n", context(), 0, -1, "$PATH",
          "/app:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
@@ -364,7 +390,7 @@ TEST_CASE("dockerfile stages: the graph's fields") {
     REQUIRE(b.platform);
     CHECK(*b.platform == xbuild::parse_platform("linux/amd64"));
     CHECK(b.instructions.size() == 3);
-    CHECK(b.declared_args == std::set<std::string>{"TARGETARCH"});
+    CHECK(b.declared_args == std::set<std::string> {"TARGETARCH"});
     CHECK(b.reachable);
 
     const df::Stage& s = g.stages[1];
@@ -378,7 +404,7 @@ TEST_CASE("dockerfile stages: the graph's fields") {
     CHECK(g.target == 1);
 
     const df::Vars at_run = df::vars_at(g, ctx, 0, 2);
-    CHECK(at_run == df::Vars{{"CGO_ENABLED", "0"}, {"TARGETARCH", "arm"}});
+    CHECK(at_run == df::Vars {{"CGO_ENABLED", "0"}, {"TARGETARCH", "arm"}});
     CHECK_THROWS_AS(df::vars_at(g, ctx, 0, 4), std::out_of_range);
     CHECK_THROWS_AS(df::vars_at(g, ctx, 2, 0), std::out_of_range);
 
@@ -398,8 +424,9 @@ TEST_CASE("dockerfile stages: the examples' Dockerfiles") {
         const df::Dockerfile d = df::parse(text);
         const auto ctx = context();
         const df::StageGraph g = df::build_stage_graph(d, ctx);
-        CHECK(render(g) == "0 xx <- xbuild/xx @linux/amd64\n1 build <- golang:1.19-bookworm @linux/amd64 from[#0]\n"
-                           "2 - <- debian:bookworm-slim from[#1]\ntarget 2");
+        CHECK(render(g) ==
+              "0 xx <- xbuild/xx @linux/amd64\n1 build <- golang:1.19-bookworm @linux/amd64 from[#0]\n"
+              "2 - <- debian:bookworm-slim from[#1]\ntarget 2");
         CHECK(g.stages[0].base_raw == "${XX_IMAGE}");
         CHECK(render(df::build_stage_graph(d, context({{"XX_IMAGE", "tonistiigi/xx:1.4"}}, "build"))) ==
               "0 xx <- tonistiigi/xx:1.4 @linux/amd64\n1 build <- golang:1.19-bookworm @linux/amd64 from[#0]\n"
@@ -414,7 +441,7 @@ TEST_CASE("dockerfile stages: the examples' Dockerfiles") {
         CHECK(vars("TARGETPLATFORM") == "linux/arm/v7");
         CHECK(!vars("XX_IMAGE"));
         CHECK(!vars("TARGETARCH"));
-        CHECK(build.declared_args == std::set<std::string>{"TARGETPLATFORM"});
+        CHECK(build.declared_args == std::set<std::string> {"TARGETPLATFORM"});
     }
     {
         const std::string text = read_example("rust/Dockerfile.case");
@@ -422,7 +449,8 @@ TEST_CASE("dockerfile stages: the examples' Dockerfiles") {
         auto ctx = context();
         ctx.target_platform = xbuild::parse_platform("linux/arm64");
         const df::StageGraph g = df::build_stage_graph(d, ctx);
-        CHECK(render(g) == "0 build <- rust:1.75-bookworm @linux/amd64\n1 - <- debian:bookworm-slim from[#0]\ntarget 1");
+        CHECK(render(g) ==
+              "0 build <- rust:1.75-bookworm @linux/amd64\n1 - <- debian:bookworm-slim from[#0]\ntarget 1");
         for (std::size_t i = 0; i < g.stages[0].instructions.size(); ++i) {
             if (g.stages[0].instructions[i]->keyword != "RUN") continue;
             CAPTURE(i);

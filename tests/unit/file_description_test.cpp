@@ -17,8 +17,7 @@ const xbuild::Target& row(const char* platform) {
     xbuild::Platform p;
     if (s.starts_with("netbsd/") || s.starts_with("openbsd/") || s == "linux/ppc64")
         p = {s.substr(0, s.find('/')), s.substr(s.find('/') + 1), ""};
-    else
-        p = xbuild::parse_platform(platform);
+    else p = xbuild::parse_platform(platform);
     const xbuild::Target* t = xbuild::find_recognized_target(p.os, p.arch, p.variant);
     REQUIRE(t != nullptr);
     return *t;
@@ -32,10 +31,13 @@ std::string judge(const char* description, const char* platform, bool want_stati
 constexpr const char* elf_amd64_dyn =
     "ELF 64-bit LSB pie executable, x86-64, version 1 (SYSV), dynamically linked, interpreter "
     "/lib64/ld-linux-x86-64.so.2, BuildID[sha1]=0f0e, for GNU/Linux 3.2.0, stripped";
-constexpr const char* elf_arm64_static = "ELF 64-bit LSB executable, ARM aarch64, version 1 (SYSV), statically linked, not stripped";
+constexpr const char* elf_arm64_static =
+    "ELF 64-bit LSB executable, ARM aarch64, version 1 (SYSV), statically linked, not stripped";
 constexpr const char* elf_arm64_musl_dyn =
-    "ELF 64-bit LSB pie executable, ARM aarch64, version 1 (SYSV), dynamically linked, interpreter /lib/ld-musl-aarch64.so.1";
-constexpr const char* elf_armhf = "ELF 32-bit LSB executable, ARM, EABI5 version 1 (SYSV), statically linked, Go BuildID=x";
+    "ELF 64-bit LSB pie executable, ARM aarch64, version 1 (SYSV), dynamically linked, interpreter "
+    "/lib/ld-musl-aarch64.so.1";
+constexpr const char* elf_armhf =
+    "ELF 32-bit LSB executable, ARM, EABI5 version 1 (SYSV), statically linked, Go BuildID=x";
 constexpr const char* elf_386 = "ELF 32-bit LSB executable, Intel 80386, version 1 (SYSV), statically linked";
 constexpr const char* elf_386_new = "ELF 32-bit LSB executable, Intel i386, version 1 (SYSV), statically linked";
 constexpr const char* elf_s390x = "ELF 64-bit MSB executable, IBM S/390, version 1 (SYSV), statically linked";
@@ -63,7 +65,8 @@ TEST_CASE("a description of the target's binary is accepted; of another, named b
     CHECK(judge(elf_netbsd, "freebsd/amd64") == "does not match expected target OS freebsd");
     CHECK(judge(elf_netbsd, "openbsd/amd64") == "does not match expected target OS openbsd");
     CHECK(judge(elf_netbsd, "linux/amd64") == "does not match expected target OS linux");
-    const char* elf_ppc64 = "ELF 64-bit MSB executable, 64-bit PowerPC or cisco 7500, version 1 (SYSV), statically linked";
+    const char* elf_ppc64 =
+        "ELF 64-bit MSB executable, 64-bit PowerPC or cisco 7500, version 1 (SYSV), statically linked";
     CHECK(judge(elf_ppc64, "linux/ppc64") == "");
     CHECK(judge(elf_ppc64, "linux/ppc64le") == "does not match expected endianness for ppc64le");
 
@@ -97,8 +100,10 @@ TEST_CASE("static: statically linked, static-pie, or a pie with no interpreter; 
     CHECK(judge(elf_arm64_static, "linux/arm64", true) == "");
     CHECK(judge(elf_arm64_musl_dyn, "linux/arm64", true) == "is not statically linked");
     CHECK(judge(elf_amd64_dyn, "linux/amd64", true) == "is not statically linked");
-    CHECK(judge("ELF 64-bit LSB pie executable, x86-64, version 1 (SYSV), static-pie linked", "linux/amd64", true) == "");
-    CHECK(judge("ELF 64-bit LSB pie executable, x86-64, version 1 (SYSV), dynamically linked, not stripped", "linux/amd64",
+    CHECK(judge("ELF 64-bit LSB pie executable, x86-64, version 1 (SYSV), static-pie linked", "linux/amd64", true) ==
+          "");
+    CHECK(judge("ELF 64-bit LSB pie executable, x86-64, version 1 (SYSV), dynamically linked, not stripped",
+                "linux/amd64",
                 true) == "");  // a pie with no interpreter: what older file(1) says of a static-pie
     CHECK(judge(pe_amd64, "windows/amd64", true) == "");  // PE: not judged from the text
 }

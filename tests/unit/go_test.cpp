@@ -27,8 +27,8 @@ using test_support::value_of;
 using Vars = std::map<std::string, std::string, std::less<>>;
 using Changes = std::vector<std::string>;
 
-const OsRelease debian{true, "debian", "12"};
-const OsRelease alpine{true, "alpine", "3.18"};
+const OsRelease debian {true, "debian", "12"};
+const OsRelease alpine {true, "alpine", "3.18"};
 const std::string tool_dir = "/opt/xx/bin";
 
 xbuild::EnvLookup lookup(const Vars& vars) {
@@ -86,7 +86,7 @@ const GoCase go_cases[] = {
 };
 
 Changes expected_changes(const GoCase& c) {
-    Changes want{"GOOS=" + c.goos, "GOARCH=" + c.goarch};
+    Changes want {"GOOS=" + c.goos, "GOARCH=" + c.goarch};
     if (!c.var.empty()) want.push_back(c.var + "=" + c.value);
     return want;
 }
@@ -116,13 +116,13 @@ TEST_CASE("every row with a Go arch: GOOS, GOARCH and the variant's variable, as
 
 TEST_CASE("go_vars: in `go env` order, the variant's variable last") {
     using Vec = std::vector<std::pair<std::string, std::string>>;
-    CHECK(go_for("linux/arm/v6").go_vars() == Vec{{"GOOS", "linux"}, {"GOARCH", "arm"}, {"GOARM", "6"}});
-    CHECK(go_for("linux/arm64").go_vars() == Vec{{"GOOS", "linux"}, {"GOARCH", "arm64"}});
-    CHECK(go_for("darwin/arm64").go_vars() == Vec{{"GOOS", "darwin"}, {"GOARCH", "arm64"}});
+    CHECK(go_for("linux/arm/v6").go_vars() == Vec {{"GOOS", "linux"}, {"GOARCH", "arm"}, {"GOARM", "6"}});
+    CHECK(go_for("linux/arm64").go_vars() == Vec {{"GOOS", "linux"}, {"GOARCH", "arm64"}});
+    CHECK(go_for("darwin/arm64").go_vars() == Vec {{"GOOS", "darwin"}, {"GOARCH", "arm64"}});
     // Platform spellings the table resolves: bare arm is arm/v7, amd64/v1 is amd64.
-    CHECK(changes_for("linux/arm") == Changes{"GOOS=linux", "GOARCH=arm", "GOARM=7"});
-    CHECK(changes_for("linux/amd64/v1") == Changes{"GOOS=linux", "GOARCH=amd64", "GOAMD64=v1"});
-    CHECK(changes_for("linux/aarch64") == Changes{"GOOS=linux", "GOARCH=arm64"});
+    CHECK(changes_for("linux/arm") == Changes {"GOOS=linux", "GOARCH=arm", "GOARM=7"});
+    CHECK(changes_for("linux/amd64/v1") == Changes {"GOOS=linux", "GOARCH=amd64", "GOAMD64=v1"});
+    CHECK(changes_for("linux/aarch64") == Changes {"GOOS=linux", "GOARCH=arm64"});
 }
 
 TEST_CASE("the user's Go variables win") {
@@ -133,11 +133,11 @@ TEST_CASE("the user's Go variables win") {
     }
     SUBCASE("GOARM") {
         auto got = changes_for("linux/arm/v7", {{"GOARM", "6"}});
-        CHECK(got == Changes{"GOOS=linux", "GOARCH=arm"});
+        CHECK(got == Changes {"GOOS=linux", "GOARCH=arm"});
     }
     SUBCASE("GOOS and GOAMD64") {
         auto got = changes_for("windows/amd64", {{"GOOS", "linux"}, {"GOAMD64", "v3"}});
-        CHECK(got == Changes{"GOARCH=amd64"});
+        CHECK(got == Changes {"GOARCH=amd64"});
     }
     SUBCASE("all of them: no changes at all") {
         CHECK(changes_for("linux/mips64le", {{"GOOS", "linux"}, {"GOARCH", "mips64le"}, {"GOMIPS64", "softfloat"}})
@@ -149,12 +149,12 @@ TEST_CASE("the user's Go variables win") {
 }
 
 TEST_CASE("cgo: no C toolchain unless CGO_ENABLED=1") {
-    for (const Vars& user : {Vars{}, Vars{{"CGO_ENABLED", "0"}}, Vars{{"CGO_ENABLED", ""}}}) {
+    for (const Vars& user : {Vars {}, Vars {{"CGO_ENABLED", "0"}}, Vars {{"CGO_ENABLED", ""}}}) {
         CAPTURE(user.size());
         auto go = go_for("linux/arm64", user);
         CHECK_FALSE(go.cgo_enabled());
         auto got = go.env_changes(tool_dir);
-        CHECK(got == Changes{"GOOS=linux", "GOARCH=arm64"});
+        CHECK(got == Changes {"GOOS=linux", "GOARCH=arm64"});
         CHECK_FALSE(sets(got, "CC"));
         CHECK_FALSE(sets(got, "CXX"));
         CHECK_FALSE(sets(got, "PKG_CONFIG"));
@@ -196,8 +196,8 @@ TEST_CASE("cgo with clang: the target-prefixed tools in the tool folder, named b
     }
     // The whole list, in order, for the common case.
     CHECK(changes_for("linux/arm64", {{"CGO_ENABLED", "1"}}) ==
-          Changes{"GOOS=linux", "GOARCH=arm64", "CC=/opt/xx/bin/aarch64-linux-gnu-clang",
-                  "CXX=/opt/xx/bin/aarch64-linux-gnu-clang++", "PKG_CONFIG=/opt/xx/bin/aarch64-linux-gnu-pkg-config"});
+          Changes {"GOOS=linux", "GOARCH=arm64", "CC=/opt/xx/bin/aarch64-linux-gnu-clang",
+                   "CXX=/opt/xx/bin/aarch64-linux-gnu-clang++", "PKG_CONFIG=/opt/xx/bin/aarch64-linux-gnu-pkg-config"});
     // XX_GO_PREFER_C_COMPILER=clang is the default spelled out.
     CHECK(changes_for("linux/arm64", {{"CGO_ENABLED", "1"}, {"XX_GO_PREFER_C_COMPILER", "clang"}}) ==
           changes_for("linux/arm64", {{"CGO_ENABLED", "1"}}));
@@ -227,10 +227,10 @@ TEST_CASE("cgo with XX_GO_PREFER_C_COMPILER=gcc: the prefixed tools, told to pre
     CHECK(value_of(got, "CXX") == "/opt/xx/bin/aarch64-linux-gnu-clang++");
     CHECK(value_of(got, "PKG_CONFIG") == "/opt/xx/bin/aarch64-linux-gnu-pkg-config");
     // The user's own XX_CC_PREFER_COMPILER wins.
-    CHECK_FALSE(sets(changes_for("linux/arm64", {{"CGO_ENABLED", "1"},
-                                                 {"XX_GO_PREFER_C_COMPILER", "gcc"},
-                                                 {"XX_CC_PREFER_COMPILER", "clang"}}),
-                     "XX_CC_PREFER_COMPILER"));
+    CHECK_FALSE(sets(
+        changes_for("linux/arm64",
+                    {{"CGO_ENABLED", "1"}, {"XX_GO_PREFER_C_COMPILER", "gcc"}, {"XX_CC_PREFER_COMPILER", "clang"}}),
+        "XX_CC_PREFER_COMPILER"));
 }
 
 TEST_CASE("cgo with XX_GO_PREFER_C_COMPILER=zig: `zig cc -target` in zig's spelling") {
@@ -271,7 +271,8 @@ TEST_CASE("cgo with XX_GO_PREFER_C_COMPILER=zig: `zig cc -target` in zig's spell
         CHECK_FALSE(sets(got, "XX_CC_PREFER_COMPILER"));
     }
     // XX_LIBC=musl on Debian is musl too.
-    auto musl = changes_for("linux/arm64", {{"CGO_ENABLED", "1"}, {"XX_GO_PREFER_C_COMPILER", "zig"}, {"XX_LIBC", "musl"}});
+    auto musl =
+        changes_for("linux/arm64", {{"CGO_ENABLED", "1"}, {"XX_GO_PREFER_C_COMPILER", "zig"}, {"XX_LIBC", "musl"}});
     CHECK(value_of(musl, "CC") == "zig cc -target aarch64-linux-musl");
 }
 
@@ -303,7 +304,8 @@ TEST_CASE("an unknown target throws UnsupportedTarget") {
     CHECK_THROWS_WITH_AS((void)changes_for("linux/foo"), doctest::Contains("unsupported target: os=linux arch=foo"),
                          xbuild::UnsupportedTarget);
     // ... even when the user set every Go variable.
-    CHECK_THROWS_AS((void)changes_for("linux/foo", {{"GOOS", "linux"}, {"GOARCH", "arm64"}}), xbuild::UnsupportedTarget);
+    CHECK_THROWS_AS((void)changes_for("linux/foo", {{"GOOS", "linux"}, {"GOARCH", "arm64"}}),
+                    xbuild::UnsupportedTarget);
 }
 
 TEST_CASE("a Go value word as TARGETVARIANT of a row without variants: GOMIPS/GOMIPS64/GO386 take it") {
@@ -315,29 +317,33 @@ TEST_CASE("a Go value word as TARGETVARIANT of a row without variants: GOMIPS/GO
                 if (n == "TARGETVARIANT") return variant;
                 return "";
             },
-            xbuild::OsRelease{}, "x86_64");
+            xbuild::OsRelease {}, "x86_64");
         return xbuild::toolchain::GoToolchain(env, [](std::string_view) { return std::string(); }).go_vars();
     };
     using V = std::vector<std::pair<std::string, std::string>>;
-    CHECK(vars("mips", "softfloat") == V{{"GOOS", "linux"}, {"GOARCH", "mips"}, {"GOMIPS", "softfloat"}});
-    CHECK(vars("mips64le", "softfloat") == V{{"GOOS", "linux"}, {"GOARCH", "mips64le"}, {"GOMIPS64", "softfloat"}});
-    CHECK(vars("mipsle", "") == V{{"GOOS", "linux"}, {"GOARCH", "mipsle"}, {"GOMIPS", "hardfloat"}});
-    CHECK(vars("386", "softfloat") == V{{"GOOS", "linux"}, {"GOARCH", "386"}, {"GO386", "softfloat"}});
-    CHECK(vars("mips", "v7") == V{{"GOOS", "linux"}, {"GOARCH", "mips"}, {"GOMIPS", "hardfloat"}});  // not Go's word
-    CHECK(vars("arm", "v6") == V{{"GOOS", "linux"}, {"GOARCH", "arm"}, {"GOARM", "6"}});  // rows with variants: theirs
+    CHECK(vars("mips", "softfloat") == V {{"GOOS", "linux"}, {"GOARCH", "mips"}, {"GOMIPS", "softfloat"}});
+    CHECK(vars("mips64le", "softfloat") == V {{"GOOS", "linux"}, {"GOARCH", "mips64le"}, {"GOMIPS64", "softfloat"}});
+    CHECK(vars("mipsle", "") == V {{"GOOS", "linux"}, {"GOARCH", "mipsle"}, {"GOMIPS", "hardfloat"}});
+    CHECK(vars("386", "softfloat") == V {{"GOOS", "linux"}, {"GOARCH", "386"}, {"GO386", "softfloat"}});
+    CHECK(vars("mips", "v7") == V {{"GOOS", "linux"}, {"GOARCH", "mips"}, {"GOMIPS", "hardfloat"}});  // not Go's word
+    CHECK(vars("arm", "v6") == V {{"GOOS", "linux"}, {"GOARCH", "arm"}, {"GOARM", "6"}});  // rows with variants: theirs
 }
 
 TEST_CASE("cgo tools named bare when their folder is on PATH (as the shell helper names them), AR when there") {
     auto env = xbuild::TargetEnv::resolve(
         [](std::string_view n) -> std::string { return n == "TARGETPLATFORM" ? "linux/arm64" : ""; },
-        xbuild::OsRelease{}, "x86_64");
+        xbuild::OsRelease {}, "x86_64");
     auto changes = [&](std::string path, bool ar) {
-        return xbuild::toolchain::GoToolchain(env, [path](std::string_view n) -> std::string {
-                   if (n == "CGO_ENABLED") return "1";
-                   return n == "PATH" ? path : "";
-               }).env_changes("/usr/bin", ar);
+        return xbuild::toolchain::GoToolchain(env,
+                                              [path](std::string_view n) -> std::string {
+                                                  if (n == "CGO_ENABLED") return "1";
+                                                  return n == "PATH" ? path : "";
+                                              })
+            .env_changes("/usr/bin", ar);
     };
-    auto has = [](const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); };
+    auto has = [](const std::vector<std::string>& v, const std::string& s) {
+        return std::find(v.begin(), v.end(), s) != v.end();
+    };
     const auto bare = changes("/usr/local/bin:/usr/bin:/bin", true);
     CHECK(has(bare, "CC=" + env.triple() + "-clang"));
     CHECK(has(bare, "CXX=" + env.triple() + "-clang++"));

@@ -89,13 +89,13 @@ std::string arm_attributes(bool big, std::optional<unsigned> cpu_arch, std::opti
         return s;
     };
     std::string attrs;
-    attrs += uleb(5) + std::string("7-A") + '\0';    // Tag_CPU_name (NTBS)
-    attrs += uleb(67) + std::string("2.09") + '\0';  // Tag_conformance (NTBS)
+    attrs += uleb(5) + std::string("7-A") + '\0';          // Tag_CPU_name (NTBS)
+    attrs += uleb(67) + std::string("2.09") + '\0';        // Tag_conformance (NTBS)
     attrs += uleb(32) + uleb(0) + std::string("") + '\0';  // Tag_compatibility: flag, then vendor
     if (cpu_arch) attrs += uleb(6) + uleb(*cpu_arch);
-    attrs += uleb(7) + uleb('A');                    // Tag_CPU_arch_profile
-    attrs += uleb(65) + std::string("x") + '\0';     // odd tag above 32: NTBS
-    attrs += uleb(66) + uleb(300);                   // even tag above 32: ULEB
+    attrs += uleb(7) + uleb('A');                 // Tag_CPU_arch_profile
+    attrs += uleb(65) + std::string("x") + '\0';  // odd tag above 32: NTBS
+    attrs += uleb(66) + uleb(300);                // even tag above 32: ULEB
     if (vfp_args) attrs += uleb(28) + uleb(*vfp_args);
     std::string file_block = uleb(1) + u32(std::uint32_t(attrs.size() + 5)) + attrs;
     std::string aeabi = std::string("aeabi") + '\0' + file_block;
@@ -174,7 +174,10 @@ Bytes make_elf(const ElfSpec& s) {
     const std::size_t total = w.size();
 
     // ELF header
-    std::memcpy(w.b.data(), "\x7f" "ELF", 4);
+    std::memcpy(w.b.data(),
+                "\x7f"
+                "ELF",
+                4);
     w.b[4] = is64 ? 2 : 1;
     w.b[5] = s.big ? 2 : 1;
     w.b[6] = 1;
@@ -182,8 +185,8 @@ Bytes make_elf(const ElfSpec& s) {
     w.put(16, s.type, 2);
     w.put(18, s.machine, 2);
     w.put(20, 1, 4);
-    w.put(is64 ? 32 : 28, ehsize, is64 ? 8 : 4);   // e_phoff
-    w.put(is64 ? 40 : 32, shoff, is64 ? 8 : 4);    // e_shoff
+    w.put(is64 ? 32 : 28, ehsize, is64 ? 8 : 4);  // e_phoff
+    w.put(is64 ? 40 : 32, shoff, is64 ? 8 : 4);   // e_shoff
     w.put(is64 ? 48 : 36, s.flags, 4);
     w.put(is64 ? 52 : 40, ehsize, 2);
     w.put(is64 ? 54 : 42, phentsize, 2);
@@ -373,9 +376,7 @@ ObjectInfo parse(const Bytes& b) { return xbuild::parse_object(b); }
 std::string error_of(const Bytes& b) {
     try {
         (void)parse(b);
-    } catch (const ObjectFileError& e) {
-        return e.what();
-    }
+    } catch (const ObjectFileError& e) { return e.what(); }
     return "(no error)";
 }
 
@@ -403,8 +404,7 @@ void check_hostile(const Bytes& good, std::size_t headers = SIZE_MAX) {
                 ObjectInfo info = parse(bad);
                 (void)info.description();
                 (void)xbuild::platforms_of(info);
-            } catch (const ObjectFileError&) {
-            }
+            } catch (const ObjectFileError&) {}
         }
     }
 }
@@ -426,10 +426,10 @@ TEST_CASE("ELF: a dynamically linked x86-64 executable") {
     CHECK(info.machine == amd64.elf_machine);
     CHECK(info.os == "linux");
     CHECK(info.interpreter == "/lib64/ld-linux-x86-64.so.2");
-    CHECK(info.needed == std::vector<std::string>{"libm.so.6", "libc.so.6"});
+    CHECK(info.needed == std::vector<std::string> {"libm.so.6", "libc.so.6"});
     CHECK_FALSE(info.is_static);
     CHECK(info.description() == "ELF 64-bit LSB x86-64");
-    CHECK(platforms(info) == std::vector<std::string>{"linux/amd64"});
+    CHECK(platforms(info) == std::vector<std::string> {"linux/amd64"});
     CHECK(xbuild::platforms_of(info) == "linux/amd64");
     CHECK(xbuild::built_for(info, amd64));
     for (const char* v : {"linux/amd64/v2", "linux/amd64/v3", "linux/amd64/v4"}) {
@@ -472,7 +472,7 @@ TEST_CASE("ELF: static, static-pie and shared libraries") {
         ObjectInfo info = parse(make_elf(s));
         CHECK_FALSE(info.is_static);
         CHECK(info.kind == ObjectKind::shared_library);
-        CHECK(info.needed == std::vector<std::string>{"libc.so.6"});
+        CHECK(info.needed == std::vector<std::string> {"libc.so.6"});
     }
     SUBCASE("interpreter only") {
         s.interp = "/lib/ld-musl-aarch64.so.1";
@@ -500,7 +500,7 @@ TEST_CASE("ELF: every linux row maps back to itself (variant-less rows stand for
         ObjectInfo info = parse(make_elf(s));
         CHECK(info.bits == t.bits);
         CHECK(info.endian == t.endian);
-        CHECK(info.needed == std::vector<std::string>{"libc.so.6"});
+        CHECK(info.needed == std::vector<std::string> {"libc.so.6"});
         CHECK(xbuild::built_for(info, t));
         auto rows = xbuild::targets_of(info);
         REQUIRE(rows.size() == 1);
@@ -545,8 +545,8 @@ TEST_CASE("ELF ARM: Tag_CPU_arch picks the variant") {
         unsigned tag;
         const char* platform;
         const char* name;
-    } cases[] = {{3, "linux/arm/v5", "armv5t"}, {4, "linux/arm/v5", "armv5te"}, {6, "linux/arm/v6", "armv6"},
-                 {9, "linux/arm/v6", "armv6k"}, {10, "linux/arm/v7", "armv7"},  {14, "linux/arm/v8", "armv8-a"},
+    } cases[] = {{3, "linux/arm/v5", "armv5t"},  {4, "linux/arm/v5", "armv5te"}, {6, "linux/arm/v6", "armv6"},
+                 {9, "linux/arm/v6", "armv6k"},  {10, "linux/arm/v7", "armv7"},  {14, "linux/arm/v8", "armv8-a"},
                  {22, "linux/arm/v8", "armv9-a"}};
     for (const Case& c : cases) {
         CAPTURE(c.tag);
@@ -637,12 +637,21 @@ TEST_CASE("ELF ARM: malformed attributes are errors") {
     };
     CHECK(err("B").find("unknown format version") != std::string::npos);
     CHECK(err(std::string("A\xff\x00\x00\x00", 5)).find("out of range") != std::string::npos);
-    CHECK(err(std::string("A\x09\x00\x00\x00" "aeabi", 10)).find("unterminated vendor") != std::string::npos);
+    CHECK(err(std::string("A\x09\x00\x00\x00"
+                          "aeabi",
+                          10))
+              .find("unterminated vendor") != std::string::npos);
     // Tag_File block claiming more than its subsection
-    CHECK(err(std::string("A\x10\x00\x00\x00" "aeabi\0" "\x01\xff\x00\x00\x00", 16)).find("out of range") !=
-          std::string::npos);
+    CHECK(err(std::string("A\x10\x00\x00\x00"
+                          "aeabi\0"
+                          "\x01\xff\x00\x00\x00",
+                          16))
+              .find("out of range") != std::string::npos);
     // A ULEB that never ends
-    CHECK(err(std::string("A\x11\x00\x00\x00" "aeabi\0" "\x01\x07\x00\x00\x00\x06\x80", 18))
+    CHECK(err(std::string("A\x11\x00\x00\x00"
+                          "aeabi\0"
+                          "\x01\x07\x00\x00\x00\x06\x80",
+                          18))
               .find("truncated") != std::string::npos);
     CHECK(err("A") == "(no error)");
 }
@@ -695,7 +704,7 @@ TEST_CASE("ELF: errors name the problem") {
     // No section headers: a PT_LOAD cut short is still read from the headers (as file(1) does,
     // and xx's test suite has such hand-made files); the headers themselves cut short are not.
     const ObjectInfo cut = parse(Bytes(nosec.begin(), nosec.end() - 1));
-    CHECK(platforms(cut) == std::vector<std::string>{"linux/amd64"});
+    CHECK(platforms(cut) == std::vector<std::string> {"linux/amd64"});
     CHECK(error_of(Bytes(nosec.begin(), nosec.begin() + 70)) == "program header table beyond end of file");
     check_hostile(nosec, 64 + 56);
 
@@ -725,7 +734,8 @@ TEST_CASE("ELF: hostile counts and offsets") {
         for (int i = 0; i < 8; ++i) shoff |= std::uint64_t(std::to_integer<unsigned>(good[40 + i])) << (8 * i);
         Bytes x = with(56, 0xffff, 2);
         Writer w;
-        w.b.assign(reinterpret_cast<const unsigned char*>(x.data()), reinterpret_cast<const unsigned char*>(x.data()) + x.size());
+        w.b.assign(reinterpret_cast<const unsigned char*>(x.data()),
+                   reinterpret_cast<const unsigned char*>(x.data()) + x.size());
         w.put(shoff + 44, 3, 4);
         ObjectInfo info = parse(w.bytes());
         CHECK(info.interpreter == s.interp);
@@ -743,7 +753,8 @@ TEST_CASE("ELF: hostile counts and offsets") {
     for (int i = 0; i < 8; ++i) shoff |= std::uint64_t(std::to_integer<unsigned>(good[40 + i])) << (8 * i);
     Bytes b = with(60, 0, 2);
     Writer w;
-    w.b.assign(reinterpret_cast<const unsigned char*>(b.data()), reinterpret_cast<const unsigned char*>(b.data()) + b.size());
+    w.b.assign(reinterpret_cast<const unsigned char*>(b.data()),
+               reinterpret_cast<const unsigned char*>(b.data()) + b.size());
     w.put(shoff + 32, 0xffffffffffull, 8);
     CHECK_THROWS_AS((void)parse(w.bytes()), ObjectFileError);
     // A PT_INTERP segment without a NUL, a segment offset past the end
@@ -758,7 +769,8 @@ TEST_CASE("ELF: hostile counts and offsets") {
     for (const Bytes& odd : {with(dyn_off + 8, 0x7fffffff, 8), with(dyn_off + 24, 0x10, 8)}) {
         const ObjectInfo info = parse(odd);
         CHECK_FALSE(info.is_static);
-        CHECK(std::find(info.needed.begin(), info.needed.end(), "(a library whose name cannot be read)") != info.needed.end());
+        CHECK(std::find(info.needed.begin(), info.needed.end(), "(a library whose name cannot be read)") !=
+              info.needed.end());
     }
 }
 
@@ -834,7 +846,7 @@ TEST_CASE("PE: errors") {
         return w.bytes();
     };
     CHECK(error_of(with(0x3c, 0xfffffff0, 4)) == "PE header beyond end of file");
-    CHECK(error_of(with(0x86, 0xfff, 2)) == "PE section table beyond end of file");   // NumberOfSections
+    CHECK(error_of(with(0x86, 0xfff, 2)) == "PE section table beyond end of file");  // NumberOfSections
     CHECK(error_of(with(0x86, 0xffff, 2)) == "PE file with 65535 sections");
     CHECK(error_of(with(0x98, 0x999, 2)) == "unknown PE optional header magic 0x999");
     CHECK(error_of(with(0x94, 10, 2)) == "PE optional header too small (10 bytes)");
@@ -972,14 +984,14 @@ TEST_CASE("not an object file") {
     CHECK(error_of(text("#!/bin/sh\necho hi\n")) == "not an ELF, PE or Mach-O binary (starts with \"#!/bin/sh\")");
     CHECK(error_of(text("just some notes that go on and on")) ==
           "not an ELF, PE or Mach-O binary (starts with \"just some notes \"...)");
-    CHECK(error_of(text("\x7f" "EL")) == "not an ELF, PE or Mach-O binary (starts with \"\\x7fEL\")");
-    CHECK(error_of(text("\x7f" "ELF")) == "truncated ELF header (4 bytes, need 52)");
+    CHECK(error_of(text("\x7f"
+                        "EL")) == "not an ELF, PE or Mach-O binary (starts with \"\\x7fEL\")");
+    CHECK(error_of(text("\x7f"
+                        "ELF")) == "truncated ELF header (4 bytes, need 52)");
     try {
         (void)parse(text("hello"));
         FAIL("no error");
-    } catch (const ObjectFileError& e) {
-        CHECK(e.reason() == Reason::not_an_object);
-    }
+    } catch (const ObjectFileError& e) { CHECK(e.reason() == Reason::not_an_object); }
 }
 
 TEST_CASE("read_object: files") {
@@ -994,9 +1006,7 @@ TEST_CASE("read_object: files") {
     auto reason_of = [](const std::string& path) -> std::pair<Reason, std::string> {
         try {
             (void)xbuild::read_object(path);
-        } catch (const ObjectFileError& e) {
-            return {e.reason(), e.what()};
-        }
+        } catch (const ObjectFileError& e) { return {e.reason(), e.what()}; }
         return {Reason::malformed, "(no error)"};
     };
 
@@ -1008,13 +1018,13 @@ TEST_CASE("read_object: files") {
     CHECK(xbuild::platforms_of(info) == "linux/riscv64");
     CHECK(info.interpreter == "/lib/ld-linux-riscv64-lp64d.so.1");
 
-    CHECK(reason_of(dir + "/missing") == std::pair{Reason::not_found, std::string("no such file")});
-    CHECK(reason_of(dir + "/hello/below") == std::pair{Reason::not_found, std::string("no such file")});
-    CHECK(reason_of(dir) == std::pair{Reason::not_a_file, std::string("is a directory")});
+    CHECK(reason_of(dir + "/missing") == std::pair {Reason::not_found, std::string("no such file")});
+    CHECK(reason_of(dir + "/hello/below") == std::pair {Reason::not_found, std::string("no such file")});
+    CHECK(reason_of(dir) == std::pair {Reason::not_a_file, std::string("is a directory")});
     CHECK(reason_of(write("empty", {})) ==
-          std::pair{Reason::not_an_object, std::string("not an ELF, PE or Mach-O binary (empty file)")});
+          std::pair {Reason::not_an_object, std::string("not an ELF, PE or Mach-O binary (empty file)")});
     REQUIRE(::mkfifo((dir + "/fifo").c_str(), 0600) == 0);
-    CHECK(reason_of(dir + "/fifo") == std::pair{Reason::not_a_file, std::string("not a regular file")});
+    CHECK(reason_of(dir + "/fifo") == std::pair {Reason::not_a_file, std::string("not a regular file")});
     REQUIRE(::symlink("hello", (dir + "/link").c_str()) == 0);
     CHECK(xbuild::platforms_of(xbuild::read_object(dir + "/link")) == "linux/riscv64");
 

@@ -104,8 +104,8 @@ struct Fixture {
         spit(t.path / "l2" / "app" / "run.sh", "#!/bin/sh\necho two\n");
         int rc = 0;
         for (const char* l : {"l1", "l2"})
-            run("tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf " + q(t.path / (std::string(l) + ".tar")) +
-                    " -C " + q(t.path / l) + " .",
+            run("tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf " +
+                    q(t.path / (std::string(l) + ".tar")) + " -C " + q(t.path / l) + " .",
                 rc);
         REQUIRE(rc == 0);
         layer1 = slurp(t.path / "l1.tar");
@@ -122,7 +122,8 @@ struct Fixture {
                R"("container_config":{"Cmd":["/bin/sh","-c","#(nop) CMD"]},"created":"2024-01-02T03:04:05Z",)"
                R"("docker_version":"20.10.24","history":[{"created":"2024-01-02T03:04:05Z","created_by":"COPY l1 /"},)"
                R"({"created":"2024-01-02T03:04:05Z","created_by":"COPY l2 /"}],"os":"linux",)"
-               R"("rootfs":{"type":"layers","diff_ids":[)" + ids + "]}}";
+               R"("rootfs":{"type":"layers","diff_ids":[)" +
+               ids + "]}}";
     }
     // `docker save app:v1 app:shared` of Docker 20.10: v1 ids as folders, the shared layer of the
     // second image a symlink to the first copy, config as <hex>.json, repositories.
@@ -145,8 +146,8 @@ struct Fixture {
             {sha256_of(one_layer).encoded + ".json", AE_IFREG, one_layer},
             {"manifest.json", AE_IFREG,
              R"([{"Config":")" + cfg + R"(","RepoTags":["app:v1"],"Layers":[")" + id1 + R"(/layer.tar",")" + id2 +
-                 R"(/layer.tar"]},{"Config":")" + sha256_of(one_layer).encoded + R"(.json","RepoTags":["app:shared"],)" +
-                 R"("Layers":[")" + id3 + R"(/layer.tar"]}])"},
+                 R"(/layer.tar"]},{"Config":")" + sha256_of(one_layer).encoded +
+                 R"(.json","RepoTags":["app:shared"],)" + R"("Layers":[")" + id3 + R"(/layer.tar"]}])"},
             {"repositories", AE_IFREG, R"({"app":{"v1":")" + id2 + R"(","shared":")" + id3 + R"("}})"},
         };
     }
@@ -160,8 +161,8 @@ struct Fixture {
         const std::string b = "blobs/sha256/";
         const std::string manifest =
             R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":)"
-            R"("application/vnd.oci.image.config.v1+json","digest":")" + config_digest.str() + R"(","size":)" +
-            std::to_string(config.size()) + R"(},"layers":[]})";
+            R"("application/vnd.oci.image.config.v1+json","digest":")" +
+            config_digest.str() + R"(","size":)" + std::to_string(config.size()) + R"(},"layers":[]})";
         return {
             {"blobs/", AE_IFDIR, ""},
             {"blobs/sha256/", AE_IFDIR, ""},
@@ -197,9 +198,10 @@ TEST_CASE("a Docker 20.10 archive imports into a layout that skopeo reads and um
     const auto listed = read_docker_archive_manifest(tar);
     REQUIRE(listed.size() == 2);
     CHECK(listed[0].config == f.config_digest.encoded + ".json");
-    CHECK(listed[0].repo_tags == std::vector<std::string>{"app:v1"});
-    CHECK(listed[0].layers == std::vector<std::string>{std::string(64, 'a') + "/layer.tar", std::string(64, 'b') + "/layer.tar"});
-    CHECK(listed[1].layers == std::vector<std::string>{std::string(64, 'c') + "/layer.tar"});
+    CHECK(listed[0].repo_tags == std::vector<std::string> {"app:v1"});
+    CHECK(listed[0].layers ==
+          std::vector<std::string> {std::string(64, 'a') + "/layer.tar", std::string(64, 'b') + "/layer.tar"});
+    CHECK(listed[1].layers == std::vector<std::string> {std::string(64, 'c') + "/layer.tar"});
 
     Layout layout = Layout::create(f.t.path / "img");
     const auto got = import_docker_archive(tar, layout);
@@ -274,7 +276,8 @@ TEST_CASE("write_docker_archive: skopeo reads it, it imports back to the same di
     Layout layout = Layout::create(f.t.path / "img");
     const auto got = import_docker_archive(f.t.path / "saved.tar", layout);
     const fs::path out = f.t.path / "out.tar";
-    write_docker_archive(layout, {{got[0].manifest, {"app:v1", "example.com/team/app:1.0"}}, {got[1].manifest, {}}}, out);
+    write_docker_archive(layout, {{got[0].manifest, {"app:v1", "example.com/team/app:1.0"}}, {got[1].manifest, {}}},
+                         out);
     write_docker_archive(layout, {{got[0].manifest, {"app:v1", "example.com/team/app:1.0"}}, {got[1].manifest, {}}},
                          f.t.path / "out2.tar");
     CHECK(digest_file(out) == digest_file(f.t.path / "out2.tar"));
@@ -325,8 +328,8 @@ TEST_CASE("a layer that does not match its diff_id is refused, naming it, and st
     write_tar(f.t.path / "bad.tar", entries);
     Layout layout = Layout::create(f.t.path / "img");
     const std::size_t before = blob_count(layout);
-    const std::string want = "layer 1 (" + id2 + ") of image 0 (app:v1): its uncompressed content is " +
-                             f.diff1.str() + ", but the config's rootfs.diff_ids[1] is " + f.diff2.str();
+    const std::string want = "layer 1 (" + id2 + ") of image 0 (app:v1): its uncompressed content is " + f.diff1.str() +
+                             ", but the config's rootfs.diff_ids[1] is " + f.diff2.str();
     CHECK_THROWS_WITH_AS(import_docker_archive(f.t.path / "bad.tar", layout), doctest::Contains(want.c_str()),
                          DockerArchiveError);
     CHECK(blob_count(layout) == before);
@@ -376,12 +379,13 @@ TEST_CASE("malformed and hostile archives are refused with the reason") {
     CHECK_THROWS_WITH_AS(attempt({{"../evil", AE_IFREG, "x"}}), doctest::Contains("leaves the folder"), LayoutError);
     CHECK_FALSE(fs::exists(f.t.path / "evil"));
     // A blobs/sha256 name its content does not match.
-    CHECK_THROWS_WITH_AS(attempt(with_manifest(R"([{"Config":"blobs/sha256/)" + std::string(64, '0') +
-                                                   R"(","Layers":["l/layer.tar"]}])",
-                                               {{"blobs/sha256/" + std::string(64, '0'), AE_IFREG, cfg1}})),
-                         doctest::Contains("hashes to"), DockerArchiveError);
+    CHECK_THROWS_WITH_AS(
+        attempt(with_manifest(R"([{"Config":"blobs/sha256/)" + std::string(64, '0') + R"(","Layers":["l/layer.tar"]}])",
+                              {{"blobs/sha256/" + std::string(64, '0'), AE_IFREG, cfg1}})),
+        doctest::Contains("hashes to"), DockerArchiveError);
     // An empty list imports nothing; the good one imports.
     CHECK(attempt(with_manifest("[]")).empty());
-    CHECK(attempt(with_manifest(R"([{"Config":")" + c + R"(","RepoTags":null,"Layers":["./l/layer.tar"]}])")).size() == 1);
+    CHECK(attempt(with_manifest(R"([{"Config":")" + c + R"(","RepoTags":null,"Layers":["./l/layer.tar"]}])")).size() ==
+          1);
     CHECK(layout.verify().empty());
 }

@@ -68,7 +68,8 @@ const std::string buildx_index_doc = R"({
       "digest": ")" + dg('b') + R"(",
       "size": 566,
       "annotations": {
-        "vnd.docker.reference.digest": ")" + dg('a') + R"(",
+        "vnd.docker.reference.digest": ")" +
+                                     dg('a') + R"(",
         "vnd.docker.reference.type": "attestation-manifest"
       },
       "platform": {"architecture": "unknown", "os": "unknown"}
@@ -96,15 +97,19 @@ const std::string docker_manifest_doc = R"({
 const std::string oci_manifest_doc = R"({
   "schemaVersion": 2,
   "mediaType": "application/vnd.oci.image.manifest.v1+json",
-  "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": ")" + dg('c') +
-                                 R"(", "size": 7023},
+  "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": ")" +
+                                     dg('c') +
+                                     R"(", "size": 7023},
   "layers": [
-    {"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": ")" + dg('d') + R"(", "size": 32654},
-    {"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": ")" + dg('e') + R"(", "size": 16724,
+    {"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": ")" +
+                                     dg('d') + R"(", "size": 32654},
+    {"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": ")" +
+                                     dg('e') + R"(", "size": 16724,
      "urls": ["https://example.com/layer"]}
   ],
-  "subject": {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": ")" + dg('f') +
-                                 R"(", "size": 7682},
+  "subject": {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": ")" +
+                                     dg('f') +
+                                     R"(", "size": 7682},
   "annotations": {"org.opencontainers.image.created": "2024-01-02T03:04:05Z"}
 })";
 
@@ -134,16 +139,15 @@ const std::string docker_config_doc = R"({
      "comment": "buildkit.dockerfile.v0"}
   ],
   "os": "linux",
-  "rootfs": {"type": "layers", "diff_ids": [")" + dg('1') + R"(", ")" + dg('2') + R"("]}
+  "rootfs": {"type": "layers", "diff_ids": [")" +
+                                      dg('1') + R"(", ")" + dg('2') + R"("]}
 })";
 
 std::string error_of(auto&& parse) {
     try {
         parse();
         return "parsed";
-    } catch (const ManifestError& e) {
-        return e.what();
-    }
+    } catch (const ManifestError& e) { return e.what(); }
 }
 
 bool starts(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
@@ -199,7 +203,7 @@ TEST_CASE("a Docker manifest list as docker manifest inspect shows it") {
     CHECK(x.manifests[1].digest.str() == dg('2'));
     CHECK(x.manifests[1].size == 528);
     CHECK(x.manifests[2].platform->os_version == "10.0.17763.5329");
-    CHECK(x.manifests[2].platform->os_features == std::vector<std::string>{"win32k"});
+    CHECK(x.manifests[2].platform->os_features == std::vector<std::string> {"win32k"});
     CHECK_FALSE(x.manifests[0].is_attestation());
     CHECK(media_type_of(x) == media_type::docker_manifest_list);
     auto any = parse_any_manifest(docker_list_doc);
@@ -227,7 +231,7 @@ TEST_CASE("Docker and OCI image manifests") {
 
     Manifest o = parse_manifest(oci_manifest_doc);
     CHECK(o.layers.size() == 2);
-    CHECK(o.layers[1].urls == std::vector<std::string>{"https://example.com/layer"});
+    CHECK(o.layers[1].urls == std::vector<std::string> {"https://example.com/layer"});
     REQUIRE(o.subject);
     CHECK(o.subject->digest.str() == dg('f'));
     CHECK(o.annotations.at("org.opencontainers.image.created") == "2024-01-02T03:04:05Z");
@@ -258,16 +262,16 @@ TEST_CASE("an image config with history and ExposedPorts") {
     CHECK(c.platform().str() == "linux/amd64");
     CHECK(c.created == "2023-11-01T12:00:00.123456789Z");
     CHECK(c.config.user == "nginx");
-    CHECK(c.config.exposed_ports == std::set<std::string>{"443/tcp", "80/tcp"});
+    CHECK(c.config.exposed_ports == std::set<std::string> {"443/tcp", "80/tcp"});
     CHECK(c.config.env.size() == 2);
-    CHECK(c.config.cmd == std::vector<std::string>{"nginx", "-g", "daemon off;"});
-    CHECK(c.config.entrypoint == std::vector<std::string>{"/docker-entrypoint.sh"});
+    CHECK(c.config.cmd == std::vector<std::string> {"nginx", "-g", "daemon off;"});
+    CHECK(c.config.entrypoint == std::vector<std::string> {"/docker-entrypoint.sh"});
     CHECK(c.config.volumes.empty());  // null
     CHECK(c.config.working_dir == "/");
     CHECK(c.config.labels.at("maintainer") == "NGINX Docker Maintainers");
     CHECK(c.config.stop_signal == "SIGQUIT");
-    CHECK(c.config.extra == json{{"Hostname", ""}, {"OnBuild", nullptr}});  // unknown, so kept as is
-    CHECK(c.extra == json{{"docker_version", "20.10.23"}});
+    CHECK(c.config.extra == json {{"Hostname", ""}, {"OnBuild", nullptr}});  // unknown, so kept as is
+    CHECK(c.extra == json {{"docker_version", "20.10.23"}});
     REQUIRE(c.history.size() == 3);
     CHECK_FALSE(c.history[0].empty_layer);
     CHECK(c.history[1].empty_layer);
@@ -290,8 +294,9 @@ TEST_CASE("a config built from scratch, written the way the specs' omitempty doe
     c.variant = "v7";
     c.rootfs.diff_ids.push_back(sha256_of(""));
     CHECK(c.platform().str() == "linux/arm/v7");
-    CHECK(to_json(c) ==
-          R"({"architecture":"arm","os":"linux","rootfs":{"diff_ids":["sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],"type":"layers"},"variant":"v7"})");
+    CHECK(
+        to_json(c) ==
+        R"({"architecture":"arm","os":"linux","rootfs":{"diff_ids":["sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],"type":"layers"},"variant":"v7"})");
     c.config.env.push_back("A=1");
     c.config.volumes.insert("/data");
     ImageConfig::History step;
@@ -308,7 +313,7 @@ TEST_CASE("unknown fields are kept at every level") {
                             R"("platform":{"architecture":"riscv64","cpu.features":["zba"],"os":"linux"},"size":3}],)"
                             R"("mediaType":"application/vnd.oci.image.index.v1+json","schemaVersion":2,"top":"level"})";
     Index x = parse_index(idx);
-    CHECK(x.extra == json{{"top", "level"}});
+    CHECK(x.extra == json {{"top", "level"}});
     CHECK(x.manifests[0].extra["future"][1] == 2.5);
     CHECK(x.manifests[0].platform->extra["cpu.features"][0] == "zba");
     CHECK(to_json(x) == idx);  // canonical form comes back byte for byte
@@ -351,12 +356,14 @@ TEST_CASE("round trips of every document") {
 
 TEST_CASE("parse_any_manifest: mediaType, then Content-Type, then shape") {
     CHECK(std::holds_alternative<Manifest>(parse_any_manifest(docker_manifest_doc)));
-    CHECK(std::holds_alternative<Index>(parse_any_manifest(buildx_index_doc, "application/vnd.docker.distribution.manifest.v2+json")));
+    CHECK(std::holds_alternative<Index>(
+        parse_any_manifest(buildx_index_doc, "application/vnd.docker.distribution.manifest.v2+json")));
     const std::string bare_index = without(buildx_index_doc, "/mediaType");
     const std::string bare_manifest = without(oci_manifest_doc, "/mediaType");
     CHECK(std::holds_alternative<Index>(parse_any_manifest(bare_index)));
     CHECK(std::holds_alternative<Manifest>(parse_any_manifest(bare_manifest)));
-    CHECK(std::holds_alternative<Index>(parse_any_manifest(bare_index, "Application/VND.oci.image.index.v1+json; charset=utf-8")));
+    CHECK(std::holds_alternative<Index>(
+        parse_any_manifest(bare_index, "Application/VND.oci.image.index.v1+json; charset=utf-8")));
     CHECK(std::holds_alternative<Manifest>(parse_any_manifest(bare_manifest, "application/json")));
     // The Content-Type is believed over the shape: a manifest-typed index is refused, not guessed.
     CHECK(starts(error_of([&] { parse_any_manifest(bare_index, std::string(media_type::oci_manifest)); }),
@@ -364,10 +371,12 @@ TEST_CASE("parse_any_manifest: mediaType, then Content-Type, then shape") {
     CHECK(starts(error_of([&] { parse_any_manifest(R"({"schemaVersion":2})"); }), "document: neither a manifest"));
     CHECK(error_of([&] { parse_any_manifest(R"({"schemaVersion":1,"fsLayers":[]})"); }).find("schema 1") !=
           std::string::npos);
-    CHECK(starts(error_of([&] {
-                     parse_any_manifest(R"({"schemaVersion":1,"mediaType":"application/vnd.docker.distribution.manifest.v1+prettyjws"})");
-                 }),
-                 "mediaType: Docker schema 1"));
+    CHECK(starts(
+        error_of([&] {
+            parse_any_manifest(
+                R"({"schemaVersion":1,"mediaType":"application/vnd.docker.distribution.manifest.v1+prettyjws"})");
+        }),
+        "mediaType: Docker schema 1"));
     CHECK(starts(error_of([&] { parse_any_manifest("{}", "application/vnd.docker.distribution.manifest.v1+json"); }),
                  "Content-Type: Docker schema 1"));
     CHECK(starts(error_of([&] { parse_any_manifest(R"({"mediaType":"text/plain"})"); }), "mediaType: must be one of"));
@@ -378,7 +387,8 @@ TEST_CASE("error messages name the field and what is valid") {
     auto man = [](const std::string& doc) { return error_of([&] { parse_manifest(doc); }); };
     auto cfg = [](const std::string& doc) { return error_of([&] { parse_config(doc); }); };
 
-    CHECK(starts(idx(index_with("/manifests/1/digest", "sha256:abc")), "manifests[1].digest: malformed digest 'sha256:abc'"));
+    CHECK(starts(idx(index_with("/manifests/1/digest", "sha256:abc")),
+                 "manifests[1].digest: malformed digest 'sha256:abc'"));
     CHECK(starts(idx(index_with("/manifests/1/digest", "md5:" + std::string(32, 'a'))),
                  "manifests[1].digest: unsupported digest algorithm"));
     CHECK(idx(index_with("/schemaVersion", 1)) == "schemaVersion: must be 2, got 1");
@@ -400,7 +410,8 @@ TEST_CASE("error messages name the field and what is valid") {
           "manifests[0].platform.os.features: must be an array of strings, got string");
     CHECK(idx(index_with("/manifests/1/annotations/k", 1)) ==
           "manifests[1].annotations[\"k\"]: must be a string, got number");
-    CHECK(idx(index_with("/manifests/0/urls", json::array({1}))) == "manifests[0].urls[0]: must be a string, got number");
+    CHECK(idx(index_with("/manifests/0/urls", json::array({1}))) ==
+          "manifests[0].urls[0]: must be a string, got number");
     CHECK(idx(index_with("/annotations", json::array())) == "annotations: must be an object of strings, got array");
 
     // A Docker manifest list needs a platform on each entry; an OCI index does not.
@@ -409,11 +420,16 @@ TEST_CASE("error messages name the field and what is valid") {
     CHECK(idx(without(buildx_index_doc, "/manifests/0/platform")) == "parsed");
 
     // mediaType that contradicts the parser, and foreign ones.
-    CHECK(starts(idx(oci_manifest_doc), "mediaType: application/vnd.oci.image.manifest.v1+json is an image manifest, not an index"));
-    CHECK(starts(man(buildx_index_doc), "mediaType: application/vnd.oci.image.index.v1+json is an index, not an image manifest"));
-    CHECK(starts(man(docker_list_doc), "mediaType: application/vnd.docker.distribution.manifest.list.v2+json is an index"));
-    CHECK(starts(man(manifest_with("/mediaType", "text/plain")), "mediaType: must be application/vnd.oci.image.manifest.v1+json or"));
-    CHECK(starts(idx(index_with("/mediaType", "text/plain")), "mediaType: must be application/vnd.oci.image.index.v1+json or"));
+    CHECK(starts(idx(oci_manifest_doc),
+                 "mediaType: application/vnd.oci.image.manifest.v1+json is an image manifest, not an index"));
+    CHECK(starts(man(buildx_index_doc),
+                 "mediaType: application/vnd.oci.image.index.v1+json is an index, not an image manifest"));
+    CHECK(starts(man(docker_list_doc),
+                 "mediaType: application/vnd.docker.distribution.manifest.list.v2+json is an index"));
+    CHECK(starts(man(manifest_with("/mediaType", "text/plain")),
+                 "mediaType: must be application/vnd.oci.image.manifest.v1+json or"));
+    CHECK(starts(idx(index_with("/mediaType", "text/plain")),
+                 "mediaType: must be application/vnd.oci.image.index.v1+json or"));
 
     CHECK(man(without(oci_manifest_doc, "/config")) == "config: missing (required)");
     CHECK(man(without(oci_manifest_doc, "/layers")) == "layers: missing (required)");
@@ -439,7 +455,8 @@ TEST_CASE("error messages name the field and what is valid") {
 }
 
 TEST_CASE("malformed JSON and the wrong top level are ManifestErrors") {
-    CHECK(starts(error_of([] { parse_manifest("{\"schemaVersion\": 2,"); }), "malformed JSON: [json.exception.parse_error"));
+    CHECK(starts(error_of([] { parse_manifest("{\"schemaVersion\": 2,"); }),
+                 "malformed JSON: [json.exception.parse_error"));
     CHECK(starts(error_of([] { parse_index(""); }), "malformed JSON:"));
     CHECK(starts(error_of([] { parse_config("\xff"); }), "malformed JSON:"));
     CHECK(error_of([] { parse_manifest("[]"); }) == "document: must be a JSON object, got array");

@@ -75,7 +75,8 @@ void make_tree(const fs::path& root, std::time_t stamp, int owner) {
     fs::create_symlink("/absolute/target", root / "abs-link");
     fs::create_hard_link(root / "etc/config", root / "etc/config.hard");
     const std::string cmd = "cd " + q(root) + " && find . -exec chown -h " + std::to_string(owner) + ":" +
-                            std::to_string(owner) + " {} + && chmod 4755 bin/tool && chmod 1777 tmp && find . -exec touch -h -d @" +
+                            std::to_string(owner) +
+                            " {} + && chmod 4755 bin/tool && chmod 1777 tmp && find . -exec touch -h -d @" +
                             std::to_string(stamp) + " {} +";  // chmod after chown, which clears setuid
     sh(cmd);
 }
@@ -263,8 +264,9 @@ TEST_CASE("write_layer: a prefix, an uncompressed tar, and the options it refuse
 
     CHECK_THROWS_WITH_AS(write_layer(t / "src", t / "x", {.prefix = "a/../b"}), doctest::Contains("'..'"), LayerError);
     CHECK_THROWS_WITH_AS(write_layer(t / "src", t / "x", {.level = 11}), doctest::Contains("0..9"), LayerError);
-    CHECK_THROWS_AS(write_layer(t / "src", t / "x", {.compression = LayerCompression::none, .family = MediaTypeFamily::docker}),
-                    LayerError);
+    CHECK_THROWS_AS(
+        write_layer(t / "src", t / "x", {.compression = LayerCompression::none, .family = MediaTypeFamily::docker}),
+        LayerError);
     CHECK_THROWS_WITH_AS(write_layer(t / "missing", t / "x"), doctest::Contains("missing"), LayerError);
 }
 
@@ -274,7 +276,8 @@ TEST_CASE("write_layer refuses a FIFO or device, naming it, and leaves no file b
     put(t / "src/ok", "ok");
     fs::create_directories(t / "out");
     REQUIRE(::mkfifo((t / "src/pipe").c_str(), 0644) == 0);
-    CHECK_THROWS_WITH_AS(write_layer(t / "src", t / "out/l.tgz"), doctest::Contains("src/pipe in a layer: it is a FIFO"), LayerError);
+    CHECK_THROWS_WITH_AS(write_layer(t / "src", t / "out/l.tgz"),
+                         doctest::Contains("src/pipe in a layer: it is a FIFO"), LayerError);
     CHECK(tree(t / "out").empty());  // neither the layer nor its temporary file
 }
 
@@ -283,7 +286,8 @@ TEST_CASE("extract_layer: files, modes, symlinks and hardlinks round-trip") {
     LayerTempDir t;
     make_tree(t / "src", 1, 99);
     LayerInfo w = write_layer(t / "src", t / "l.tgz");
-    ExtractResult r = extract_layer(t / "l.tgz", t / "root", {.expected_digest = w.digest, .expected_diff_id = w.diff_id});
+    ExtractResult r =
+        extract_layer(t / "l.tgz", t / "root", {.expected_digest = w.digest, .expected_diff_id = w.diff_id});
     CHECK(r.info.digest == w.digest);
     CHECK(r.info.diff_id == w.diff_id);
     CHECK(r.entries == 12);
@@ -292,7 +296,8 @@ TEST_CASE("extract_layer: files, modes, symlinks and hardlinks round-trip") {
     CHECK(slurp(t / "root/share/doc/README") == std::string(100000, 'r'));
     CHECK(fs::read_symlink(t / "root/bin/config-link") == "../etc/config");
     CHECK(fs::read_symlink(t / "root/abs-link") == "/absolute/target");
-    struct stat a {}, b {}, tool {}, tmp {};
+    struct stat a {
+    }, b {}, tool {}, tmp {};
     REQUIRE(::stat((t / "root/etc/config").c_str(), &a) == 0);
     REQUIRE(::stat((t / "root/etc/config.hard").c_str(), &b) == 0);
     CHECK(a.st_ino == b.st_ino);
@@ -314,10 +319,12 @@ TEST_CASE("extract_layer verifies the digest before writing, the diff_id after")
     LayerInfo w = write_layer(t / "src", t / "l.tgz");
     const Digest wrong = sha256_of("something else");
     CHECK_THROWS_WITH_AS(extract_layer(t / "l.tgz", t / "a", {.expected_digest = wrong}),
-                         doctest::Contains(("has digest " + w.digest.str() + ", expected " + wrong.str()).c_str()), LayerError);
+                         doctest::Contains(("has digest " + w.digest.str() + ", expected " + wrong.str()).c_str()),
+                         LayerError);
     CHECK((!fs::exists(t / "a") || tree(t / "a").empty()));
     CHECK_THROWS_WITH_AS(extract_layer(t / "l.tgz", t / "b", {.expected_diff_id = wrong}),
-                         doctest::Contains(("diff_id " + w.diff_id.str() + ", expected " + wrong.str()).c_str()), LayerError);
+                         doctest::Contains(("diff_id " + w.diff_id.str() + ", expected " + wrong.str()).c_str()),
+                         LayerError);
     CHECK(fs::exists(t / "b/f"));  // as documented: already written
 }
 
@@ -362,27 +369,29 @@ TEST_CASE("whiteouts and opaque directories hide lower layers only") {
                             {"redo", 'f', "lower redo"},
                             {"stays", 'f', "stays"}});
     extract_layer(t / "lower.tar", root);
-    craft(t / "upper.tgz", {{".wh.gone", 'f', ""},
-                            {"dir/.wh.sub", 'f', ""},
-                            {"opq/new-before", 'f', "before"},
-                            {"opq/keep-dir/", 'd', "", 0700},
-                            {"opq/.wh..wh..opq", 'f', ""},
-                            {"opq/new-after", 'f', "after"},
-                            {"redo", 'f', "upper redo"},
-                            {".wh.redo", 'f', ""},  // same layer: the file above stays
-                            {".wh.never-there", 'f', ""},
-                            {".wh..wh.plnk", 'f', ""}},
+    craft(t / "upper.tgz",
+          {{".wh.gone", 'f', ""},
+           {"dir/.wh.sub", 'f', ""},
+           {"opq/new-before", 'f', "before"},
+           {"opq/keep-dir/", 'd', "", 0700},
+           {"opq/.wh..wh..opq", 'f', ""},
+           {"opq/new-after", 'f', "after"},
+           {"redo", 'f', "upper redo"},
+           {".wh.redo", 'f', ""},  // same layer: the file above stays
+           {".wh.never-there", 'f', ""},
+           {".wh..wh.plnk", 'f', ""}},
           true);
     ExtractResult r = extract_layer(t / "upper.tgz", root);
-    CHECK(tree(root) == std::vector<std::string>{"dir", "dir/a", "opq", "opq/keep-dir", "opq/new-after",
-                                                 "opq/new-before", "redo", "stays"});
+    CHECK(tree(root) == std::vector<std::string> {"dir", "dir/a", "opq", "opq/keep-dir", "opq/new-after",
+                                                  "opq/new-before", "redo", "stays"});
     CHECK(slurp(root / "redo") == "upper redo");
     CHECK(slurp(root / "opq/new-before") == "before");
     CHECK((fs::status(root / "opq/keep-dir").permissions() & fs::perms::all) == fs::perms::owner_all);
     REQUIRE(r.notes.size() == 1);
     CHECK(r.notes[0] == ".wh..wh.plnk: aufs metadata skipped");
     craft(t / "bad.tar", {{"dir/.wh..", 'f', ""}});
-    CHECK_THROWS_WITH_AS(extract_layer(t / "bad.tar", root), doctest::Contains("whiteout must name a file"), LayerError);
+    CHECK_THROWS_WITH_AS(extract_layer(t / "bad.tar", root), doctest::Contains("whiteout must name a file"),
+                         LayerError);
 }
 
 TEST_CASE("hostile layers: nothing lands outside the root") {
@@ -405,7 +414,7 @@ TEST_CASE("hostile layers: nothing lands outside the root") {
     refused("hardlink absolute", {{"h", 'h', (outside / "victim").string()}}, "does not exist");
     refused("file in the way", {{"plain", 'f', "x"}, {"plain/child", 'f', "y"}}, "'plain' is in the way");
     CHECK(slurp(outside / "victim") == "untouched");
-    CHECK(tree(outside) == std::vector<std::string>{"victim"});
+    CHECK(tree(outside) == std::vector<std::string> {"victim"});
     CHECK_FALSE(fs::exists(t / "evil"));
 
     // Contained rather than refused: an absolute path and an absolute symlink mean the root's.
@@ -430,7 +439,7 @@ TEST_CASE("hostile layers: nothing lands outside the root") {
     REQUIRE(r.notes.size() == 1);
     CHECK(r.notes[0].find("dev/null: character device not created") == 0);
     CHECK(slurp(outside / "victim") == "untouched");
-    CHECK(tree(outside) == std::vector<std::string>{"victim"});
+    CHECK(tree(outside) == std::vector<std::string> {"victim"});
 }
 
 TEST_CASE("a 50 MB file streams through write and extract") {

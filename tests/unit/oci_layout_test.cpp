@@ -81,8 +81,8 @@ Built build_image(Layout& layout, const fs::path& work, const std::string& file_
     fs::create_directories(src / "etc");
     spit(src / "etc" / "hello.txt", file_text);
     int rc = 0;
-    run("tar czf " + q(work / "layer.tar.gz") + " -C " + q(src) + " . && gzip -dc " + q(work / "layer.tar.gz") +
-            " > " + q(work / "layer.tar"),
+    run("tar czf " + q(work / "layer.tar.gz") + " -C " + q(src) + " . && gzip -dc " + q(work / "layer.tar.gz") + " > " +
+            q(work / "layer.tar"),
         rc);
     REQUIRE(rc == 0);
     Built b;
@@ -180,7 +180,7 @@ TEST_CASE("tags move, names follow the spec's grammar, missing blobs cannot be t
     CHECK(layout.find("docker.io/library/app:1.0")->digest == a.manifest.digest);
     for (const char* bad : {"", "-x", "a b", "a//b", "x-", "a..b", "/a", "é"})
         CHECK_THROWS_AS(layout.tag(a.manifest, bad), LayoutError);
-    CHECK_NOTHROW(layout.tag(a.manifest, "a--b_c+d@e"));  // "--" is one separator
+    CHECK_NOTHROW(layout.tag(a.manifest, "a--b_c+d@e"));           // "--" is one separator
     CHECK_THROWS_AS(layout.tag(a.manifest, "a__b"), LayoutError);  // "_" then "_" is two
     Descriptor ghost = a.manifest;
     ghost.digest = sha256_of("not stored");
@@ -208,11 +208,12 @@ TEST_CASE("layouts made by umoci and copied by skopeo open, verify and find thei
     TempDir t;
     int rc = 0;
     spit(t.path / "a.txt", "inserted\n");
-    run("cd " + q(t.path) + " && umoci init --layout u && umoci new --image u:t && "
+    run("cd " + q(t.path) +
+            " && umoci init --layout u && umoci new --image u:t && "
             "umoci insert --rootless --image u:t a.txt /a.txt && skopeo copy -q oci:u:t oci:s:copied 2>&1",
         rc);
     REQUIRE(rc == 0);
-    for (const auto& dir_tag : {std::pair{"u", "t"}, std::pair{"s", "copied"}}) {
+    for (const auto& dir_tag : {std::pair {"u", "t"}, std::pair {"s", "copied"}}) {
         const std::string dir = dir_tag.first, tag = dir_tag.second;
         CAPTURE(dir);
         Layout l = Layout::open(t.path / dir);
@@ -313,8 +314,10 @@ TEST_CASE("a hostile layout tar is refused and writes nothing outside the folder
         {"..", {{"oci-layout", AE_IFREG, marker}, {"../escaped", AE_IFREG, "x"}}},
         {"..", {{"oci-layout", AE_IFREG, marker}, {"blobs/../../escaped", AE_IFREG, "x"}}},
         {"absolute", {{"oci-layout", AE_IFREG, marker}, {escape.string(), AE_IFREG, "x"}}},
-        {"link", {{"oci-layout", AE_IFREG, marker}, {"blobs", AE_IFLNK, (t.path / "deep").string()},
-                  {"blobs/escaped", AE_IFREG, "x"}}},
+        {"link",
+         {{"oci-layout", AE_IFREG, marker},
+          {"blobs", AE_IFLNK, (t.path / "deep").string()},
+          {"blobs/escaped", AE_IFREG, "x"}}},
         {"link", {{"index.json", AE_IFLNK, "../escaped"}, {"oci-layout", AE_IFREG, marker}}},
         {"link", {{"oci-layout", AE_IFREG, marker}, {"index.json", 0, "oci-layout"}}},
         {"not a file", {{"oci-layout", AE_IFREG, marker}, {"dev", AE_IFCHR, ""}}},
@@ -337,8 +340,10 @@ TEST_CASE("a hostile layout tar is refused and writes nothing outside the folder
         CHECK(fs::is_empty(t.path / "deep" / "er"));
     }
     // The same with the good entries only opens.
-    write_tar(t.path / "good.tar", {{"./", AE_IFDIR, ""}, {"oci-layout", AE_IFREG, marker},
-                                    {"index.json", AE_IFREG, index}, {"extra/note.txt", AE_IFREG, "hi"}});
+    write_tar(t.path / "good.tar", {{"./", AE_IFDIR, ""},
+                                    {"oci-layout", AE_IFREG, marker},
+                                    {"index.json", AE_IFREG, index},
+                                    {"extra/note.txt", AE_IFREG, "hi"}});
     CHECK(read_layout_tar(t.path / "good.tar", t.path / "good").index().manifests.empty());
     CHECK_THROWS_AS(read_layout_tar(t.path / "missing.tar", t.path / "m"), LayoutError);
 }

@@ -18,9 +18,7 @@ std::string normalized(std::string_view spec) { return parse_platform(spec).str(
 std::string error_of(std::string_view spec) {
     try {
         return "parsed as " + parse_platform(spec).str();
-    } catch (const PlatformError& e) {
-        return e.what();
-    }
+    } catch (const PlatformError& e) { return e.what(); }
 }
 
 }  // namespace
@@ -31,39 +29,72 @@ TEST_CASE("normalization table") {
         const char* out;
     };
     const Case cases[] = {
-        {"linux/amd64", "linux/amd64"},       {"amd64", "linux/amd64"},
-        {"x86_64", "linux/amd64"},            {"x86-64", "linux/amd64"},
-        {"linux/x86_64", "linux/amd64"},      {"LINUX/AMD64", "linux/amd64"},
-        {"Linux/X86_64", "linux/amd64"},      {"linux/amd64/v1", "linux/amd64"},
-        {"linux/amd64/1", "linux/amd64"},     {"linux/amd64/v2", "linux/amd64/v2"},
-        {"linux/amd64/v3", "linux/amd64/v3"}, {"linux/amd64/V4", "linux/amd64/v4"},
-        {"linux/amd64/2", "linux/amd64/v2"},  {"linux/x86_64/v3", "linux/amd64/v3"},
-        {"aarch64", "linux/arm64"},           {"arm64", "linux/arm64"},
-        {"linux/arm64", "linux/arm64"},       {"linux/arm64/v8", "linux/arm64"},
-        {"linux/arm64/8", "linux/arm64"},     {"linux/aarch64", "linux/arm64"},
-        {"linux/aarch64/v8", "linux/arm64"},  {"AArch64", "linux/arm64"},
-        {"armhf", "linux/arm/v7"},            {"armel", "linux/arm/v6"},
-        {"arm", "linux/arm/v7"},              {"linux/arm", "linux/arm/v7"},
-        {"linux/arm/v7", "linux/arm/v7"},     {"linux/arm/7", "linux/arm/v7"},
-        {"linux/arm/v6", "linux/arm/v6"},     {"linux/arm/6", "linux/arm/v6"},
-        {"linux/arm/v5", "linux/arm/v5"},     {"linux/arm/v8", "linux/arm/v8"},
-        {"linux/armhf", "linux/arm/v7"},      {"linux/armel", "linux/arm/v6"},
-        {"i386", "linux/386"},                {"i686", "linux/386"},
-        {"386", "linux/386"},                 {"linux/i386", "linux/386"},
-        {"linux/i686", "linux/386"},          {"riscv64", "linux/riscv64"},
-        {"ppc64le", "linux/ppc64le"},         {"linux/ppc64el", "linux/ppc64le"},
-        {"s390x", "linux/s390x"},             {"loong64", "linux/loong64"},
-        {"linux/loongarch64", "linux/loong64"}, {"mips", "linux/mips"},
-        {"mipsle", "linux/mipsle"},           {"mipsel", "linux/mipsle"},
-        {"mips64", "linux/mips64"},           {"mips64le", "linux/mips64le"},
-        {"mips64el", "linux/mips64le"},       {"windows/amd64", "windows/amd64"},
-        {"windows/x86_64", "windows/amd64"},  {"windows/arm64", "windows/arm64"},
-        {"windows/386", "windows/386"},       {"windows/arm", "windows/arm/v7"},
-        {"Windows/ARM/v7", "windows/arm/v7"}, {"darwin/arm64", "darwin/arm64"},
-        {"macos/arm64", "darwin/arm64"},      {"macOS/amd64", "darwin/amd64"},
-        {"darwin/aarch64", "darwin/arm64"},   {"darwin/x86_64", "darwin/amd64"},
-        {"freebsd/amd64", "freebsd/amd64"},   {"freebsd/arm64", "freebsd/arm64"},
-        {" linux/arm64 ", "linux/arm64"},     {"\tarmhf\n", "linux/arm/v7"},
+        {"linux/amd64", "linux/amd64"},
+        {"amd64", "linux/amd64"},
+        {"x86_64", "linux/amd64"},
+        {"x86-64", "linux/amd64"},
+        {"linux/x86_64", "linux/amd64"},
+        {"LINUX/AMD64", "linux/amd64"},
+        {"Linux/X86_64", "linux/amd64"},
+        {"linux/amd64/v1", "linux/amd64"},
+        {"linux/amd64/1", "linux/amd64"},
+        {"linux/amd64/v2", "linux/amd64/v2"},
+        {"linux/amd64/v3", "linux/amd64/v3"},
+        {"linux/amd64/V4", "linux/amd64/v4"},
+        {"linux/amd64/2", "linux/amd64/v2"},
+        {"linux/x86_64/v3", "linux/amd64/v3"},
+        {"aarch64", "linux/arm64"},
+        {"arm64", "linux/arm64"},
+        {"linux/arm64", "linux/arm64"},
+        {"linux/arm64/v8", "linux/arm64"},
+        {"linux/arm64/8", "linux/arm64"},
+        {"linux/aarch64", "linux/arm64"},
+        {"linux/aarch64/v8", "linux/arm64"},
+        {"AArch64", "linux/arm64"},
+        {"armhf", "linux/arm/v7"},
+        {"armel", "linux/arm/v6"},
+        {"arm", "linux/arm/v7"},
+        {"linux/arm", "linux/arm/v7"},
+        {"linux/arm/v7", "linux/arm/v7"},
+        {"linux/arm/7", "linux/arm/v7"},
+        {"linux/arm/v6", "linux/arm/v6"},
+        {"linux/arm/6", "linux/arm/v6"},
+        {"linux/arm/v5", "linux/arm/v5"},
+        {"linux/arm/v8", "linux/arm/v8"},
+        {"linux/armhf", "linux/arm/v7"},
+        {"linux/armel", "linux/arm/v6"},
+        {"i386", "linux/386"},
+        {"i686", "linux/386"},
+        {"386", "linux/386"},
+        {"linux/i386", "linux/386"},
+        {"linux/i686", "linux/386"},
+        {"riscv64", "linux/riscv64"},
+        {"ppc64le", "linux/ppc64le"},
+        {"linux/ppc64el", "linux/ppc64le"},
+        {"s390x", "linux/s390x"},
+        {"loong64", "linux/loong64"},
+        {"linux/loongarch64", "linux/loong64"},
+        {"mips", "linux/mips"},
+        {"mipsle", "linux/mipsle"},
+        {"mipsel", "linux/mipsle"},
+        {"mips64", "linux/mips64"},
+        {"mips64le", "linux/mips64le"},
+        {"mips64el", "linux/mips64le"},
+        {"windows/amd64", "windows/amd64"},
+        {"windows/x86_64", "windows/amd64"},
+        {"windows/arm64", "windows/arm64"},
+        {"windows/386", "windows/386"},
+        {"windows/arm", "windows/arm/v7"},
+        {"Windows/ARM/v7", "windows/arm/v7"},
+        {"darwin/arm64", "darwin/arm64"},
+        {"macos/arm64", "darwin/arm64"},
+        {"macOS/amd64", "darwin/amd64"},
+        {"darwin/aarch64", "darwin/arm64"},
+        {"darwin/x86_64", "darwin/amd64"},
+        {"freebsd/amd64", "freebsd/amd64"},
+        {"freebsd/arm64", "freebsd/arm64"},
+        {" linux/arm64 ", "linux/arm64"},
+        {"\tarmhf\n", "linux/arm/v7"},
     };
     for (const Case& c : cases) {
         CAPTURE(c.in);
@@ -141,8 +172,7 @@ TEST_CASE("lists: commas, blanks, duplicates, bad items") {
     CHECK_THROWS_WITH_AS(parse_platform_list("linux/amd64,,linux/arm64"),
                          doctest::Contains("empty item in platform list"), PlatformError);
     CHECK_THROWS_WITH_AS(parse_platform_list("linux/amd64,"), doctest::Contains("empty item"), PlatformError);
-    CHECK_THROWS_WITH_AS(parse_platform_list("linux/amd64,bogus"), doctest::Contains("'bogus'"),
-                         PlatformError);
+    CHECK_THROWS_WITH_AS(parse_platform_list("linux/amd64,bogus"), doctest::Contains("'bogus'"), PlatformError);
 }
 
 TEST_CASE("runs_on: what a host CPU runs natively (containerd's Only)") {
@@ -190,5 +220,5 @@ TEST_CASE("str() and target_of round-trip through the table") {
         CHECK(parse_platform(p.str()) == p);
         CHECK(&xbuild::target_of(p) == &t);
     }
-    CHECK_THROWS_AS(xbuild::target_of(Platform{"linux", "vax", ""}), PlatformError);
+    CHECK_THROWS_AS(xbuild::target_of(Platform {"linux", "vax", ""}), PlatformError);
 }

@@ -26,15 +26,15 @@ using xbuild::Target;
 
 namespace {
 
-const Platform amd64_host{"linux", "amd64", ""};
-const Platform arm64_host{"linux", "arm64", ""};
+const Platform amd64_host {"linux", "amd64", ""};
+const Platform arm64_host {"linux", "arm64", ""};
 
 // What a fake machine has.
 struct Machine {
-    std::set<std::string> files;                     // paths that exist
-    std::map<std::string, std::string> programs;     // name -> path
+    std::set<std::string> files;                  // paths that exist
+    std::map<std::string, std::string> programs;  // name -> path
     std::vector<em::BinfmtEntry> binfmt;
-    bool runs_32bit = false;                         // the kernel's answer for a 32-bit sibling
+    bool runs_32bit = false;  // the kernel's answer for a 32-bit sibling
     std::map<std::string, std::string> env;
     mutable int native_probes = 0;
 
@@ -60,7 +60,9 @@ struct Machine {
     // Every QEMU of Debian's qemu-user-static.
     void add_qemu_static() {
         for (const Target& t : xbuild::targets())
-            if (!t.qemu.empty()) programs["qemu-" + std::string(t.qemu) + "-static"] = "/usr/bin/qemu-" + std::string(t.qemu) + "-static";
+            if (!t.qemu.empty())
+                programs["qemu-" + std::string(t.qemu) + "-static"] =
+                    "/usr/bin/qemu-" + std::string(t.qemu) + "-static";
     }
 };
 
@@ -90,9 +92,14 @@ ObjectInfo object_for(const Target& t, bool is_static) {
 
 // The first bytes of a binary of row `t`: ELF ident and e_type/e_machine (ET_DYN: a PIE).
 std::vector<std::byte> head_for(const Target& t, std::uint16_t e_type = 3) {
-    std::vector<std::byte> h(64, std::byte{0});
-    const unsigned char ident[] = {0x7f, 'E', 'L', 'F', static_cast<unsigned char>(t.bits == 64 ? 2 : 1),
-                                   static_cast<unsigned char>(t.endian == xbuild::Endian::big ? 2 : 1), 1};
+    std::vector<std::byte> h(64, std::byte {0});
+    const unsigned char ident[] = {0x7f,
+                                   'E',
+                                   'L',
+                                   'F',
+                                   static_cast<unsigned char>(t.bits == 64 ? 2 : 1),
+                                   static_cast<unsigned char>(t.endian == xbuild::Endian::big ? 2 : 1),
+                                   1};
     for (std::size_t i = 0; i < sizeof ident; ++i) h[i] = std::byte(ident[i]);
     auto put16 = [&](std::size_t at, std::uint16_t v) {
         const bool big = t.endian == xbuild::Endian::big;
@@ -121,7 +128,7 @@ std::string binfmt_text_for(const Target& t, std::string_view flags = "POCF", bo
     std::string mask = t.endian == xbuild::Endian::big ? "ffffffffffffff00fffffffffffffffffffeffff"
                                                        : "ffffffffffffff00fffffffffffffffffeffffff";
     auto magic = head_for(t, 2);
-    magic[7] = std::byte{0};
+    magic[7] = std::byte {0};
     return std::string(enabled ? "enabled" : "disabled") + "\ninterpreter /usr/libexec/qemu-binfmt/" +
            std::string(t.qemu) + "-binfmt-P\nflags: " + std::string(flags) + "\noffset 0\nmagic " + hex(magic, 20) +
            "\nmask " + mask + "\n";
@@ -180,12 +187,12 @@ TEST_CASE("binfmt: an entry as the kernel prints it") {
     CHECK(e->magic[18] == 0xb7);
 
     const Target& arm64 = *xbuild::find_target("linux", "arm64", "");
-    CHECK(em::binfmt_matches(*e, head_for(arm64, 2), "./hello"));  // ET_EXEC
-    CHECK(em::binfmt_matches(*e, head_for(arm64, 3), "./hello"));  // ET_DYN (PIE): the mask's fe
+    CHECK(em::binfmt_matches(*e, head_for(arm64, 2), "./hello"));          // ET_EXEC
+    CHECK(em::binfmt_matches(*e, head_for(arm64, 3), "./hello"));          // ET_DYN (PIE): the mask's fe
     CHECK_FALSE(em::binfmt_matches(*e, head_for(arm64, 1), "./hello.o"));  // ET_REL
     CHECK_FALSE(em::binfmt_matches(*e, head_for(*xbuild::find_target("linux", "riscv64", "")), "./hello"));
     auto freebsd = head_for(arm64);
-    freebsd[7] = std::byte{9};  // the OS ABI byte is masked out
+    freebsd[7] = std::byte {9};  // the OS ABI byte is masked out
     CHECK(em::binfmt_matches(*e, freebsd, "./hello"));
     // A file shorter than the magic reads as zeros beyond its end.
     auto short_head = head_for(arm64);
@@ -209,37 +216,37 @@ TEST_CASE("binfmt: extension entries, masks, offsets, disabled entries") {
     REQUIRE(mz.has_value());
     CHECK_FALSE(mz->enabled);
     CHECK(mz->mask.empty());
-    const std::vector<std::byte> pe = {std::byte{'M'}, std::byte{'Z'}, std::byte{0x90}};
+    const std::vector<std::byte> pe = {std::byte {'M'}, std::byte {'Z'}, std::byte {0x90}};
     CHECK(em::binfmt_matches(*mz, pe, "x"));
 
     auto at4 = em::parse_binfmt_entry("at4", "enabled\ninterpreter /bin/x\nflags: \noffset 4\nmagic 0102\nmask ff0f\n");
     REQUIRE(at4.has_value());
-    const std::vector<std::byte> h = {std::byte{0}, std::byte{0}, std::byte{0}, std::byte{0}, std::byte{1},
-                                      std::byte{0xf2}};
+    const std::vector<std::byte> h = {std::byte {0}, std::byte {0}, std::byte {0},
+                                      std::byte {0}, std::byte {1}, std::byte {0xf2}};
     CHECK(em::binfmt_matches(*at4, h, "x"));  // 0xf2 & 0x0f == 0x02
     auto h2 = h;
-    h2[5] = std::byte{0x03};
+    h2[5] = std::byte {0x03};
     CHECK_FALSE(em::binfmt_matches(*at4, h2, "x"));
 }
 
 TEST_CASE("binfmt: what is not an entry is ignored") {
     const char* bad[] = {
-        "",                                                                   // empty
-        "enabled\n",                                                          // the status file
-        "enabled\nflags: F\noffset 0\nmagic 7f45\n",                          // no interpreter
-        "enabled\ninterpreter relative\noffset 0\nmagic 7f45\n",              // not absolute
-        "enabled\ninterpreter /q\nflags: X\noffset 0\nmagic 7f45\n",          // unknown flag
-        "enabled\ninterpreter /q\noffset 0\nmagic 7f4\n",                     // odd hex
-        "enabled\ninterpreter /q\noffset 0\nmagic 7g45\n",                    // not hex
-        "enabled\ninterpreter /q\noffset 0\nmagic 7f45\nmask ff\n",           // mask of another size
-        "enabled\ninterpreter /q\noffset 255\nmagic 7f45\n",                  // beyond 256 bytes
-        "enabled\ninterpreter /q\noffset -1\nmagic 7f45\n",                   // bad offset
-        "enabled\ninterpreter /q\nmagic 7f45\n",                              // no offset
-        "enabled\ninterpreter /q\noffset 0\n",                                // no magic
-        "enabled\ninterpreter /q\nextension .exe\nmagic 7f45\n",              // both kinds
-        "enabled\ninterpreter /q\nextension exe\n",                           // no dot
-        "maybe\ninterpreter /q\noffset 0\nmagic 7f45\n",                      // unknown state
-        "enabled\ninterpreter /q\noffset 0\nmagic 7f45\ncolour blue\n",       // unknown line
+        "",                                                              // empty
+        "enabled\n",                                                     // the status file
+        "enabled\nflags: F\noffset 0\nmagic 7f45\n",                     // no interpreter
+        "enabled\ninterpreter relative\noffset 0\nmagic 7f45\n",         // not absolute
+        "enabled\ninterpreter /q\nflags: X\noffset 0\nmagic 7f45\n",     // unknown flag
+        "enabled\ninterpreter /q\noffset 0\nmagic 7f4\n",                // odd hex
+        "enabled\ninterpreter /q\noffset 0\nmagic 7g45\n",               // not hex
+        "enabled\ninterpreter /q\noffset 0\nmagic 7f45\nmask ff\n",      // mask of another size
+        "enabled\ninterpreter /q\noffset 255\nmagic 7f45\n",             // beyond 256 bytes
+        "enabled\ninterpreter /q\noffset -1\nmagic 7f45\n",              // bad offset
+        "enabled\ninterpreter /q\nmagic 7f45\n",                         // no offset
+        "enabled\ninterpreter /q\noffset 0\n",                           // no magic
+        "enabled\ninterpreter /q\nextension .exe\nmagic 7f45\n",         // both kinds
+        "enabled\ninterpreter /q\nextension exe\n",                      // no dot
+        "maybe\ninterpreter /q\noffset 0\nmagic 7f45\n",                 // unknown state
+        "enabled\ninterpreter /q\noffset 0\nmagic 7f45\ncolour blue\n",  // unknown line
     };
     for (const char* text : bad) {
         CAPTURE(text);
@@ -321,7 +328,8 @@ TEST_CASE("--platform is checked against the binary") {
     const Target& arm64 = *xbuild::find_target("linux", "arm64", "");
     ObjectInfo bin = object_for(arm64, false);
     int status = 0;
-    std::string msg = error_of([&] { em::check_platform(bin, "./hello", xbuild::parse_platform("linux/riscv64")); }, &status);
+    std::string msg =
+        error_of([&] { em::check_platform(bin, "./hello", xbuild::parse_platform("linux/riscv64")); }, &status);
     CHECK(msg == "cannot run ./hello as linux/riscv64: it is built for linux/arm64 (ELF 64-bit LSB ARM aarch64)");
     CHECK(status == 126);
     CHECK(em::check_platform(bin, "./hello", xbuild::parse_platform("aarch64")).str() == "linux/arm64");
@@ -330,8 +338,9 @@ TEST_CASE("--platform is checked against the binary") {
     ObjectInfo v5 = object_for(*xbuild::find_target("linux", "arm", "v5"), false);
     CHECK(em::check_platform(v5, "p", xbuild::parse_platform("linux/arm/v7")).str() == "linux/arm/v7");
     ObjectInfo v7 = object_for(*xbuild::find_target("linux", "arm", "v7"), false);
-    CHECK(error_of([&] { em::check_platform(v7, "p", xbuild::parse_platform("linux/arm/v6")); }).find("built for linux/arm/v7") !=
-          std::string::npos);
+    CHECK(error_of([&] {
+              em::check_platform(v7, "p", xbuild::parse_platform("linux/arm/v6"));
+          }).find("built for linux/arm/v7") != std::string::npos);
     // An x86-64 binary runs as amd64/v3 (under QEMU's max CPU); a 386 one does not run as amd64.
     ObjectInfo x64 = object_for(*xbuild::find_target("linux", "amd64", ""), false);
     CHECK(em::check_platform(x64, "p", xbuild::parse_platform("linux/amd64/v3")).str() == "linux/amd64/v3");
@@ -354,7 +363,7 @@ TEST_CASE("triples and sysroot candidates come from the table through xx-info's 
     CHECK(em::alpine_triple(p("linux/arm/v6")) == "armv6-alpine-linux-musleabihf");
     CHECK(em::alpine_triple(p("linux/386")) == "i586-alpine-linux-musl");
     CHECK(em::sysroot_candidates(p("linux/riscv64")) ==
-          std::vector<std::string>{"/riscv64-alpine-linux-musl", "/usr/riscv64-linux-gnu", "/"});
+          std::vector<std::string> {"/riscv64-alpine-linux-musl", "/usr/riscv64-linux-gnu", "/"});
 }
 
 // --- the decision, row by row -----------------------------------------------------------------------
@@ -377,7 +386,7 @@ TEST_CASE("every linux row, static and dynamic, each sysroot kind, with and with
                     const ObjectInfo info = object_for(*t, is_static);
                     const std::string interp = loader_of(*t);
                     std::string expect_root;
-                    em::RunRequest req{"./prog", {"a b", "-x"}, "", ""};
+                    em::RunRequest req {"./prog", {"a b", "-x"}, "", ""};
                     switch (root) {
                         case Root::alpine: expect_root = "/" + em::alpine_triple(p); break;
                         case Root::debian_cross: expect_root = "/usr/" + em::debian_triple(p); break;
@@ -394,13 +403,14 @@ TEST_CASE("every linux row, static and dynamic, each sysroot kind, with and with
                         auto plan = em::plan_run(req, p, info, head, amd64_host, m.probe());
                         CHECK(plan.via == em::RunVia::native);
                         CHECK(plan.command.program == "./prog");
-                        CHECK(plan.command.argv == std::vector<std::string>{"./prog", "a b", "-x"});
+                        CHECK(plan.command.argv == std::vector<std::string> {"./prog", "a b", "-x"});
                         CHECK(plan.command.env.empty());
                         continue;
                     }
                     if (!is_static && root == Root::none) {
                         int status = 0;
-                        std::string msg = error_of([&] { em::plan_run(req, p, info, head, amd64_host, m.probe()); }, &status);
+                        std::string msg =
+                            error_of([&] { em::plan_run(req, p, info, head, amd64_host, m.probe()); }, &status);
                         CHECK(status == 127);
                         CHECK(msg.find("cannot run ./prog (" + p.str() + "): its loader " + interp) == 0);
                         CHECK(msg.find("libc6-" + std::string(t->debian) + "-cross") != std::string::npos);
@@ -415,10 +425,11 @@ TEST_CASE("every linux row, static and dynamic, each sysroot kind, with and with
                         // The kernel runs QEMU: the program itself, QEMU told by environment.
                         CHECK(plan.via == em::RunVia::binfmt);
                         CHECK(c.program == "./prog");
-                        CHECK(c.argv == std::vector<std::string>{"./prog", "a b", "-x"});
+                        CHECK(c.argv == std::vector<std::string> {"./prog", "a b", "-x"});
                         CHECK(has_env(c, "QEMU_LD_PREFIX=" + want_root) == !want_root.empty());
                         bool set_env = false;
-                        for (const auto& e : c.env) set_env = set_env || e.rfind("QEMU_SET_ENV=LD_LIBRARY_PATH=", 0) == 0;
+                        for (const auto& e : c.env)
+                            set_env = set_env || e.rfind("QEMU_SET_ENV=LD_LIBRARY_PATH=", 0) == 0;
                         CHECK(set_env == !is_static);
                         CHECK(has_env(c, "QEMU_CPU=" + std::string(t->qemu_cpu)) == !t->qemu_cpu.empty());
                         continue;
@@ -426,7 +437,7 @@ TEST_CASE("every linux row, static and dynamic, each sysroot kind, with and with
                     CHECK(plan.via == em::RunVia::qemu);
                     CHECK(c.program == "/usr/bin/" + qemu);
                     CHECK(c.env.empty());
-                    std::vector<std::string> argv{qemu};
+                    std::vector<std::string> argv {qemu};
                     if (!want_root.empty()) argv.insert(argv.end(), {"-L", want_root});
                     if (!is_static) {
                         // Nothing in the fake root but the loader: the fallback folders.
@@ -462,30 +473,30 @@ TEST_CASE("the commands for the targets xx-run is tested with, spelled out") {
     using V = std::vector<std::string>;
     m.files.insert("/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1");
     CHECK(plan("linux/arm64", dyn("linux/arm64", "/lib/ld-linux-aarch64.so.1")) ==
-          V{"qemu-aarch64-static", "-L", "/usr/aarch64-linux-gnu", "-E",
-            "LD_LIBRARY_PATH=/usr/aarch64-linux-gnu/lib", "./hello"});
+          V {"qemu-aarch64-static", "-L", "/usr/aarch64-linux-gnu", "-E", "LD_LIBRARY_PATH=/usr/aarch64-linux-gnu/lib",
+             "./hello"});
     m.files.insert("/usr/arm-linux-gnueabi/lib/ld-linux.so.3");
     CHECK(plan("linux/arm/v6", dyn("linux/arm/v6", "/lib/ld-linux.so.3")) ==
-          V{"qemu-arm-static", "-L", "/usr/arm-linux-gnueabi", "-E", "LD_LIBRARY_PATH=/usr/arm-linux-gnueabi/lib",
-            "-cpu", "arm1176", "./hello"});
+          V {"qemu-arm-static", "-L", "/usr/arm-linux-gnueabi", "-E", "LD_LIBRARY_PATH=/usr/arm-linux-gnueabi/lib",
+             "-cpu", "arm1176", "./hello"});
     CHECK(plan("linux/arm/v5", object_for(*xbuild::find_target("linux", "arm", "v5"), true)) ==
-          V{"qemu-arm-static", "-cpu", "arm926", "./hello"});
+          V {"qemu-arm-static", "-cpu", "arm926", "./hello"});
     m.files.insert("/usr/mips64el-linux-gnuabi64/lib64/ld.so.1");
     CHECK(plan("linux/mips64le", dyn("linux/mips64le", "/lib64/ld.so.1")) ==
-          V{"qemu-mips64el-static", "-L", "/usr/mips64el-linux-gnuabi64", "-E",
-            "LD_LIBRARY_PATH=/usr/mips64el-linux-gnuabi64/lib:/usr/mips64el-linux-gnuabi64/lib64", "./hello"});
+          V {"qemu-mips64el-static", "-L", "/usr/mips64el-linux-gnuabi64", "-E",
+             "LD_LIBRARY_PATH=/usr/mips64el-linux-gnuabi64/lib:/usr/mips64el-linux-gnuabi64/lib64", "./hello"});
     CHECK(plan("linux/386", object_for(*xbuild::find_target("linux", "386", ""), true)) ==
-          V{"qemu-i386-static", "./hello"});
+          V {"qemu-i386-static", "./hello"});
     CHECK(plan("linux/amd64/v3", object_for(*xbuild::find_target("linux", "amd64", ""), true)) ==
-          V{"qemu-x86_64-static", "-cpu", "max", "./hello"});
+          V {"qemu-x86_64-static", "-cpu", "max", "./hello"});
     // Debian multiarch (libc6:arm64): the loader in /, the multiarch library folders.
     Machine multi;
     multi.add_qemu_static();
     multi.files = {"/lib/ld-linux-aarch64.so.1", "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu"};
     CHECK(em::plan_run({"./hello", {}, "", ""}, xbuild::parse_platform("linux/arm64"),
                        dyn("linux/arm64", "/lib/ld-linux-aarch64.so.1"), {}, amd64_host, multi.probe())
-              .command.argv == V{"qemu-aarch64-static", "-L", "/", "-E",
-                                 "LD_LIBRARY_PATH=/lib/aarch64-linux-gnu:/usr/lib/aarch64-linux-gnu", "./hello"});
+              .command.argv == V {"qemu-aarch64-static", "-L", "/", "-E",
+                                  "LD_LIBRARY_PATH=/lib/aarch64-linux-gnu:/usr/lib/aarch64-linux-gnu", "./hello"});
 }
 
 TEST_CASE("sysroot order: --sysroot, then Alpine's, then Debian's cross root, then /") {
@@ -523,10 +534,10 @@ TEST_CASE("library folders: those that exist in the sysroot, multiarch ones in /
     m.files = {"/srv/root/lib/aarch64-linux-gnu", "/srv/root/usr/lib/aarch64-linux-gnu", "/srv/root/lib",
                "/srv/root/usr/lib", "/lib/aarch64-linux-gnu"};
     CHECK(em::library_dirs(arm64, "/srv/root", m.probe()) ==
-          std::vector<std::string>{"/srv/root/lib/aarch64-linux-gnu", "/srv/root/usr/lib/aarch64-linux-gnu",
-                                   "/srv/root/lib", "/srv/root/usr/lib"});
-    CHECK(em::library_dirs(arm64, "/", m.probe()) == std::vector<std::string>{"/lib/aarch64-linux-gnu"});
-    CHECK(em::library_dirs(arm64, "/empty", m.probe()) == std::vector<std::string>{"/empty/lib"});
+          std::vector<std::string> {"/srv/root/lib/aarch64-linux-gnu", "/srv/root/usr/lib/aarch64-linux-gnu",
+                                    "/srv/root/lib", "/srv/root/usr/lib"});
+    CHECK(em::library_dirs(arm64, "/", m.probe()) == std::vector<std::string> {"/lib/aarch64-linux-gnu"});
+    CHECK(em::library_dirs(arm64, "/empty", m.probe()) == std::vector<std::string> {"/empty/lib"});
 }
 
 TEST_CASE("the user's LD_LIBRARY_PATH and QEMU_SET_ENV are kept") {
@@ -557,8 +568,8 @@ TEST_CASE("binfmt_misc entries that would not run the file are passed over") {
     const ObjectInfo info = object_for(t, true);
     Machine m;
     m.add_qemu_static();
-    m.binfmt.push_back(binfmt_for(t, "PF", false));                                      // disabled
-    m.binfmt.push_back(binfmt_for(*xbuild::find_target("linux", "arm64", "")));          // another machine
+    m.binfmt.push_back(binfmt_for(t, "PF", false));                              // disabled
+    m.binfmt.push_back(binfmt_for(*xbuild::find_target("linux", "arm64", "")));  // another machine
     m.binfmt.push_back(binfmt_for(t, "P"));  // no F: its interpreter must exist, and does not
     auto plan = em::plan_run({"./p", {}, "", ""}, p, info, head_for(t), amd64_host, m.probe());
     CHECK(plan.via == em::RunVia::qemu);
@@ -572,9 +583,14 @@ TEST_CASE("a missing emulator is named with the package that provides it") {
     const ObjectInfo info = object_for(xbuild::target_of(p), true);
     Machine m;
     int status = 0;
-    std::string msg = error_of([&] { em::plan_run({"hello", {}, "", ""}, p, info, {}, amd64_host, m.probe()); }, &status);
-    CHECK(msg == "cannot run hello (linux/riscv64): qemu-riscv64-static not found; install Debian's "
-                 "qemu-user-static (or qemu-user; on Alpine: apk add qemu-riscv64)");
+    std::string msg = error_of(
+        [&] {
+            em::plan_run({"hello", {}, "", ""}, p, info, {}, amd64_host, m.probe());
+        },
+        &status);
+    CHECK(msg ==
+          "cannot run hello (linux/riscv64): qemu-riscv64-static not found; install Debian's "
+          "qemu-user-static (or qemu-user; on Alpine: apk add qemu-riscv64)");
     CHECK(status == 127);
     // qemu-user's dynamic emulator serves as well.
     m.programs["qemu-riscv64"] = "/usr/bin/qemu-riscv64";
@@ -604,7 +620,7 @@ TEST_CASE("32-bit siblings run directly only when the kernel does") {
 
     // arm64 hosts and 32-bit ARM: the same probe; amd64 itself is never probed.
     for (const char* v : {"v5", "v6", "v7", "v8"}) {
-        const Platform arm{"linux", "arm", v};
+        const Platform arm {"linux", "arm", v};
         const ObjectInfo a = object_for(xbuild::target_of(arm), true);
         m.runs_32bit = true;
         CHECK(em::plan_run({"./p", {}, "", ""}, arm, a, {}, arm64_host, m.probe()).via == em::RunVia::native);
@@ -613,12 +629,14 @@ TEST_CASE("32-bit siblings run directly only when the kernel does") {
     }
     m.native_probes = 0;
     const Platform amd64 = xbuild::parse_platform("linux/amd64");
-    CHECK(em::plan_run({"./p", {}, "", ""}, amd64, object_for(xbuild::target_of(amd64), false), {}, amd64_host,
-                       m.probe()).via == em::RunVia::native);
+    CHECK(
+        em::plan_run({"./p", {}, "", ""}, amd64, object_for(xbuild::target_of(amd64), false), {}, amd64_host, m.probe())
+            .via == em::RunVia::native);
     CHECK(m.native_probes == 0);
     // A host that is not the binary's arch at all: QEMU, no probe.
-    CHECK(em::plan_run({"./p", {}, "", ""}, amd64, object_for(xbuild::target_of(amd64), true), {}, arm64_host,
-                       m.probe()).command.argv.front() == "qemu-x86_64-static");
+    CHECK(
+        em::plan_run({"./p", {}, "", ""}, amd64, object_for(xbuild::target_of(amd64), true), {}, arm64_host, m.probe())
+            .command.argv.front() == "qemu-x86_64-static");
     CHECK(m.native_probes == 0);
 }
 
@@ -642,9 +660,9 @@ TEST_CASE("windows binaries go to wine") {
     auto plan = em::plan_run({"./x.exe", {"arg"}, "/ignored", ""}, w64, pe("windows/amd64"), {}, amd64_host, m.probe());
     CHECK(plan.via == em::RunVia::wine);
     CHECK(plan.command.program == "/usr/bin/wine64");
-    CHECK(plan.command.argv == std::vector<std::string>{"wine64", "./x.exe", "arg"});
+    CHECK(plan.command.argv == std::vector<std::string> {"wine64", "./x.exe", "arg"});
     plan = em::plan_run({"./x.exe", {}, "", ""}, w32, pe("windows/386"), {}, amd64_host, m.probe());
-    CHECK(plan.command.argv == std::vector<std::string>{"wine", "./x.exe"});
+    CHECK(plan.command.argv == std::vector<std::string> {"wine", "./x.exe"});
 
     // Debian's wine64 package keeps its loader out of PATH; the `wine` script serves too.
     m.programs = {{"/usr/lib/wine/wine64", "/usr/lib/wine/wine64"}};
@@ -656,15 +674,23 @@ TEST_CASE("windows binaries go to wine") {
 
     m.programs.clear();
     int status = 0;
-    CHECK(error_of([&] { em::plan_run({"x.exe", {}, "", ""}, w64, pe("windows/amd64"), {}, amd64_host, m.probe()); },
-                   &status) == "cannot run x.exe (windows/amd64): wine64 not found; install Debian's wine64 "
-                               "(apt-get install wine64)");
+    CHECK(error_of(
+              [&] {
+                  em::plan_run({"x.exe", {}, "", ""}, w64, pe("windows/amd64"), {}, amd64_host, m.probe());
+              },
+              &status) ==
+          "cannot run x.exe (windows/amd64): wine64 not found; install Debian's wine64 "
+          "(apt-get install wine64)");
     CHECK(status == 127);
-    CHECK(error_of([&] { em::plan_run({"x.exe", {}, "", ""}, w32, pe("windows/386"), {}, amd64_host, m.probe()); })
-              .find("wine32") != std::string::npos);
+    CHECK(error_of([&] {
+              em::plan_run({"x.exe", {}, "", ""}, w32, pe("windows/386"), {}, amd64_host, m.probe());
+          }).find("wine32") != std::string::npos);
     const Platform warm = xbuild::parse_platform("windows/arm64");
-    CHECK(error_of([&] { em::plan_run({"x.exe", {}, "", ""}, warm, pe("windows/arm64"), {}, amd64_host, m.probe()); },
-                   &status)
+    CHECK(error_of(
+              [&] {
+                  em::plan_run({"x.exe", {}, "", ""}, warm, pe("windows/arm64"), {}, amd64_host, m.probe());
+              },
+              &status)
               .find("wine runs x86 Windows programs") != std::string::npos);
     CHECK(status == 126);
 }
@@ -674,7 +700,11 @@ TEST_CASE("other operating systems are refused") {
     m.add_qemu_static();
     int status = 0;
     const Platform darwin = xbuild::parse_platform("darwin/arm64");
-    CHECK(error_of([&] { em::plan_run({"x", {}, "", ""}, darwin, ObjectInfo{}, {}, amd64_host, m.probe()); }, &status)
+    CHECK(error_of(
+              [&] {
+                  em::plan_run({"x", {}, "", ""}, darwin, ObjectInfo {}, {}, amd64_host, m.probe());
+              },
+              &status)
               .find("linux and windows programs only") != std::string::npos);
     CHECK(status == 126);
 }
@@ -685,11 +715,12 @@ TEST_CASE("argv[0] is what the user typed; the path is what is opened") {
     auto plan = em::plan_run({"/usr/local/bin/tool", {"-v"}, "", "tool"}, p, object_for(xbuild::target_of(p), false),
                              {}, amd64_host, m.probe());
     CHECK(plan.command.program == "/usr/local/bin/tool");
-    CHECK(plan.command.argv == std::vector<std::string>{"tool", "-v"});
+    CHECK(plan.command.argv == std::vector<std::string> {"tool", "-v"});
 }
 
 TEST_CASE("shell_words quotes what a shell would split") {
-    xbuild::Command c{"/usr/bin/qemu-arm-static", {"qemu-arm-static", "-cpu", "arm1176", "my prog", "it's"}, {"QEMU_CPU=x"}};
+    xbuild::Command c {
+        "/usr/bin/qemu-arm-static", {"qemu-arm-static", "-cpu", "arm1176", "my prog", "it's"}, {"QEMU_CPU=x"}};
     CHECK(em::shell_words(c) == "QEMU_CPU=x /usr/bin/qemu-arm-static -cpu arm1176 'my prog' 'it'\\''s'");
 }
 

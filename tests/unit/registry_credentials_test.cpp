@@ -38,9 +38,7 @@ std::string error_of(const TempConfig& c, std::string_view host) {
     try {
         auto found = find_credentials(host, c.dir);
         return found.credentials ? "found " + found.credentials->username : "none";
-    } catch (const CredentialsError& e) {
-        return e.what();
-    }
+    } catch (const CredentialsError& e) { return e.what(); }
 }
 
 }  // namespace
@@ -78,7 +76,9 @@ TEST_CASE("auths: each key spelling docker writes, base64 auth, username/passwor
 TEST_CASE("credHelpers before credsStore before auths; a helper gets the server on stdin") {
     TempConfig c;
     c.helper("pertest", R"([ "$1" = get ] || exit 9; read url; echo "{\"Username\":\"from-$url\",\"Secret\":\"x\"}")");
-    c.helper("store", R"(read url; [ "$url" = https://index.docker.io/v1/ ] && echo '{"Username":"<token>","Secret":"tok"}' && exit 0; echo "credentials not found in native keychain"; exit 1)");
+    c.helper(
+        "store",
+        R"(read url; [ "$url" = https://index.docker.io/v1/ ] && echo '{"Username":"<token>","Secret":"tok"}' && exit 0; echo "credentials not found in native keychain"; exit 1)");
     c.write(R"({"credHelpers": {"reg.example": "pertest"}, "credsStore": "store",
                 "auths": {"reg.example": {"auth": "bm86bm8="}, "other.example": {"auth": "YTpi"}}})");
     CHECK(find_credentials("reg.example", c.dir).credentials->username == "from-reg.example");
@@ -95,7 +95,8 @@ TEST_CASE("errors name the file or helper, never the secret") {
     c.write("{not json");
     CHECK(error_of(c, "x.io") == (c.dir / "config.json").string() + " is not a JSON object");
     c.write(R"({"auths": {"x.io": {"auth": "bm9jb2xvbg=="}}})");  // "nocolon"
-    CHECK(error_of(c, "x.io") == (c.dir / "config.json").string() + R"(: auths["x.io"].auth is not base64 of USER:PASSWORD)");
+    CHECK(error_of(c, "x.io") ==
+          (c.dir / "config.json").string() + R"(: auths["x.io"].auth is not base64 of USER:PASSWORD)");
     c.helper("broken", R"(echo "s3cret-in-output" >&2; echo '{"Username":"u","Secret":"s3cret"'; exit 3)");
     c.write(R"({"credHelpers": {"x.io": "broken"}})");
     const std::string e = error_of(c, "x.io");
@@ -106,5 +107,6 @@ TEST_CASE("errors name the file or helper, never the secret") {
     CHECK(error_of(c, "x.io").find("something other than") != std::string::npos);
     CHECK(error_of(c, "x.io").find("s3cret") == std::string::npos);
     c.write(R"({"credHelpers": {"x.io": "absent-helper"}})");
-    CHECK(error_of(c, "x.io") == "credential helper docker-credential-absent-helper (named in config.json) was not found on PATH");
+    CHECK(error_of(c, "x.io") ==
+          "credential helper docker-credential-absent-helper (named in config.json) was not found on PATH");
 }

@@ -19,9 +19,7 @@ const std::string dig = "sha256:" + hex64;
 std::string error_of(std::string_view text) {
     try {
         return "parsed as " + parse_reference(text).str();
-    } catch (const ReferenceError& e) {
-        return e.what();
-    }
+    } catch (const ReferenceError& e) { return e.what(); }
 }
 
 }  // namespace
@@ -73,9 +71,11 @@ TEST_CASE("fields, object() and the with_ helpers") {
 }
 
 TEST_CASE("errors name the bad part and what is valid") {
-    CHECK(error_of("") == "invalid reference '': empty; expected [REGISTRY/]REPOSITORY[:TAG][@DIGEST], e.g. alpine:3.19");
+    CHECK(error_of("") ==
+          "invalid reference '': empty; expected [REGISTRY/]REPOSITORY[:TAG][@DIGEST], e.g. alpine:3.19");
     CHECK(error_of("Alpine") == "invalid reference 'Alpine': repository names must be lower-case");
-    CHECK(error_of("ghcr.io/Owner/app") == "invalid reference 'ghcr.io/Owner/app': repository names must be lower-case");
+    CHECK(error_of("ghcr.io/Owner/app") ==
+          "invalid reference 'ghcr.io/Owner/app': repository names must be lower-case");
     CHECK(error_of("a b") == "invalid reference 'a b': blanks, control and non-ASCII characters are not allowed");
     CHECK(error_of("app:-x").find("invalid tag '-x' in 'app:-x'") == 0);
     CHECK(error_of("app:" + std::string(129, 'a')).find("1 to 128") != std::string::npos);
@@ -95,10 +95,11 @@ TEST_CASE("errors name the bad part and what is valid") {
 }
 
 TEST_CASE("oci-layout:// sources and destinations") {
-    CHECK(std::get<LayoutReference>(parse_image_ref("oci-layout://./out:v1")) == LayoutReference{"./out", "v1", ""});
-    CHECK(std::get<LayoutReference>(parse_image_ref("oci-layout:///abs/dir@" + dig)) == LayoutReference{"/abs/dir", "", dig});
-    CHECK(std::get<LayoutReference>(parse_image_ref("oci-layout://out")) == LayoutReference{"out", "", ""});
-    CHECK(std::get<LayoutReference>(parse_image_ref("oci-layout://a:b/c")) == LayoutReference{"a:b/c", "", ""});
+    CHECK(std::get<LayoutReference>(parse_image_ref("oci-layout://./out:v1")) == LayoutReference {"./out", "v1", ""});
+    CHECK(std::get<LayoutReference>(parse_image_ref("oci-layout:///abs/dir@" + dig)) ==
+          LayoutReference {"/abs/dir", "", dig});
+    CHECK(std::get<LayoutReference>(parse_image_ref("oci-layout://out")) == LayoutReference {"out", "", ""});
+    CHECK(std::get<LayoutReference>(parse_image_ref("oci-layout://a:b/c")) == LayoutReference {"a:b/c", "", ""});
     const auto l = std::get<LayoutReference>(parse_image_ref("oci-layout://./x:t@" + dig));
     CHECK(std::get<LayoutReference>(parse_image_ref(l.str())) == l);
     CHECK(std::get<Reference>(parse_image_ref("alpine")).str() == "docker.io/library/alpine:latest");

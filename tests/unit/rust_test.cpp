@@ -25,8 +25,8 @@ using test_support::value_of;
 using Vars = std::map<std::string, std::string, std::less<>>;
 using Strings = std::vector<std::string>;
 
-const OsRelease debian{true, "debian", "12"};
-const OsRelease alpine{true, "alpine", "3.18"};
+const OsRelease debian {true, "debian", "12"};
+const OsRelease alpine {true, "alpine", "3.18"};
 const std::string tool_dir = "/opt/xx/bin";
 const std::string runner = "/opt/xx/bin/xx-run";
 
@@ -117,10 +117,10 @@ TEST_CASE("triple: written out by hand") {
 }
 
 TEST_CASE("triple: an unknown target throws UnsupportedTarget") {
-    CHECK_THROWS_WITH_AS((void)rust_for("linux/foo").triple(), doctest::Contains("unsupported target: os=linux arch=foo"),
-                         xbuild::UnsupportedTarget);
+    CHECK_THROWS_WITH_AS((void)rust_for("linux/foo").triple(),
+                         doctest::Contains("unsupported target: os=linux arch=foo"), xbuild::UnsupportedTarget);
     CHECK_THROWS_AS((void)rust_for("plan9/amd64").triple(), xbuild::UnsupportedTarget);
-    const Strings build{"build"};
+    const Strings build {"build"};
     CHECK_THROWS_AS((void)rust_for("linux/foo").cargo_args(build), xbuild::UnsupportedTarget);
     CHECK_THROWS_AS((void)rust_for("linux/foo").env_changes(build, tool_dir, runner), xbuild::UnsupportedTarget);
 }
@@ -177,16 +177,16 @@ TEST_CASE("cargo_args: --target after the subcommand, unless the user chose one 
         CHECK(RustToolchain::takes_target(c.args) == c.takes_target);
     }
     // The triple follows the target and libc.
-    CHECK(rust_for("linux/arm/v7", {}, alpine).cargo_args(Strings{"build"}) ==
-          Strings{"build", "--target", "armv7-unknown-linux-musleabihf"});
-    CHECK(rust_for("windows/amd64").cargo_args(Strings{"build"}) ==
-          Strings{"build", "--target", "x86_64-pc-windows-gnu"});
+    CHECK(rust_for("linux/arm/v7", {}, alpine).cargo_args(Strings {"build"}) ==
+          Strings {"build", "--target", "armv7-unknown-linux-musleabihf"});
+    CHECK(rust_for("windows/amd64").cargo_args(Strings {"build"}) ==
+          Strings {"build", "--target", "x86_64-pc-windows-gnu"});
 }
 
 TEST_CASE("env_changes: linker, build scripts' C tools, pkg-config for the target") {
-    const Strings build{"build"};
+    const Strings build {"build"};
     auto got = env_for("linux/arm64", build);
-    CHECK(got == Strings{
+    CHECK(got == Strings {
                      "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=/opt/xx/bin/aarch64-linux-gnu-clang",
                      "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER=/opt/xx/bin/xx-run",
                      "CC_aarch64_unknown_linux_gnu=/opt/xx/bin/aarch64-linux-gnu-clang",
@@ -207,7 +207,8 @@ TEST_CASE("env_changes: linker, build scripts' C tools, pkg-config for the targe
         CHECK(value_of(v7, "PKG_CONFIG_armv7_unknown_linux_musleabihf") ==
               "/opt/xx/bin/armv7-alpine-linux-musleabihf-pkg-config");
         auto riscv = env_for("linux/riscv64", build);
-        CHECK(value_of(riscv, "CARGO_TARGET_RISCV64GC_UNKNOWN_LINUX_GNU_LINKER") == "/opt/xx/bin/riscv64-linux-gnu-clang");
+        CHECK(value_of(riscv, "CARGO_TARGET_RISCV64GC_UNKNOWN_LINUX_GNU_LINKER") ==
+              "/opt/xx/bin/riscv64-linux-gnu-clang");
         auto win = env_for("windows/amd64", build);
         CHECK(value_of(win, "CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER") == "/opt/xx/bin/x86_64-w64-mingw32-clang");
         CHECK(value_of(win, "CC_x86_64_pc_windows_gnu") == "/opt/xx/bin/x86_64-w64-mingw32-clang");
@@ -215,7 +216,7 @@ TEST_CASE("env_changes: linker, build scripts' C tools, pkg-config for the targe
 }
 
 TEST_CASE("env_changes: RUNNER only when the target is not this machine") {
-    const Strings build{"build"};
+    const Strings build {"build"};
     CHECK(value_of(env_for("linux/arm64", build), "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER") == runner);
     CHECK(sets(env_for("linux/386", build), "CARGO_TARGET_I686_UNKNOWN_LINUX_GNU_RUNNER"));
     CHECK(sets(env_for("windows/amd64", build), "CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER"));
@@ -251,16 +252,16 @@ TEST_CASE("env_changes: CARGO_BUILD_TARGET only for subcommands that get no --ta
 }
 
 TEST_CASE("env_changes: the user's variables win") {
-    const Strings build{"build"};
-    const Vars user{{"CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER", "mylinker"},
-                    {"CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER", "myrunner"},
-                    {"CC_aarch64_unknown_linux_gnu", "mycc"},
-                    {"CXX_aarch64_unknown_linux_gnu", "mycxx"},
-                    {"AR_aarch64_unknown_linux_gnu", "myar"},
-                    {"PKG_CONFIG_aarch64_unknown_linux_gnu", "mypc"},
-                    {"PKG_CONFIG", "mypc"},
-                    {"HOST_PKG_CONFIG", "myhostpc"},
-                    {"PKG_CONFIG_ALLOW_CROSS", "0"}};
+    const Strings build {"build"};
+    const Vars user {{"CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER", "mylinker"},
+                     {"CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER", "myrunner"},
+                     {"CC_aarch64_unknown_linux_gnu", "mycc"},
+                     {"CXX_aarch64_unknown_linux_gnu", "mycxx"},
+                     {"AR_aarch64_unknown_linux_gnu", "myar"},
+                     {"PKG_CONFIG_aarch64_unknown_linux_gnu", "mypc"},
+                     {"PKG_CONFIG", "mypc"},
+                     {"HOST_PKG_CONFIG", "myhostpc"},
+                     {"PKG_CONFIG_ALLOW_CROSS", "0"}};
     CHECK(env_for("linux/arm64", build, user).empty());
     for (const auto& entry : user) {
         const std::string& name = entry.first;  // (clang 14 cannot capture a structured binding)
@@ -273,7 +274,7 @@ TEST_CASE("env_changes: the user's variables win") {
 }
 
 TEST_CASE("env_changes: XX_RUSTFLAGS appended to RUSTFLAGS") {
-    const Strings build{"build"};
+    const Strings build {"build"};
     CHECK(value_of(env_for("linux/arm64", build, {{"RUSTFLAGS", "-C a"}, {"XX_RUSTFLAGS", "-C b"}}), "RUSTFLAGS") ==
           "-C a -C b");
     CHECK(value_of(env_for("linux/arm64", build, {{"XX_RUSTFLAGS", "-C b"}}), "RUSTFLAGS") == "-C b");
@@ -281,7 +282,8 @@ TEST_CASE("env_changes: XX_RUSTFLAGS appended to RUSTFLAGS") {
     CHECK_FALSE(sets(env_for("linux/arm64", build, {{"RUSTFLAGS", "-C a"}}), "RUSTFLAGS"));
     // Exactly one RUSTFLAGS change.
     auto got = env_for("linux/arm64", build, {{"RUSTFLAGS", "-C a"}, {"XX_RUSTFLAGS", "-C b"}});
-    CHECK(std::count_if(got.begin(), got.end(), [](const std::string& c) { return c.rfind("RUSTFLAGS=", 0) == 0; }) == 1);
+    CHECK(std::count_if(got.begin(), got.end(), [](const std::string& c) { return c.rfind("RUSTFLAGS=", 0) == 0; }) ==
+          1);
     CHECK(std::find(got.begin(), got.end(), "RUSTFLAGS=-C a -C b") != got.end());
 }
 
@@ -337,6 +339,7 @@ TEST_CASE("missing_std_advice: Debian's package or rustup, first the one that fi
                 CHECK(advice.find("libstd-rust-dev") == std::string::npos);
             }
         }
-        CHECK(rust_for("darwin/arm64").missing_std_advice(false) == "`rustup target add aarch64-apple-darwin` (needs network)");
+        CHECK(rust_for("darwin/arm64").missing_std_advice(false) ==
+              "`rustup target add aarch64-apple-darwin` (needs network)");
     }
 }

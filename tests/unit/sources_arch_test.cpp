@@ -8,11 +8,13 @@ using xbuild::pkg::SourceFormat;
 
 TEST_CASE("deb822: Architectures after each Types line, once") {
     const std::string in =
-        "Types: deb deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\n\n"
+        "Types: deb deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: "
+        "main\n\n"
         "Types: deb\nURIs: http://deb.debian.org/debian-security\nSuites: bookworm-security\nComponents: main\n";
     const std::string once = restrict_sources_to_arch(in, SourceFormat::deb822, "riscv64");
     CHECK(once ==
-          "Types: deb deb-src\nArchitectures: riscv64\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\n"
+          "Types: deb deb-src\nArchitectures: riscv64\nURIs: http://deb.debian.org/debian\nSuites: bookworm "
+          "bookworm-updates\n"
           "Components: main\n\nTypes: deb\nArchitectures: riscv64\nURIs: http://deb.debian.org/debian-security\n"
           "Suites: bookworm-security\nComponents: main\n");
     CHECK(restrict_sources_to_arch(once, SourceFormat::deb822, "riscv64") == once);

@@ -14,6 +14,6 @@ TEST_CASE("trim, to_lower, join") {
     CHECK(xbuild::trim("  a b \n") == "a b");
     CHECK(xbuild::trim(" \t ").empty());
     CHECK(xbuild::to_lower("Linux/ARM64") == "linux/arm64");
-    std::vector<std::string> items{"", "a", ""};
+    std::vector<std::string> items {"", "a", ""};
     CHECK(xbuild::join(items, ",") == ",a,");
 }

@@ -23,11 +23,12 @@ TargetEnv resolve(const Vars& vars, const OsRelease& rel, std::string_view machi
         rel, machine);
 }
 
-const OsRelease debian = parse_os_release("PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_ID=\"12\"\n");
+const OsRelease debian =
+    parse_os_release("PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_ID=\"12\"\n");
 const OsRelease ubuntu = parse_os_release("NAME=\"Ubuntu\"\nVERSION_ID=\"22.04\"\nID=ubuntu\nID_LIKE=debian\n");
 const OsRelease alpine = parse_os_release("NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.18.4\n");
 const OsRelease fedora = parse_os_release("NAME=\"Fedora Linux\"\nID=fedora\nVERSION_ID=39\n");
-const OsRelease none{};
+const OsRelease none {};
 
 }  // namespace
 
@@ -82,7 +83,7 @@ TEST_CASE("plain fields never fail; names that need the table do") {
 }
 
 TEST_CASE("vendor and libc per distro") {
-    auto arm = Vars{{"TARGETPLATFORM", "linux/arm/v7"}};
+    auto arm = Vars {{"TARGETPLATFORM", "linux/arm/v7"}};
     CHECK(resolve(arm, debian).triple() == "arm-linux-gnueabihf");
     CHECK(resolve(arm, ubuntu).triple() == "arm-linux-gnueabihf");
     CHECK(resolve(arm, fedora).triple() == "arm-linux-gnueabihf");
@@ -103,7 +104,7 @@ TEST_CASE("vendor and libc per distro") {
 }
 
 TEST_CASE("pkg-arch follows the distro") {
-    auto arm6 = Vars{{"TARGETPLATFORM", "linux/arm/v6"}};
+    auto arm6 = Vars {{"TARGETPLATFORM", "linux/arm/v6"}};
     CHECK(resolve(arm6, debian).pkg_arch() == "armel");
     CHECK(resolve(arm6, alpine).pkg_arch() == "armhf");
     CHECK(resolve(arm6, fedora).pkg_arch() == "armv6hl");
@@ -123,8 +124,8 @@ TEST_CASE("darwin, windows, overrides") {
     CHECK(resolve({{"TARGETPLATFORM", "windows/amd64"}}, debian).libc() == "mingw32");
     CHECK(resolve({{"TARGETPLATFORM", "linux/arm"}, {"ARM_TARGET_ARCH", "armv7a"}}, debian).triple() ==
           "armv7a-linux-gnueabihf");
-    CHECK(resolve({{"TARGETPLATFORM", "linux/riscv64"}, {"RISCV64_TARGET_ARCH", "riscv64gc"}}, debian)
-              .triple() == "riscv64gc-linux-gnu");
+    CHECK(resolve({{"TARGETPLATFORM", "linux/riscv64"}, {"RISCV64_TARGET_ARCH", "riscv64gc"}}, debian).triple() ==
+          "riscv64gc-linux-gnu");
     CHECK(resolve({{"TARGETPLATFORM", "linux/arm64"}, {"ARM_TARGET_ARCH", "armv7a"}}, debian).triple() ==
           "aarch64-linux-gnu");
 }

@@ -61,7 +61,7 @@ struct ExpandOptions {
     bool skip_unset_env = false;  // keep $x, ${x}, ${x:-w}... as text when x is unset (and
                                   // raise no ${x?} error), to leave unknown build args alone
     // Results longer than this are an error: a few nested ${v//?/$v} would grow without bound.
-    std::size_t max_length = std::size_t{1} << 20;
+    std::size_t max_length = std::size_t {1} << 20;
 };
 
 // One word: quotes removed, escapes processed, variables expanded. Throws ExpandError.
@@ -70,8 +70,7 @@ std::string expand_word(std::string_view word, const VarLookup& vars, const Expa
 // The words of `text` after expansion, split on unquoted white space (no empty words). As in
 // BuildKit, an unquoted expansion is split too ("a${X}b" with X="1 2" gives "a1", "2b") and a
 // quoted one is not. Throws ExpandError.
-std::vector<std::string> expand_words(std::string_view text, const VarLookup& vars,
-                                      const ExpandOptions& = {});
+std::vector<std::string> expand_words(std::string_view text, const VarLookup& vars, const ExpandOptions& = {});
 
 // The names a word looks up when expanded, in order of appearance, each once (also the special
 // ones such as "1" or "@"; none inside single quotes or escaped). Throws ExpandError when the word

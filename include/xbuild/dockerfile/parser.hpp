@@ -56,10 +56,10 @@ struct Directive {
 };
 
 struct Heredoc {
-    std::string delimiter;    // the word that closes the body, quotes removed: EOF
-    bool strip_tabs = false;  // <<-EOF: leading tabs dropped from the body and the closing line
-    bool quoted = false;      // <<"EOF", <<'EOF' (any quote in the word): the body is not expanded
-    std::string content;      // the body lines as written, each with its line end ("" when none)
+    std::string delimiter;              // the word that closes the body, quotes removed: EOF
+    bool strip_tabs = false;            // <<-EOF: leading tabs dropped from the body and the closing line
+    bool quoted = false;                // <<"EOF", <<'EOF' (any quote in the word): the body is not expanded
+    std::string content;                // the body lines as written, each with its line end ("" when none)
     int first_line = 0, last_line = 0;  // the body lines and the closing line
 };
 
@@ -69,7 +69,7 @@ struct Flag {
 };
 
 struct Instruction {
-    std::string keyword;     // upper case: FROM, RUN, COPY, ...
+    std::string keyword;      // upper case: FROM, RUN, COPY, ...
     std::vector<Flag> flags;  // leading --name[=value] words, in order
     bool json_form = false;   // exec form: args are the JSON array's strings
     // Shell form of RUN, CMD, ENTRYPOINT, SHELL: {text}. HEALTHCHECK: {type, command...} as those

@@ -32,17 +32,17 @@ std::string_view mode_name(StageMode mode);  // "cross", "target", "unchanged"
 
 struct StagePlan {
     int index = 0;
-    std::string name;     // AS name, "" when none
-    int from_line = 0;    // the FROM instruction's line
+    std::string name;   // AS name, "" when none
+    int from_line = 0;  // the FROM instruction's line
     StageMode mode = StageMode::unchanged;
-    std::string reason;   // why, for `xbuild dockerfile explain`
+    std::string reason;       // why, for `xbuild dockerfile explain`
     std::vector<Edit> edits;  // the changes inside the stage (cross stages only)
 };
 
 struct PlanOptions {
-    bool enabled = true;                 // false: every stage unchanged (build-arg XBUILD_REWRITE=0)
-    std::string target_stage;            // --target; "" means the last stage
-    std::string filename = "Dockerfile"; // for error messages
+    bool enabled = true;                  // false: every stage unchanged (build-arg XBUILD_REWRITE=0)
+    std::string target_stage;             // --target; "" means the last stage
+    std::string filename = "Dockerfile";  // for error messages
 };
 
 struct Plan {

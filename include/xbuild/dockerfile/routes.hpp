@@ -37,9 +37,9 @@ namespace xbuild::dockerfile {
 // compiles C decides if a cross compiler joins the target's packages).
 struct PackageInstall {
     ShellCommand command;
-    std::size_t base = 0;     // offset of the command's text in the Dockerfile
+    std::size_t base = 0;  // offset of the command's text in the Dockerfile
     int line = 0;
-    bool apk = false;         // apk add (else apt-get/apt install)
+    bool apk = false;  // apk add (else apt-get/apt install)
 };
 
 // What a stage's commands are, from its RUN lines, and the edits that route them.
@@ -50,12 +50,12 @@ struct StageFacts {
     std::vector<std::string> already_cross;  // helper calls, GOARCH=, --host=, a toolchain file ...
     std::vector<std::string> c_libraries;    // -dev packages installed: cgo / -sys crates link them
     std::vector<PackageInstall> installs;
-    std::vector<std::size_t> plain_go_builds; // offsets of `xx-go` edits whose command sets no CGO_ENABLED
-    bool cgo_disabled = false;               // CGO_ENABLED=0 on the go builds or in ENV
-    bool cgo_enabled = false;                // CGO_ENABLED=1 on the go builds or in ENV
-    bool compiles_c = false;                 // C/C++ compilers or build systems run
-    bool compiles_cxx = false;               // C++ compilers run
-    bool build_system = false;               // make, cmake, meson, ninja, configure run
+    std::vector<std::size_t> plain_go_builds;  // offsets of `xx-go` edits whose command sets no CGO_ENABLED
+    bool cgo_disabled = false;                 // CGO_ENABLED=0 on the go builds or in ENV
+    bool cgo_enabled = false;                  // CGO_ENABLED=1 on the go builds or in ENV
+    bool compiles_c = false;                   // C/C++ compilers or build systems run
+    bool compiles_cxx = false;                 // C++ compilers run
+    bool build_system = false;                 // make, cmake, meson, ninja, configure run
     std::vector<Edit> edits;
 };
 

@@ -19,10 +19,10 @@
 namespace xbuild::dockerfile {
 
 struct ShellCommand {
-    std::vector<std::string> words;           // as written, quotes kept (the planner matches plain words)
-    std::vector<std::size_t> offsets;         // byte offset of each word in the text
-    std::vector<std::string> assignments;     // leading NAME=value words
-    std::size_t end = 0;                      // offset just past the command's last word
+    std::vector<std::string> words;        // as written, quotes kept (the planner matches plain words)
+    std::vector<std::size_t> offsets;      // byte offset of each word in the text
+    std::vector<std::string> assignments;  // leading NAME=value words
+    std::size_t end = 0;                   // offset just past the command's last word
 };
 
 // Whose lines the text is. A RUN's (dockerfile): escape + blanks + newline continues the line

@@ -74,8 +74,8 @@ namespace xbuild::dockerfile {
 
 // What BuildKit knows before it reads the file.
 struct BuildContext {
-    Platform build_platform;   // BUILDPLATFORM etc.; empty (no arch): the host
-    Platform target_platform;  // TARGETPLATFORM etc.; empty (no arch): the build platform
+    Platform build_platform;                        // BUILDPLATFORM etc.; empty (no arch): the host
+    Platform target_platform;                       // TARGETPLATFORM etc.; empty (no arch): the build platform
     std::map<std::string, std::string> build_args;  // --build-arg NAME=value
     std::string target_stage;                       // --target; "" means the last stage
     std::set<std::string> named_contexts;           // --build-context NAME=...
@@ -96,24 +96,24 @@ struct GlobalArg {
 struct StageRef {
     enum Kind { stage, image, context, scratch };
     Kind kind = image;
-    std::string name;       // as written, expanded for FROM: "build", "1", "alpine:3.19", "scratch"
-    int stage_index = -1;   // the stage, when kind == stage
+    std::string name;                          // as written, expanded for FROM: "build", "1", "alpine:3.19", "scratch"
+    int stage_index = -1;                      // the stage, when kind == stage
     const Instruction* instruction = nullptr;  // the FROM, COPY or RUN it is on
 };
 
 struct Stage {
     int index = 0;
-    std::string name;                 // AS name, lower-cased; "" when none
+    std::string name;  // AS name, lower-cased; "" when none
     const Instruction* from = nullptr;
-    std::string base_raw;             // FROM's image word as written: "golang:${GO_VERSION}"
-    std::string base;                 // expanded with the global ARGs: "golang:1.22"
-    StageRef base_ref;                // an earlier stage, an image, a named context or scratch
-    std::string platform_raw;         // FROM --platform as written: "$BUILDPLATFORM"; "" if none
-    std::optional<Platform> platform; // expanded and parsed; nullopt when none or not a known platform
+    std::string base_raw;                          // FROM's image word as written: "golang:${GO_VERSION}"
+    std::string base;                              // expanded with the global ARGs: "golang:1.22"
+    StageRef base_ref;                             // an earlier stage, an image, a named context or scratch
+    std::string platform_raw;                      // FROM --platform as written: "$BUILDPLATFORM"; "" if none
+    std::optional<Platform> platform;              // expanded and parsed; nullopt when none or not a known platform
     std::vector<const Instruction*> instructions;  // after FROM, up to the next FROM
-    std::vector<StageRef> copies_from;  // COPY --from and RUN --mount from=, in order
-    std::set<std::string> declared_args;  // names of the stage's own ARGs (TARGETARCH too when declared)
-    bool reachable = false;           // needed to build the target stage
+    std::vector<StageRef> copies_from;             // COPY --from and RUN --mount from=, in order
+    std::set<std::string> declared_args;           // names of the stage's own ARGs (TARGETARCH too when declared)
+    bool reachable = false;                        // needed to build the target stage
     // In scope before the first instruction (see above); nullopt when the base stage's ARG/ENV
     // lines cannot be expanded (an unreachable stage: vars_at throws that error).
     std::optional<Vars> inherited;
@@ -124,10 +124,10 @@ struct Stage {
 
 struct StageGraph {
     std::vector<GlobalArg> global_args;
-    Vars meta_args;           // what FROM lines see: the automatic platform ARGs and the global ARGs
+    Vars meta_args;  // what FROM lines see: the automatic platform ARGs and the global ARGs
     std::vector<Stage> stages;
-    int target = 0;           // index of the target stage
-    char escape = '\\';       // the Dockerfile's escape character, for expanding
+    int target = 0;      // index of the target stage
+    char escape = '\\';  // the Dockerfile's escape character, for expanding
 };
 
 // A Dockerfile whose stages BuildKit would refuse to build. what() is "<file>:<line>: <message>",
@@ -135,8 +135,7 @@ struct StageGraph {
 class StageError : public std::runtime_error {
    public:
     StageError(std::string_view filename, int line, std::string message)
-        : std::runtime_error(std::string(filename) + (line > 0 ? ":" + std::to_string(line) : "") +
-                             ": " + message),
+        : std::runtime_error(std::string(filename) + (line > 0 ? ":" + std::to_string(line) : "") + ": " + message),
           line(line),
           message(std::move(message)) {}
     int line;
@@ -151,8 +150,7 @@ class StageError : public std::runtime_error {
 // "circular dependency detected on stage: ...", "target stage ... could not be found; ...",
 // "cannot copy from stage ...", "'from' doesn't support variable expansion, ...", the word
 // expansion errors of FROM lines and of needed stages' ARG/ENV lines.
-StageGraph build_stage_graph(const Dockerfile& df, const BuildContext& ctx,
-                             std::string_view filename = "Dockerfile");
+StageGraph build_stage_graph(const Dockerfile& df, const BuildContext& ctx, std::string_view filename = "Dockerfile");
 
 // The variables in scope at stage `stage`'s instruction `instruction` (an index into its
 // `instructions`; instructions.size() gives the scope after the last one), i.e. what that line's

@@ -35,13 +35,13 @@ namespace xbuild::emulation {
 inline constexpr std::size_t binfmt_buffer_size = 256;
 
 struct BinfmtEntry {
-    std::string name;          // the entry's file name: qemu-aarch64
+    std::string name;  // the entry's file name: qemu-aarch64
     bool enabled = false;
-    std::string interpreter;   // absolute path
-    std::string flags;         // letters P (preserve argv0), O (open binary), C (credentials), F (fix binary)
+    std::string interpreter;  // absolute path
+    std::string flags;        // letters P (preserve argv0), O (open binary), C (credentials), F (fix binary)
     bool by_extension = false;
-    std::string extension;     // without the dot (by_extension entries)
-    unsigned offset = 0;       // magic entries: where the magic starts
+    std::string extension;  // without the dot (by_extension entries)
+    unsigned offset = 0;    // magic entries: where the magic starts
     std::vector<std::uint8_t> magic;
     std::vector<std::uint8_t> mask;  // empty: every bit counts
 

@@ -102,8 +102,8 @@ Platform check_platform(const ObjectInfo& info, std::string_view name, const Pla
 
 // The command that runs `req` (a binary built for `p`, described by `info`, whose first bytes are
 // `head`, for binfmt_misc) on `host`. Throws RunError when there is no way.
-RunPlan plan_run(const RunRequest& req, const Platform& p, const ObjectInfo& info,
-                 std::span<const std::byte> head, const Platform& host, const RunProbe& probe);
+RunPlan plan_run(const RunRequest& req, const Platform& p, const ObjectInfo& info, std::span<const std::byte> head,
+                 const Platform& host, const RunProbe& probe);
 
 // --- the parts, for tests and messages ------------------------------------------------------
 
@@ -120,8 +120,8 @@ std::vector<std::string> sysroot_candidates(const Platform& p);
 // candidate holding the binary's loader: those of `p` but /, then those of the variants the
 // binary is built for (an arm/v5 binary run as arm/v7 has armel's loader), then /.
 // Throws RunError(127) saying what to install.
-std::string choose_sysroot(const Platform& p, const ObjectInfo& info, std::string_view name,
-                           std::string_view given, const RunProbe& probe);
+std::string choose_sysroot(const Platform& p, const ObjectInfo& info, std::string_view name, std::string_view given,
+                           const RunProbe& probe);
 
 // The target's library folders in `sysroot`, for LD_LIBRARY_PATH: /lib/<multiarch> and
 // /usr/lib/<multiarch> in `/`; <sysroot>/lib, lib64, usr/lib, ... (those that exist) elsewhere.

@@ -32,7 +32,8 @@ inline std::string file_description_problem(std::string_view out, const Target& 
     // file(1) names a BSD's ELF ABI in parentheses, "version 1 (FreeBSD)"; Linux's is SYSV/GNU.
     for (const auto& [bsd, mark] : detail::bsd_marks) {
         if (t.os == bsd && !mentions(out, mark)) return "does not match expected target OS " + os;
-        if (t.os != bsd && mentions(out, mark.substr(1, mark.size() - 2))) return "does not match expected target OS " + os;
+        if (t.os != bsd && mentions(out, mark.substr(1, mark.size() - 2)))
+            return "does not match expected target OS " + os;
     }
 
     const std::string_view names = t.file_machine.empty() ? t.machine_name : t.file_machine;

@@ -81,8 +81,7 @@ inline ExclusiveLock::ExclusiveLock(const std::string& path, std::string_view wa
     if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return;
     if (!waiting_message.empty()) std::fprintf(stderr, "%.*s\n", int(waiting_message.size()), waiting_message.data());
     int r;
-    while ((r = ::flock(fd_, LOCK_EX)) != 0 && errno == EINTR) {
-    }
+    while ((r = ::flock(fd_, LOCK_EX)) != 0 && errno == EINTR) {}
     if (r != 0) {
         std::string msg = "cannot lock " + path + ": " + std::strerror(errno);
         ::close(fd_);

@@ -81,16 +81,13 @@ inline std::string ObjectInfo::description() const {
             else if (os.empty()) d += ", OS ABI " + std::to_string(elf_osabi);
             break;
         }
-        case ObjectFormat::pe:
-            d = (bits == 64 ? "PE32+ " : "PE32 ") + machine_name(*this);
-            break;
+        case ObjectFormat::pe: d = (bits == 64 ? "PE32+ " : "PE32 ") + machine_name(*this); break;
         case ObjectFormat::macho:
             if (slices.empty()) {
                 d = "Mach-O " + std::to_string(bits) + "-bit " + machine_name(*this);
             } else {
                 d = "Mach-O universal binary:";
-                for (std::size_t i = 0; i < slices.size(); ++i)
-                    d += (i ? ", " : " ") + machine_name(slices[i]);
+                for (std::size_t i = 0; i < slices.size(); ++i) d += (i ? ", " : " ") + machine_name(slices[i]);
             }
             break;
     }
@@ -99,9 +96,13 @@ inline std::string ObjectInfo::description() const {
 
 inline ObjectInfo parse_object(std::span<const std::byte> bytes) {
     using namespace detail::obj;
-    Bytes b{reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), false};
+    Bytes b {reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), false};
     if (b.size == 0) fail(Reason::not_an_object, "not an ELF, PE or Mach-O binary (empty file)");
-    if (b.size >= 4 && std::memcmp(b.data, "\x7f" "ELF", 4) == 0) return parse_elf(b);
+    if (b.size >= 4 && std::memcmp(b.data,
+                                   "\x7f"
+                                   "ELF",
+                                   4) == 0)
+        return parse_elf(b);
     if (b.size >= 2 && b.data[0] == 'M' && b.data[1] == 'Z') return parse_pe(b);
     if (b.size >= 4) {
         const std::uint32_t le = b.u32(0);
@@ -131,7 +132,7 @@ inline ObjectInfo read_object(const std::string& path) {
     struct Closer {
         int fd;
         ~Closer() { ::close(fd); }
-    } closer{fd};
+    } closer {fd};
     struct stat st {};
     if (::fstat(fd, &st) != 0) fail(Reason::io, std::string("cannot stat: ") + std::strerror(errno));
     if (S_ISDIR(st.st_mode)) fail(Reason::not_a_file, "is a directory");
@@ -144,7 +145,7 @@ inline ObjectInfo read_object(const std::string& path) {
         void* p;
         std::size_t n;
         ~Unmapper() { ::munmap(p, n); }
-    } unmapper{map, size};
+    } unmapper {map, size};
     return parse_object({static_cast<const std::byte*>(map), size});
 }
 

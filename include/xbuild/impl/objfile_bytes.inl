@@ -10,12 +10,10 @@ namespace detail::obj {
 
 using Reason = ObjectFileError::Reason;
 
-inline constexpr std::size_t max_needed = 1024;      // DT_NEEDED / imports / dylibs kept
-inline constexpr std::size_t max_name = 4096;        // bytes of one library or interpreter name
+inline constexpr std::size_t max_needed = 1024;  // DT_NEEDED / imports / dylibs kept
+inline constexpr std::size_t max_name = 4096;    // bytes of one library or interpreter name
 
-[[noreturn]] inline void fail(Reason reason, const std::string& message) {
-    throw ObjectFileError(reason, message);
-}
+[[noreturn]] inline void fail(Reason reason, const std::string& message) { throw ObjectFileError(reason, message); }
 
 inline std::string hex(std::uint64_t v) {
     char buf[24];
@@ -30,9 +28,7 @@ struct Bytes {
     bool big = false;
 
     // [off, off + len) lies inside the file (no overflow for any 64-bit values).
-    bool has(std::uint64_t off, std::uint64_t len) const noexcept {
-        return off <= size && len <= size - off;
-    }
+    bool has(std::uint64_t off, std::uint64_t len) const noexcept { return off <= size && len <= size - off; }
     void need(std::uint64_t off, std::uint64_t len) const {
         // Every caller checks with a precise message first: this is the backstop.
         if (!has(off, len)) fail(Reason::truncated, "read beyond end of file at offset " + hex(off));

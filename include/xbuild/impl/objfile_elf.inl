@@ -9,15 +9,14 @@
 namespace xbuild {
 namespace detail::obj {
 
-inline constexpr std::size_t max_dynamic = 1 << 16;  // dynamic entries looked at
-inline constexpr std::size_t max_notes = 64;         // ELF notes looked at per segment
-inline constexpr std::size_t max_note_segments = 16; // PT_NOTE segments looked at
+inline constexpr std::size_t max_dynamic = 1 << 16;   // dynamic entries looked at
+inline constexpr std::size_t max_notes = 64;          // ELF notes looked at per segment
+inline constexpr std::size_t max_note_segments = 16;  // PT_NOTE segments looked at
 inline constexpr std::string_view unreadable_needed_name = "(a library whose name cannot be read)";
 
 // ELF constants (System V ABI, and the ARM ELF ABI for the ARM ones).
 inline constexpr std::uint32_t PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_NOTE = 4;
-inline constexpr std::int64_t DT_NULL = 0, DT_NEEDED = 1, DT_STRTAB = 5, DT_STRSZ = 10,
-                              DT_FLAGS_1 = 0x6ffffffb;
+inline constexpr std::int64_t DT_NULL = 0, DT_NEEDED = 1, DT_STRTAB = 5, DT_STRSZ = 10, DT_FLAGS_1 = 0x6ffffffb;
 inline constexpr std::uint64_t DF_1_PIE = 0x08000000;
 inline constexpr std::uint16_t ET_REL = 1, ET_EXEC = 2, ET_DYN = 3, ET_CORE = 4;
 inline constexpr std::uint32_t SHT_NOBITS = 8, SHT_ARM_ATTRIBUTES = 0x70000003;
@@ -163,8 +162,8 @@ inline ObjectInfo parse_elf(Bytes b) {
     e.b = b;
     const std::size_t ehsize = e.is64 ? 64 : 52;
     if (b.size < ehsize)
-        fail(Reason::truncated, "truncated ELF header (" + std::to_string(b.size) + " bytes, need " +
-                                    std::to_string(ehsize) + ")");
+        fail(Reason::truncated,
+             "truncated ELF header (" + std::to_string(b.size) + " bytes, need " + std::to_string(ehsize) + ")");
     info.bits = e.is64 ? 64 : 32;
     info.endian = b.big ? Endian::big : Endian::little;
     info.elf_osabi = b.data[7];
@@ -255,7 +254,8 @@ inline ObjectInfo parse_elf(Bytes b) {
         // past it, as in hand-made minimal files) is still a needed library: the file is dynamic.
         std::optional<std::uint64_t> str_off = strtab ? e.file_offset(*strtab) : std::nullopt;
         std::uint64_t str_end = b.size;
-        if (str_off && strsz && *strsz < b.size - std::min<std::uint64_t>(*str_off, b.size)) str_end = *str_off + *strsz;
+        if (str_off && strsz && *strsz < b.size - std::min<std::uint64_t>(*str_off, b.size))
+            str_end = *str_off + *strsz;
         for (std::uint64_t name : needed) {
             std::optional<std::string> s;
             if (str_off && name < str_end - std::min(str_end, *str_off)) s = b.cstr(*str_off + name, str_end);
@@ -281,8 +281,7 @@ inline ObjectInfo parse_elf(Bytes b) {
             if (e.sh_type(i) == SHT_ARM_ATTRIBUTES) attrs = i;
         if (!attrs && e.shstrndx != 0 && e.shstrndx < e.shnum && e.sh_type(e.shstrndx) != SHT_NOBITS) {
             const std::uint64_t str_off = e.sh_offset(e.shstrndx), str_size = e.sh_size(e.shstrndx);
-            if (!b.has(str_off, str_size))
-                fail(Reason::truncated, "section name table beyond end of file");
+            if (!b.has(str_off, str_size)) fail(Reason::truncated, "section name table beyond end of file");
             static constexpr char wanted[] = ".ARM.attributes";  // with its NUL: sizeof 16
             for (std::uint32_t i = 0; i < e.shnum && !attrs; ++i) {
                 const std::uint32_t name = e.sh_name(i);

@@ -11,9 +11,8 @@ inline constexpr std::uint32_t max_fat_arches = 30;  // more: not Mach-O (Java c
 inline constexpr std::uint32_t MH_MAGIC = 0xfeedface, MH_MAGIC_64 = 0xfeedfacf, MH_CIGAM = 0xcefaedfe,
                                MH_CIGAM_64 = 0xcffaedfe, FAT_MAGIC = 0xcafebabe, FAT_MAGIC_64 = 0xcafebabf;
 inline constexpr std::uint32_t LC_SEGMENT = 0x1, LC_LOAD_DYLIB = 0xc, LC_LOAD_DYLINKER = 0xe,
-                               LC_LOAD_WEAK_DYLIB = 0x80000018, LC_SEGMENT_64 = 0x19,
-                               LC_REEXPORT_DYLIB = 0x8000001f, LC_LAZY_LOAD_DYLIB = 0x20,
-                               LC_LOAD_UPWARD_DYLIB = 0x80000023;
+                               LC_LOAD_WEAK_DYLIB = 0x80000018, LC_SEGMENT_64 = 0x19, LC_REEXPORT_DYLIB = 0x8000001f,
+                               LC_LAZY_LOAD_DYLIB = 0x20, LC_LOAD_UPWARD_DYLIB = 0x80000023;
 
 inline ObjectInfo parse_macho(Bytes b) {
     ObjectInfo info;
@@ -25,23 +24,24 @@ inline ObjectInfo parse_macho(Bytes b) {
     b.big = magic == MH_CIGAM || magic == MH_CIGAM_64;
     const std::size_t hsize = is64 ? 32 : 28;
     if (b.size < hsize)
-        fail(Reason::truncated, "truncated Mach-O header (" + std::to_string(b.size) + " bytes, need " +
-                                    std::to_string(hsize) + ")");
+        fail(Reason::truncated,
+             "truncated Mach-O header (" + std::to_string(b.size) + " bytes, need " + std::to_string(hsize) + ")");
     info.bits = is64 ? 64 : 32;
     info.endian = b.big ? Endian::big : Endian::little;
     info.machine = b.u32(4);
     const std::uint32_t filetype = b.u32(12), ncmds = b.u32(16), sizeofcmds = b.u32(20);
     info.flags = b.u32(24);
     switch (filetype) {
-        case 1: info.kind = ObjectKind::relocatable; break;                     // MH_OBJECT
-        case 2: info.kind = ObjectKind::executable; break;                      // MH_EXECUTE
-        case 4: info.kind = ObjectKind::core; break;                            // MH_CORE
-        case 6: case 8: info.kind = ObjectKind::shared_library; break;          // MH_DYLIB, MH_BUNDLE
+        case 1: info.kind = ObjectKind::relocatable; break;  // MH_OBJECT
+        case 2: info.kind = ObjectKind::executable; break;   // MH_EXECUTE
+        case 4: info.kind = ObjectKind::core; break;         // MH_CORE
+        case 6:
+        case 8: info.kind = ObjectKind::shared_library; break;  // MH_DYLIB, MH_BUNDLE
         default: info.kind = ObjectKind::other;
     }
     if (!b.has(hsize, sizeofcmds)) fail(Reason::truncated, "Mach-O load commands beyond end of file");
-    if (ncmds > sizeofcmds / 8) fail(Reason::malformed, std::to_string(ncmds) + " load commands in " +
-                                                          std::to_string(sizeofcmds) + " bytes");
+    if (ncmds > sizeofcmds / 8)
+        fail(Reason::malformed, std::to_string(ncmds) + " load commands in " + std::to_string(sizeofcmds) + " bytes");
     const std::uint64_t end = hsize + std::uint64_t(sizeofcmds);
     std::uint64_t pos = hsize;
     for (std::uint32_t i = 0; i < ncmds; ++i) {
@@ -64,7 +64,8 @@ inline ObjectInfo parse_macho(Bytes b) {
             if (info.needed.size() < max_needed) info.needed.push_back(std::move(name));
         } else if (cmd == LC_SEGMENT || cmd == LC_SEGMENT_64) {
             const bool s64 = cmd == LC_SEGMENT_64;
-            if (cmdsize < (s64 ? 72u : 56u)) fail(Reason::malformed, "segment command " + std::to_string(i) + " too small");
+            if (cmdsize < (s64 ? 72u : 56u))
+                fail(Reason::malformed, "segment command " + std::to_string(i) + " too small");
             const std::uint64_t fileoff = s64 ? b.u64(pos + 40) : b.u32(pos + 32);
             const std::uint64_t filesize = s64 ? b.u64(pos + 48) : b.u32(pos + 36);
             if (filesize != 0 && !b.has(fileoff, filesize))
@@ -81,7 +82,8 @@ inline ObjectInfo parse_macho(Bytes b) {
 inline std::optional<ObjectInfo> parse_fat(Bytes b) {
     b.big = true;
     const bool is64 = b.u32(0) == FAT_MAGIC_64;
-    if (b.size < 8) fail(Reason::truncated, "truncated Mach-O universal header (" + std::to_string(b.size) + " bytes, need 8)");
+    if (b.size < 8)
+        fail(Reason::truncated, "truncated Mach-O universal header (" + std::to_string(b.size) + " bytes, need 8)");
     const std::uint32_t n = b.u32(4);
     if (n == 0 || n > max_fat_arches) return std::nullopt;
     const std::uint64_t entsize = is64 ? 32 : 20, table_end = 8 + n * entsize;
@@ -100,7 +102,7 @@ inline std::optional<ObjectInfo> parse_fat(Bytes b) {
         const std::string which = "universal binary slice " + std::to_string(i);
         if (off < table_end) fail(Reason::malformed, which + " overlaps the header");
         if (!b.has(off, size)) fail(Reason::truncated, which + " beyond end of file");
-        Bytes slice{b.data + off, static_cast<std::size_t>(size), false};
+        Bytes slice {b.data + off, static_cast<std::size_t>(size), false};
         const std::uint32_t magic = size >= 4 ? slice.u32(0) : 0;
         if (magic != MH_MAGIC && magic != MH_MAGIC_64 && magic != MH_CIGAM && magic != MH_CIGAM_64)
             fail(Reason::malformed, which + " is not a Mach-O file");

@@ -9,7 +9,7 @@
 namespace xbuild {
 namespace detail::obj {
 
-inline constexpr std::size_t max_imports = 1024;     // PE import descriptors looked at
+inline constexpr std::size_t max_imports = 1024;        // PE import descriptors looked at
 inline constexpr std::uint32_t max_pe_sections = 4096;  // more: malformed (Windows loads 96)
 
 inline constexpr std::uint16_t PE32_MAGIC = 0x10b, PE32PLUS_MAGIC = 0x20b;
@@ -39,12 +39,12 @@ inline ObjectInfo parse_pe(Bytes b) {
         fail(Reason::malformed, "unknown PE optional header magic " + hex(magic));
     info.bits = magic == PE32PLUS_MAGIC ? 64 : 32;
     const std::uint64_t dirs = opt + (info.bits == 64 ? 112 : 96);  // the data directories
-    if (opt_size < dirs - opt) fail(Reason::malformed, "PE optional header too small (" + std::to_string(opt_size) + " bytes)");
+    if (opt_size < dirs - opt)
+        fail(Reason::malformed, "PE optional header too small (" + std::to_string(opt_size) + " bytes)");
     info.pe_subsystem = b.u16(opt + 68);
     const std::uint32_t ndirs = b.u32(dirs - 4);
 
-    if (nsections > max_pe_sections)
-        fail(Reason::malformed, "PE file with " + std::to_string(nsections) + " sections");
+    if (nsections > max_pe_sections) fail(Reason::malformed, "PE file with " + std::to_string(nsections) + " sections");
     const std::uint64_t sections = opt + opt_size;
     if (!b.has(sections, std::uint64_t(nsections) * 40)) fail(Reason::truncated, "PE section table beyond end of file");
     for (std::uint32_t i = 0; i < nsections; ++i) {
@@ -65,7 +65,7 @@ inline ObjectInfo parse_pe(Bytes b) {
             const std::uint32_t span = std::max(vsize, raw_size);
             if (rva >= va && rva - va < span) {
                 if (rva - va >= raw_size) return std::nullopt;  // uninitialized data
-                return Place{std::uint64_t(raw_off) + (rva - va), std::uint64_t(raw_off) + raw_size};
+                return Place {std::uint64_t(raw_off) + (rva - va), std::uint64_t(raw_off) + raw_size};
             }
         }
         return std::nullopt;
@@ -118,14 +118,67 @@ inline bool is_windows_system_dll(std::string_view name) noexcept {
     if (name.size() > 4 && eq_nocase(name.substr(name.size() - 4), ".dll")) name.remove_suffix(4);
     if (starts_nocase(name, "api-ms-win-") || starts_nocase(name, "ext-ms-")) return true;
     static constexpr std::string_view system[] = {
-        "kernel32", "kernelbase", "ntdll",    "msvcrt",  "ucrtbase", "user32",   "gdi32",    "gdiplus",
-        "advapi32", "ws2_32",     "wsock32",  "mswsock", "shell32",  "shlwapi",  "ole32",    "oleaut32",
-        "comctl32", "comdlg32",   "bcrypt",   "ncrypt",  "crypt32",  "secur32",  "sspicli",  "userenv",
-        "version",  "winmm",      "iphlpapi", "psapi",   "dbghelp",  "rpcrt4",   "setupapi", "cfgmgr32",
-        "winhttp",  "wininet",    "dnsapi",   "netapi32", "imm32",   "uxtheme",  "dwmapi",   "winspool.drv",
-        "opengl32", "d3d9",       "d3d11",    "d3d12",   "dxgi",     "dwrite",   "d2d1",     "mpr",
-        "powrprof", "wtsapi32",   "hid",      "credui",  "msimg32",  "winusb",   "wintrust", "normaliz",
-        "propsys",  "bcryptprimitives", "synchronization", "ntoskrnl.exe", "hal",
+        "kernel32",
+        "kernelbase",
+        "ntdll",
+        "msvcrt",
+        "ucrtbase",
+        "user32",
+        "gdi32",
+        "gdiplus",
+        "advapi32",
+        "ws2_32",
+        "wsock32",
+        "mswsock",
+        "shell32",
+        "shlwapi",
+        "ole32",
+        "oleaut32",
+        "comctl32",
+        "comdlg32",
+        "bcrypt",
+        "ncrypt",
+        "crypt32",
+        "secur32",
+        "sspicli",
+        "userenv",
+        "version",
+        "winmm",
+        "iphlpapi",
+        "psapi",
+        "dbghelp",
+        "rpcrt4",
+        "setupapi",
+        "cfgmgr32",
+        "winhttp",
+        "wininet",
+        "dnsapi",
+        "netapi32",
+        "imm32",
+        "uxtheme",
+        "dwmapi",
+        "winspool.drv",
+        "opengl32",
+        "d3d9",
+        "d3d11",
+        "d3d12",
+        "dxgi",
+        "dwrite",
+        "d2d1",
+        "mpr",
+        "powrprof",
+        "wtsapi32",
+        "hid",
+        "credui",
+        "msimg32",
+        "winusb",
+        "wintrust",
+        "normaliz",
+        "propsys",
+        "bcryptprimitives",
+        "synchronization",
+        "ntoskrnl.exe",
+        "hal",
     };
     for (std::string_view s : system)
         if (eq_nocase(name, s)) return true;

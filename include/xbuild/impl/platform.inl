@@ -55,8 +55,7 @@ inline std::string_view default_variant(std::string_view arch) {
 inline std::string known_variants(std::string_view arch) {
     std::vector<std::string_view> vs;
     for (const Target& t : targets())
-        if (t.arch == arch && !t.variant.empty() &&
-            std::find(vs.begin(), vs.end(), t.variant) == vs.end())
+        if (t.arch == arch && !t.variant.empty() && std::find(vs.begin(), vs.end(), t.variant) == vs.end())
             vs.push_back(t.variant);
     std::sort(vs.begin(), vs.end());
     return vs.empty() ? std::string("none") : join(vs, ", ");
@@ -99,7 +98,7 @@ inline Platform platform_for_machine(std::string_view machine) {
 }
 
 inline Platform host_platform() {
-    utsname u{};
+    utsname u {};
     if (uname(&u) == 0) {
         Platform p = platform_for_machine(u.machine);
         if (!p.arch.empty()) return p;
@@ -142,13 +141,12 @@ inline Platform parse_platform(std::string_view spec) {
             Platform host = host_platform();
             host.os = os;
             if (!find_target(host.os, host.arch, host.variant))
-                bad_platform("no " + os + " platform for this machine's architecture " + host.arch +
-                             "; known for " + os + ": " + platforms_of_os(os));
+                bad_platform("no " + os + " platform for this machine's architecture " + host.arch + "; known for " +
+                             os + ": " + platforms_of_os(os));
             return host;
         } else {
-            bad_platform("unknown operating system or architecture '" + original +
-                         "'; known operating systems: " + join(known_oses(), ", ") +
-                         "; known architectures: " + join(known_arches(), ", "));
+            bad_platform("unknown operating system or architecture '" + original + "'; known operating systems: " +
+                         join(known_oses(), ", ") + "; known architectures: " + join(known_arches(), ", "));
         }
     } else {
         arch_name = parts[1];
@@ -162,19 +160,18 @@ inline Platform parse_platform(std::string_view spec) {
     if (!row)
         bad_platform("unknown architecture '" + std::string(arch_name) + "' in '" + original +
                      "'; known: " + join(known_arches(), ", "));
-    Platform p{os, std::string(row->arch), {}};
+    Platform p {os, std::string(row->arch), {}};
     if (row->arch != arch_name && !row->variant.empty()) {
         p.variant = row->variant;  // armhf, armel: the alias names the variant
     } else {
         p.variant = normalize_variant(p.arch, variant_name);
         if (!p.variant.empty() && !arch_has_variant(p.arch, p.variant))
-            bad_platform("unknown variant '" + std::string(variant_name) + "' for " + p.arch + " in '" +
-                         original + "'; known: " + known_variants(p.arch));
+            bad_platform("unknown variant '" + std::string(variant_name) + "' for " + p.arch + " in '" + original +
+                         "'; known: " + known_variants(p.arch));
         if (p.variant.empty()) p.variant = default_variant(p.arch);
     }
     if (!find_target(p.os, p.arch, p.variant))
-        bad_platform("unsupported platform '" + original + "'; known for " + p.os + ": " +
-                     platforms_of_os(p.os));
+        bad_platform("unsupported platform '" + original + "'; known for " + p.os + ": " + platforms_of_os(p.os));
     return p;
 }
 
@@ -182,8 +179,7 @@ inline std::vector<Platform> parse_platform_list(std::string_view specs) {
     std::vector<Platform> out;
     if (trim(specs).empty()) detail::bad_platform("empty platform list; expected os/arch[/variant],...");
     for (std::string_view item : split(specs, ',')) {
-        if (trim(item).empty())
-            detail::bad_platform("empty item in platform list '" + std::string(specs) + "'");
+        if (trim(item).empty()) detail::bad_platform("empty item in platform list '" + std::string(specs) + "'");
         Platform p = parse_platform(item);
         if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(std::move(p));
     }

@@ -29,7 +29,8 @@ inline bool is_executable_file(const std::string& path) {
 }
 
 inline bool same_file(const std::string& a, const std::string& b) {
-    struct stat sa {}, sb {};
+    struct stat sa {
+    }, sb {};
     return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
            sa.st_ino == sb.st_ino;
 }
@@ -129,9 +130,8 @@ inline bool feed_some(int fd, std::string_view& input) {
     const ssize_t n = ::write(fd, input.data(), std::min<std::size_t>(input.size(), 1 << 16));
     const bool broken = n < 0 && errno == EPIPE;
     if (broken) {
-        const timespec now{0, 0};
-        while (sigtimedwait(&pipe_only, nullptr, &now) == SIGPIPE) {
-        }
+        const timespec now {0, 0};
+        while (sigtimedwait(&pipe_only, nullptr, &now) == SIGPIPE) {}
     }
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
     if (n > 0) input.remove_prefix(static_cast<std::size_t>(n));

@@ -20,8 +20,8 @@ namespace xbuild {
 namespace detail {
 
 // Distros whose GNU triples carry no vendor (x86_64-linux-gnu, not x86_64-debian-linux-gnu).
-inline constexpr std::array<std::string_view, 7> vendorless_distros = {
-    "debian", "ubuntu", "rhel", "fedora", "centos", "rocky", "ol"};
+inline constexpr std::array<std::string_view, 7> vendorless_distros = {"debian", "ubuntu", "rhel", "fedora",
+                                                                       "centos", "rocky",  "ol"};
 inline constexpr std::array<std::string_view, 5> rhel_family = {"rhel", "fedora", "centos", "rocky", "ol"};
 
 template <class List>
@@ -88,8 +88,7 @@ inline EnvLookup process_env() {
     };
 }
 
-inline TargetEnv TargetEnv::resolve(const EnvLookup& env, const OsRelease& os_release,
-                                    std::string_view machine) {
+inline TargetEnv TargetEnv::resolve(const EnvLookup& env, const OsRelease& os_release, std::string_view machine) {
     TargetEnv te;
     te.host_machine_ = machine;
     te.os_ = env("TARGETOS");
@@ -147,8 +146,7 @@ inline TargetEnv TargetEnv::resolve(const EnvLookup& env, const OsRelease& os_re
             std::string spec = te.os_ + "/" + te.arch_ + (te.variant_.empty() ? "" : "/" + te.variant_);
             Platform p = parse_platform(spec);
             te.target_ = find_target(p.os, p.arch, p.variant);
-        } catch (const PlatformError&) {
-        }
+        } catch (const PlatformError&) {}
     }
 
     std::string xx_vendor = env("XX_VENDOR");
@@ -164,8 +162,7 @@ inline TargetEnv TargetEnv::resolve(const EnvLookup& env, const OsRelease& os_re
     te.os_version_ = os_release.version_id;
     te.macosx_min_ = env("MACOSX_VERSION_MIN");
     if (te.macosx_min_.empty() && te.target_) te.macosx_min_ = te.target_->macos_min;
-    if (te.target_ && !te.target_->triple_arch_env.empty())
-        te.triple_arch_override_ = env(te.target_->triple_arch_env);
+    if (te.target_ && !te.target_->triple_arch_env.empty()) te.triple_arch_override_ = env(te.target_->triple_arch_env);
     return te;
 }
 
@@ -199,7 +196,7 @@ inline std::string running_machine(const EnvLookup& env) {
             // not runnable: the kernel's answer below
         }
     }
-    utsname u{};
+    utsname u {};
     if (uname(&u) == 0) machine = u.machine;
     return machine;
 }
@@ -212,10 +209,8 @@ inline const Target& TargetEnv::target() const {
     if (target_) return *target_;
     std::string msg = "unsupported target: os=" + os_ + " arch=" + arch_;
     auto oses = known_oses();
-    if (detail::contains(oses, os_))
-        msg += " (known for " + os_ + ": " + detail::platforms_of_os(os_) + ")";
-    else
-        msg += " (known operating systems: " + join(oses, ", ") + ")";
+    if (detail::contains(oses, os_)) msg += " (known for " + os_ + ": " + detail::platforms_of_os(os_) + ")";
+    else msg += " (known operating systems: " + join(oses, ", ") + ")";
     throw UnsupportedTarget(msg);
 }
 
@@ -226,8 +221,8 @@ inline std::string TargetEnv::triple() const {
     if (t.os == "freebsd") return std::string(t.triple_arch) + "-unknown-freebsd";
     const bool alpine = distro_ == "alpine";
     std::string triple = !triple_arch_override_.empty() ? triple_arch_override_
-                         : alpine                        ? std::string(t.triple_arch_alpine)
-                                                         : std::string(t.triple_arch);
+                         : alpine                       ? std::string(t.triple_arch_alpine)
+                                                        : std::string(t.triple_arch);
     if (!detail::contains(detail::vendorless_distros, vendor_)) triple += "-" + vendor_;
     triple += "-linux-" + libc_;
     triple += alpine ? t.triple_abi_alpine : t.triple_abi;

@@ -3,6 +3,9 @@
 // lists, Go's and Rust's target lists, the ELF/PE/Mach-O specifications.
 #pragma once
 
+// The rows are aligned by hand, a column under a column.
+// clang-format off
+
 namespace xbuild {
 namespace detail {
 
@@ -275,3 +278,4 @@ inline const Target* find_target_by_uname(std::string_view machine) noexcept {
 }
 
 }  // namespace xbuild
+// clang-format on

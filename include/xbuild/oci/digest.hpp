@@ -48,7 +48,7 @@ class Hasher {
 
     void update(const void* data, std::size_t size);
     void update(std::string_view bytes) { update(bytes.data(), bytes.size()); }
-    Digest finish();  // the digest of everything given; the hasher is spent afterwards
+    Digest finish();                              // the digest of everything given; the hasher is spent afterwards
     std::uint64_t size() const { return size_; }  // bytes given so far
 
    private:

@@ -51,9 +51,9 @@ class DockerArchiveError : public LayoutError {
 
 // One manifest.json entry, as listed.
 struct DockerArchiveImage {
-    std::string config;                  // "Config": a path in the archive
-    std::vector<std::string> repo_tags;  // "RepoTags" ("name:tag"); null or absent -> empty
-    std::vector<std::string> layers;     // "Layers": paths in the archive, base layer first
+    std::string config;                               // "Config": a path in the archive
+    std::vector<std::string> repo_tags;               // "RepoTags" ("name:tag"); null or absent -> empty
+    std::vector<std::string> layers;                  // "Layers": paths in the archive, base layer first
     nlohmann::json extra = nlohmann::json::object();  // "Parent", "LayerSources", ...
 };
 

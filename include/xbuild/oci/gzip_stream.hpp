@@ -55,8 +55,8 @@ class HashedGzip {
     std::string what_;
     bool compress_;
     bool open_ = false;
-    z_stream z_{};
-    gz_header header_{};
+    z_stream z_ {};
+    gz_header header_ {};
     std::unique_ptr<Bytef[]> buf_;
     Hasher in_, out_hash_;
 };

@@ -52,8 +52,8 @@ struct Platform {
     std::string os;            // required when a platform is given
     std::string architecture;  // required when a platform is given
     std::string variant;
-    std::string os_version;                // "os.version" (Windows builds)
-    std::vector<std::string> os_features;  // "os.features"
+    std::string os_version;                           // "os.version" (Windows builds)
+    std::vector<std::string> os_features;             // "os.features"
     nlohmann::json extra = nlohmann::json::object();  // fields we do not know, kept on rewrite
 
     std::string str() const;  // "linux/arm64", "linux/arm/v7"
@@ -85,10 +85,10 @@ inline constexpr std::string_view attestation_manifest = "attestation-manifest";
 
 // An image manifest: OCI or Docker schema 2.
 struct Manifest {
-    int schema_version = 2;     // must be 2
-    std::string media_type;     // may be "" in an OCI manifest; else oci_manifest or docker_manifest
-    std::string artifact_type;  // OCI artifacts
-    Descriptor config;          // required
+    int schema_version = 2;          // must be 2
+    std::string media_type;          // may be "" in an OCI manifest; else oci_manifest or docker_manifest
+    std::string artifact_type;       // OCI artifacts
+    Descriptor config;               // required
     std::vector<Descriptor> layers;  // required (may be empty), base layer first
     std::optional<Descriptor> subject;
     std::map<std::string, std::string> annotations;
@@ -115,15 +115,15 @@ struct Index {
 struct ImageConfig {
     // "config": the defaults a container of this image runs with.
     struct Container {
-        std::string user;                           // User
-        std::vector<std::string> env;               // Env, "NAME=value"
-        std::vector<std::string> entrypoint;        // Entrypoint
-        std::vector<std::string> cmd;               // Cmd
-        std::string working_dir;                    // WorkingDir
-        std::map<std::string, std::string> labels;  // Labels
-        std::set<std::string> exposed_ports;        // ExposedPorts keys, "80/tcp" (values are {})
-        std::set<std::string> volumes;              // Volumes keys, "/data" (values are {})
-        std::string stop_signal;                    // StopSignal
+        std::string user;                                 // User
+        std::vector<std::string> env;                     // Env, "NAME=value"
+        std::vector<std::string> entrypoint;              // Entrypoint
+        std::vector<std::string> cmd;                     // Cmd
+        std::string working_dir;                          // WorkingDir
+        std::map<std::string, std::string> labels;        // Labels
+        std::set<std::string> exposed_ports;              // ExposedPorts keys, "80/tcp" (values are {})
+        std::set<std::string> volumes;                    // Volumes keys, "/data" (values are {})
+        std::string stop_signal;                          // StopSignal
         nlohmann::json extra = nlohmann::json::object();  // Hostname, Healthcheck, OnBuild, ...
 
         bool empty() const;  // nothing set: "config" is then left out on write

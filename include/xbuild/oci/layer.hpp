@@ -79,12 +79,12 @@ struct LayerWriteOptions {
 
 // What a layer is, for its descriptor and the config's rootfs.diff_ids.
 struct LayerInfo {
-    Digest digest;                      // of the blob as stored (compressed)
-    std::int64_t size = 0;              // of the blob as stored
-    Digest diff_id;                     // sha256 of the uncompressed tar
+    Digest digest;          // of the blob as stored (compressed)
+    std::int64_t size = 0;  // of the blob as stored
+    Digest diff_id;         // sha256 of the uncompressed tar
     std::int64_t uncompressed_size = 0;
     LayerCompression compression = LayerCompression::gzip;
-    std::string media_type;             // oci_layer_gzip, oci_layer, docker_layer_gzip, ...
+    std::string media_type;  // oci_layer_gzip, oci_layer, docker_layer_gzip, ...
 
     Descriptor descriptor() const;  // media_type, digest, size
 };
@@ -104,7 +104,7 @@ enum class EntryType { file, directory, symlink, hardlink, char_device, block_de
 std::string_view to_string(EntryType type);  // "file", "directory", "symlink", ...
 
 struct LayerEntry {
-    std::string path;         // as stored in the tar ("./" and trailing '/' included if present)
+    std::string path;  // as stored in the tar ("./" and trailing '/' included if present)
     EntryType type = EntryType::file;
     std::int64_t size = 0;    // data bytes (0 for all but files)
     std::uint32_t mode = 0;   // permission bits, 07777

@@ -64,11 +64,11 @@ struct ApkSystem {
 };
 
 struct ApkPlan {
-    std::string root;              // the target root; "" when not cross-compiling
-    std::string arch;              // its alpine arch
-    bool copy_config = false;      // create <root>/etc/apk, copy keys and repositories into it
+    std::string root;                                // the target root; "" when not cross-compiling
+    std::string arch;                                // its alpine arch
+    bool copy_config = false;                        // create <root>/etc/apk, copy keys and repositories into it
     std::vector<std::vector<std::string>> commands;  // in order; stop at the first failure
-    bool remove_binaries = false;  // after the commands, delete <root>/{apk_binary_dirs}/*
+    bool remove_binaries = false;                    // after the commands, delete <root>/{apk_binary_dirs}/*
 };
 
 // The plan for `apk <args>`. Throws UnsupportedTarget when cross-compiling to a target outside

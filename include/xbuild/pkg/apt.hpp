@@ -45,9 +45,9 @@ std::string_view program_name(AptTool tool);  // "apt" or "apt-get"
 
 // An apt command line, split into options and the command with its operands.
 struct AptArgs {
-    std::vector<std::string> args;  // as given, without the program name
-    int command = -1;               // index of the apt command (install, update, ...); -1: none
-    std::vector<bool> operand;      // args[i] is an operand of the command (not an option or its value)
+    std::vector<std::string> args;            // as given, without the program name
+    int command = -1;                         // index of the apt command (install, update, ...); -1: none
+    std::vector<bool> operand;                // args[i] is an operand of the command (not an option or its value)
     const std::string& command_name() const;  // "" when there is none
 };
 
@@ -107,8 +107,7 @@ std::string fix_ubuntu_sources(std::string_view text, SourceFormat format, std::
 // The main sources file: <root>/etc/apt/sources.list if it has entries, else the distro's deb822
 // file in sources.list.d (debian.sources, ubuntu.sources), else "". `existing` holds the files
 // that exist (path and text).
-std::string main_source_file(const std::vector<SourceFile>& existing, std::string_view root,
-                             std::string_view distro);
+std::string main_source_file(const std::vector<SourceFile>& existing, std::string_view root, std::string_view distro);
 
 // ---- the set-up before the command ---------------------------------------------------------------
 

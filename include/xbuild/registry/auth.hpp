@@ -58,8 +58,9 @@ class Authenticator {
 
    private:
     const std::optional<Credentials>& credentials(const std::string& registry, const std::string& prefix);
-    std::string fetch_token(const std::string& registry, const Challenge& bearer, const std::vector<std::string>& scopes,
-                            std::chrono::seconds& expires_in, const std::string& prefix);
+    std::string fetch_token(const std::string& registry, const Challenge& bearer,
+                            const std::vector<std::string>& scopes, std::chrono::seconds& expires_in,
+                            const std::string& prefix);
 
     struct Token {
         std::string header;
@@ -68,8 +69,8 @@ class Authenticator {
     Transport& transport_;
     const ClientOptions& options_;
     TlsFor tls_for_;
-    std::map<std::string, Token> tokens_;        // registry '\n' scopes
-    std::map<std::string, std::string> basic_;   // registry -> header, once it asked for Basic
+    std::map<std::string, Token> tokens_;       // registry '\n' scopes
+    std::map<std::string, std::string> basic_;  // registry -> header, once it asked for Basic
     std::map<std::string, std::optional<Credentials>> credentials_;
     std::map<std::string, std::string> searched_;  // registry -> where credentials were looked for
 };

@@ -91,8 +91,8 @@ class RegistryError : public std::runtime_error {
         : std::runtime_error(message), kind(kind), http_status(http_status), code(std::move(code)) {}
 
     ErrorKind kind;
-    int http_status = 0;  // 0 when there was no HTTP answer
-    std::string code;     // the first OCI error code of the body ("MANIFEST_UNKNOWN", "DENIED"), or ""
+    int http_status = 0;     // 0 when there was no HTTP answer
+    std::string code;        // the first OCI error code of the body ("MANIFEST_UNKNOWN", "DENIED"), or ""
     bool retryable = false;  // set on the transient ones (connection failures, 5xx, 429)
 };
 
@@ -108,12 +108,12 @@ struct ClientOptions {
     std::filesystem::path certs_d = "/etc/docker/certs.d";
     // Where config.json lives; "" = docker_config_dir() ($DOCKER_CONFIG, else ~/.docker).
     std::filesystem::path docker_config;
-    int max_retries = 4;                         // retries after the first attempt
-    std::chrono::milliseconds backoff{200};      // first retry delay, doubled each time
-    std::chrono::seconds connect_timeout{30};
+    int max_retries = 4;                      // retries after the first attempt
+    std::chrono::milliseconds backoff {200};  // first retry delay, doubled each time
+    std::chrono::seconds connect_timeout {30};
     // A transfer slower than 1 byte/s for this long is abandoned (and retried), not a total timeout,
     // so multi-gigabyte layers are fine.
-    std::chrono::seconds low_speed_timeout{60};
+    std::chrono::seconds low_speed_timeout {60};
     // Tags asked for per page of list_tags (?n=); 0 = the registry's default page.
     std::size_t tags_page_size = 0;
     std::string user_agent = "xbuild";

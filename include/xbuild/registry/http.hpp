@@ -27,22 +27,22 @@ namespace xbuild::registry {
 
 // Whom to trust on one host.
 struct TlsSettings {
-    bool verify = true;                  // false only for --insecure-registry hosts
-    std::vector<std::string> ca_files;   // PEM files added to the system CAs
-    std::string client_cert;             // PEM certificate for mutual TLS ("" = none)
+    bool verify = true;                 // false only for --insecure-registry hosts
+    std::vector<std::string> ca_files;  // PEM files added to the system CAs
+    std::string client_cert;            // PEM certificate for mutual TLS ("" = none)
     std::string client_key;
 };
 
 struct Request {
-    std::string method = "GET";          // GET, HEAD, PUT, POST, PATCH, DELETE
+    std::string method = "GET";  // GET, HEAD, PUT, POST, PATCH, DELETE
     std::string url;
-    std::vector<std::string> headers;    // "Name: value"
+    std::vector<std::string> headers;  // "Name: value"
     // The body: `reader` when set (body_size bytes from offset body_offset), else `body`.
     std::string_view body;
     BlobReader reader;
     std::uint64_t body_offset = 0;
     std::uint64_t body_size = 0;
-    bool has_body = false;               // send a body (even an empty one) with Content-Length
+    bool has_body = false;  // send a body (even an empty one) with Content-Length
     // The answer body of a 2xx goes to `sink` when set (false from it aborts), else into
     // Response::body, at most max_body bytes (Response::truncated beyond). Error answers always go to
     // Response::body (64 KiB at most), never to the sink.

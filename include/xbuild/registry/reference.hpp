@@ -60,9 +60,9 @@ Reference parse_reference(std::string_view text);
 // A local OCI image layout directory as a source or destination: "oci-layout://DIR[:TAG]" (a ':' after
 // the last '/' of DIR starts the tag) or "oci-layout://DIR@sha256:...".
 struct LayoutReference {
-    std::string dir;     // as given: "./out", "/abs/dir"
-    std::string tag;     // "" when none (the layout's only image, or "latest" when writing)
-    std::string digest;  // "" when none
+    std::string dir;          // as given: "./out", "/abs/dir"
+    std::string tag;          // "" when none (the layout's only image, or "latest" when writing)
+    std::string digest;       // "" when none
     std::string str() const;  // "oci-layout://DIR[:TAG][@DIGEST]", parses back to the same value
     friend bool operator==(const LayoutReference&, const LayoutReference&) = default;
 };

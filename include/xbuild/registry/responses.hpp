@@ -50,9 +50,9 @@ std::optional<std::string> parse_link_next(std::string_view header);
 
 // A token endpoint's answer (Docker's token spec, and OAuth2's for the POST form).
 struct TokenResponse {
-    std::string token;                      // "token", else "access_token"
-    std::chrono::seconds expires_in{60};    // given, at least 1 s; 60 s when absent (the spec's default)
-    std::string refresh_token;              // "" when none
+    std::string token;                     // "token", else "access_token"
+    std::chrono::seconds expires_in {60};  // given, at least 1 s; 60 s when absent (the spec's default)
+    std::string refresh_token;             // "" when none
 };
 // Throws ResponseError ("token response: not JSON", "token response: no token") without quoting it.
 TokenResponse parse_token_response(std::string_view body);

@@ -26,11 +26,11 @@ namespace xbuild::toolchain {
 
 // What xx-go knows before deciding (from `go env` and dpkg-query, see src/xx/go_std.cpp).
 struct GoStdFacts {
-    bool enabled = false;        // XX_AUTO_INSTALL=1
-    bool compiles = false;       // the go command builds packages (build, install, run, test)
-    std::string goroot;          // go env GOROOT
-    std::string goos, goarch;    // the target, as go sees it (the user's GOOS/GOARCH win)
-    std::string goarm;           // for GOARCH=arm: 5 means Debian's armel, else armhf
+    bool enabled = false;      // XX_AUTO_INSTALL=1
+    bool compiles = false;     // the go command builds packages (build, install, run, test)
+    std::string goroot;        // go env GOROOT
+    std::string goos, goarch;  // the target, as go sees it (the user's GOOS/GOARCH win)
+    std::string goarm;         // for GOARCH=arm: 5 means Debian's armel, else armhf
     std::string gohostos, gohostarch;
     bool target_pkg_exists = false;  // GOROOT/pkg/<goos>_<goarch> is there
     std::string installed_version;   // dpkg's version of golang-1.NN-go ("" = not Debian's package)

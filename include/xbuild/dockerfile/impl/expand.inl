@@ -46,8 +46,8 @@ inline bool is_space_char(std::string_view ch) {
         return c == ' ' || (c >= '\t' && c <= '\r');
     }
     const std::uint32_t r = utf8_decode(ch);
-    return r == 0x85 || r == 0xA0 || r == 0x1680 || (r >= 0x2000 && r <= 0x200A) || r == 0x2028 ||
-           r == 0x2029 || r == 0x202F || r == 0x205F || r == 0x3000;
+    return r == 0x85 || r == 0xA0 || r == 0x1680 || (r >= 0x2000 && r <= 0x200A) || r == 0x2028 || r == 0x2029 ||
+           r == 0x202F || r == 0x205F || r == 0x3000;
 }
 
 inline std::vector<std::string_view> utf8_chars(std::string_view s) {
@@ -403,7 +403,7 @@ class Lexer {
         struct Leave {
             int& d;
             ~Leave() { --d; }
-        } leave{depth_};
+        } leave {depth_};
 
         const std::string n = name();
         note(n);
@@ -413,8 +413,8 @@ class Lexer {
         pos_ += utf8_length(in_, pos_);
         // The modifier is the character after the name, and the next one after a ':'.
         const auto unsupported = [&](std::size_t mod_end, std::size_t to) {
-            return ExpandError("unsupported modifier '" + std::string(in_.substr(mod_at, mod_end - mod_at)) +
-                               "' in '" + excerpt(start, to) + "'");
+            return ExpandError("unsupported modifier '" + std::string(in_.substr(mod_at, mod_end - mod_at)) + "' in '" +
+                               excerpt(start, to) + "'");
         };
 
         if (op == '}') {
@@ -466,7 +466,8 @@ class Lexer {
         try {
             return compile_glob(pat);
         } catch (const ExpandError& e) {
-            throw ExpandError("invalid pattern '" + std::string(pat) + "' in '" + excerpt(start, pos_) + "': " + e.what());
+            throw ExpandError("invalid pattern '" + std::string(pat) + "' in '" + excerpt(start, pos_) +
+                              "': " + e.what());
         }
     }
 
@@ -507,9 +508,9 @@ class Lexer {
         while (search <= chars.size()) {
             const auto m = glob_find(toks, chars, search, true, false);
             if (!m) break;
-            append(out, std::string_view(value).substr(char_offset(value, chars, last),
-                                                       char_offset(value, chars, m->first) -
-                                                           char_offset(value, chars, last)));
+            append(out, std::string_view(value).substr(
+                            char_offset(value, chars, last),
+                            char_offset(value, chars, m->first) - char_offset(value, chars, last)));
             if (m->second > last || m->first == 0) append(out, repl);
             last = m->second;
             search = search + 1 > m->second ? search + 1 : m->second;

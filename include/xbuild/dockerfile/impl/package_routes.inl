@@ -131,10 +131,11 @@ inline void route_package_installs(StageFacts& facts, bool needs_c_toolchain) {
         if (target.empty() && target_add.empty()) continue;
 
         const std::string helper = "xx-" + std::string(program_name(c));
-        Routing r{facts, in.base, line};
+        Routing r {facts, in.base, line};
         if (host.empty() && host_add.empty()) {
             // Everything is for the target: the same command, through the helper.
-            r.replace_program(c, helper, std::string(program_name(c)) + " -> " + helper + " (libraries for the target)");
+            r.replace_program(c, helper,
+                              std::string(program_name(c)) + " -> " + helper + " (libraries for the target)");
             std::string more;
             for (const auto& p : target_add) more += " " + p;
             if (!more.empty()) r.append(c, more, "the target's C compiler and libc");

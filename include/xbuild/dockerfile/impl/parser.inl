@@ -12,9 +12,8 @@ namespace xbuild::dockerfile {
 
 inline const std::vector<std::string_view>& known_instructions() {
     static const std::vector<std::string_view> names = {
-        "ADD",   "ARG",        "CMD",     "COPY", "ENTRYPOINT", "ENV",        "EXPOSE",
-        "FROM",  "HEALTHCHECK", "LABEL",  "MAINTAINER", "ONBUILD", "RUN",    "SHELL",
-        "STOPSIGNAL", "USER", "VOLUME",  "WORKDIR"};
+        "ADD",   "ARG",        "CMD",     "COPY", "ENTRYPOINT", "ENV",        "EXPOSE", "FROM",   "HEALTHCHECK",
+        "LABEL", "MAINTAINER", "ONBUILD", "RUN",  "SHELL",      "STOPSIGNAL", "USER",   "VOLUME", "WORKDIR"};
     return names;
 }
 
@@ -38,8 +37,8 @@ inline std::size_t utf8_len(std::string_view s, std::size_t i) {
     for (std::size_t k = 1; k < n; ++k)
         if ((at(i + k) & 0xC0) != 0x80) return 0;
     // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8.
-    if ((c == 0xE0 && at(i + 1) < 0xA0) || (c == 0xED && at(i + 1) > 0x9F) ||
-        (c == 0xF0 && at(i + 1) < 0x90) || (c == 0xF4 && at(i + 1) > 0x8F))
+    if ((c == 0xE0 && at(i + 1) < 0xA0) || (c == 0xED && at(i + 1) > 0x9F) || (c == 0xF0 && at(i + 1) < 0x90) ||
+        (c == 0xF4 && at(i + 1) > 0x8F))
         return 0;
     return n;
 }
@@ -59,8 +58,7 @@ inline std::size_t space_len(std::string_view s, std::size_t i) {
     if (r.substr(0, 2) == "\xC2\x85" || r.substr(0, 2) == "\xC2\xA0") return 2;
     if (r.size() < 3) return 0;
     const auto last = static_cast<unsigned char>(r[2]);
-    if (r.substr(0, 2) == "\xE2\x80" &&
-        (last <= 0x8A || last == 0xA8 || last == 0xA9 || last == 0xAF) && last >= 0x80)
+    if (r.substr(0, 2) == "\xE2\x80" && (last <= 0x8A || last == 0xA8 || last == 0xA9 || last == 0xAF) && last >= 0x80)
         return 3;
     if (r == "\xE1\x9A\x80" || r == "\xE2\x81\x9F" || r == "\xE3\x80\x80") return 3;
     return 0;
@@ -93,9 +91,7 @@ inline std::string_view trim_space(std::string_view s) {
 }
 
 // reWhitespace: [\t\v\f\r ].
-inline bool is_re_blank(char c) {
-    return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
-}
+inline bool is_re_blank(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'; }
 
 // reWhitespace.Split(s, -1) for text without outer blanks; empty text has no words.
 inline std::vector<std::string> split_blanks(std::string_view s) {
@@ -203,8 +199,7 @@ class DirectiveParser {
     // True when `line` is a directive; sets name (lower case) and value.
     bool parse(std::string_view line, std::string& name, std::string& value) {
         if (done_) return false;
-        if (!match(line, name, value) ||
-            (name != "syntax" && name != "escape" && name != "check")) {
+        if (!match(line, name, value) || (name != "syntax" && name != "escape" && name != "check")) {
             done_ = true;
             return false;
         }
@@ -212,9 +207,7 @@ class DirectiveParser {
     }
 
    private:
-    static bool is_re_space(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
-    }
+    static bool is_re_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
     static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
     static bool match(std::string_view line, std::string& name, std::string& value) {
@@ -480,7 +473,9 @@ class JsonReader {
             const char e = s_[i_ + 1];
             i_ += 2;
             switch (e) {
-                case '"': case '\\': case '/': buf += e; break;
+                case '"':
+                case '\\':
+                case '/': buf += e; break;
                 case 'b': buf += '\b'; break;
                 case 'f': buf += '\f'; break;
                 case 'n': buf += '\n'; break;
@@ -492,8 +487,7 @@ class JsonReader {
                     i_ += 4;
                     std::uint32_t cp = static_cast<std::uint32_t>(hi);
                     if (cp >= 0xD800 && cp < 0xE000) {
-                        const bool pair = cp < 0xDC00 && s_.size() - i_ >= 6 && s_[i_] == '\\' &&
-                                          s_[i_ + 1] == 'u';
+                        const bool pair = cp < 0xDC00 && s_.size() - i_ >= 6 && s_[i_] == '\\' && s_[i_ + 1] == 'u';
                         const int lo = pair ? hex4(i_ + 2) : -1;
                         if (lo >= 0xDC00 && lo < 0xE000) {
                             cp = 0x10000 + ((cp - 0xD800) << 10) + (static_cast<std::uint32_t>(lo) - 0xDC00);
@@ -695,8 +689,7 @@ class ShellWords {
             }
             if (c == '\'' || c == '"' || c == '$') {
                 std::string tmp;
-                if (!(c == '\'' ? single_quote(tmp) : c == '"' ? double_quote(tmp) : dollar(tmp)))
-                    return false;
+                if (!(c == '\'' ? single_quote(tmp) : c == '"' ? double_quote(tmp) : dollar(tmp))) return false;
                 result += tmp;
                 if (words) c == '$' ? words->add_string(tmp) : words->add_raw(tmp);
                 continue;
@@ -778,11 +771,10 @@ class ShellWords {
                 ++pos_;
                 return std::string(1, c);
             }
-            const bool word_char = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) ||
-                                   c == '_' ||
-                                   // Other letters: taken as any non-blank UTF-8 rune.
-                                   (static_cast<unsigned char>(c) >= 0x80 && utf8_len(s_, pos_) > 1 &&
-                                    !space_len(s_, pos_));
+            const bool word_char =
+                (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' ||
+                // Other letters: taken as any non-blank UTF-8 rune.
+                (static_cast<unsigned char>(c) >= 0x80 && utf8_len(s_, pos_) > 1 && !space_len(s_, pos_));
             if (!word_char) break;
             out += take_rune();
         }
@@ -813,8 +805,7 @@ class ShellWords {
             const bool all = peek() == '/';
             if (all) ++pos_;
             std::string pattern, replacement;
-            if (!stop_on('/', true, pattern, nullptr) || !stop_on('}', true, replacement, nullptr))
-                return false;
+            if (!stop_on('/', true, pattern, nullptr) || !stop_on('}', true, replacement, nullptr)) return false;
             out = skip_unset_ ? "${" + nm + "/" + pattern + "/" + replacement + "}" : "";
             return true;
         }
@@ -837,7 +828,9 @@ class ShellWords {
         }
         switch (ch) {
             case '-': out = word; return true;
-            case '+': case '#': case '%': out.clear(); return true;
+            case '+':
+            case '#':
+            case '%': out.clear(); return true;
             default: return false;  // ${x?msg} fails for an unset x; ${x:y} is unsupported
         }
     }
@@ -869,13 +862,14 @@ inline std::vector<Marker> heredoc_markers(std::string_view line, const Context&
         if (rest.empty() || rest.find('<') != std::string_view::npos) continue;
         std::vector<std::string> plain, raw;
         const std::string written = "<<" + std::string(chomp ? "-" : "") + std::string(rest);
-        if (!ShellWords(rest, false, false, true).words(plain) ||
-            !ShellWords(rest, true, false, true).words(raw))
+        if (!ShellWords(rest, false, false, true).words(plain) || !ShellWords(rest, true, false, true).words(raw))
             fail(ctx, "invalid heredoc marker " + written);
         if (plain.size() != 1 || raw.size() != 1) continue;
         // Not BuildKit: `<<2` is a shift in $((1 <<2)) far more often than a heredoc named 2.
         if (std::all_of(plain[0].begin(), plain[0].end(), is_digit)) continue;
-        auto quotes = [](const std::string& s) { return std::count(s.begin(), s.end(), '\'') + std::count(s.begin(), s.end(), '"'); };
+        auto quotes = [](const std::string& s) {
+            return std::count(s.begin(), s.end(), '\'') + std::count(s.begin(), s.end(), '"');
+        };
         Marker m;
         m.heredoc.delimiter = plain[0];
         m.heredoc.strip_tabs = chomp;
@@ -907,8 +901,7 @@ inline bool is_known(std::string_view keyword) {
 }
 
 // parseMaybeJSON: the JSON array's strings, or the text as one argument.
-inline void maybe_json(Instruction& ins, std::string_view text, std::vector<std::string>& args,
-                       const Context& ctx) {
+inline void maybe_json(Instruction& ins, std::string_view text, std::vector<std::string>& args, const Context& ctx) {
     if (text.empty()) return;
     switch (parse_json_array(text, args)) {
         case JsonArray::ok: ins.json_form = true; return;
@@ -934,8 +927,7 @@ inline void name_val(Instruction& ins, const Context& ctx) {
     }
     for (const std::string& w : words)
         if (w.find('=') == std::string::npos)
-            fail(ctx, "Syntax error - can't find = in " + go_quoted(w) +
-                          ". Must be of the form: name=value");
+            fail(ctx, "Syntax error - can't find = in " + go_quoted(w) + ". Must be of the form: name=value");
     ins.args = std::move(words);
 }
 
@@ -1018,7 +1010,7 @@ inline Dockerfile parse(std::string_view text, std::string_view filename) {
     Line line;
     while (lines.next(line)) {
         std::string_view body = trim_left_space(line.body);
-        Context ctx{filename, lines.number(), df.escape};
+        Context ctx {filename, lines.number(), df.escape};
 
         std::string name, value;
         if (directives.parse(body, name, value)) {
@@ -1059,7 +1051,8 @@ inline Dockerfile parse(std::string_view text, std::string_view filename) {
                 while (lines.next(line)) {
                     end = line.end;
                     std::string_view candidate = line.body;
-                    if (h.strip_tabs) candidate.remove_prefix(std::min(candidate.find_first_not_of('\t'), candidate.size()));
+                    if (h.strip_tabs)
+                        candidate.remove_prefix(std::min(candidate.find_first_not_of('\t'), candidate.size()));
                     if (candidate == h.delimiter) {
                         closed = true;
                         break;
@@ -1086,7 +1079,7 @@ inline Dockerfile parse(std::string_view text, std::string_view filename) {
         df.instructions.push_back(std::move(parsed));
     }
     if (df.instructions.empty())
-        fail(Context{filename, std::max(lines.number(), 1), df.escape}, "file with no instructions");
+        fail(Context {filename, std::max(lines.number(), 1), df.escape}, "file with no instructions");
     return df;
 }
 

@@ -100,19 +100,21 @@ inline Plan plan_stages(std::string_view text, const Dockerfile& file, const Pla
             decide(StageMode::target, int(i) == plan.target ? "the image: runs on the target"
                                                             : "the image builds on it (FROM): runs on the target");
         else if (!pinned.empty()) decide(StageMode::unchanged, "already pinned: FROM --platform=" + pinned);
-        else if (!facts.already_cross.empty()) decide(StageMode::unchanged, "already cross-compiles (" + facts.already_cross[0] + ")");
-        else if (is_base.count(int(i))) decide(StageMode::unchanged, "another stage builds on it (FROM): its platform would change theirs");
+        else if (!facts.already_cross.empty())
+            decide(StageMode::unchanged, "already cross-compiles (" + facts.already_cross[0] + ")");
+        else if (is_base.count(int(i)))
+            decide(StageMode::unchanged, "another stage builds on it (FROM): its platform would change theirs");
         else if (over == "cross" && facts.unsure.empty()) decide(StageMode::cross, "# xbuild:cross");
-        else if (!facts.needs_target.empty()) decide(StageMode::target, "needs the target's CPU (" + facts.needs_target[0] + ")");
+        else if (!facts.needs_target.empty())
+            decide(StageMode::target, "needs the target's CPU (" + facts.needs_target[0] + ")");
         else if (!facts.unsure.empty()) decide(StageMode::unchanged, "not sure (" + facts.unsure[0] + ")");
-        else if (!facts.builds.empty())
-        {
+        else if (!facts.builds.empty()) {
             std::vector<std::string> builds;  // in order, once each
             for (const auto& b : facts.builds)
                 if (std::find(builds.begin(), builds.end(), b) == builds.end()) builds.push_back(b);
-            decide(StageMode::cross, "builds with " + join(builds, ", ") + "; the image takes only files from it (COPY --from)");
-        }
-        else decide(StageMode::target, "nothing to cross-compile: runs as written");
+            decide(StageMode::cross,
+                   "builds with " + join(builds, ", ") + "; the image takes only files from it (COPY --from)");
+        } else decide(StageMode::target, "nothing to cross-compile: runs as written");
 
         if (sp.mode == StageMode::cross) sp.edits = std::move(facts.edits);
         plan.stages.push_back(std::move(sp));

@@ -45,7 +45,8 @@ inline std::size_t before_comments_above(std::string_view text, const Dockerfile
 
 }  // namespace detail
 
-inline Rewritten rewrite(std::string_view text, const Dockerfile& file, const Plan& plan, const RewriteOptions& options) {
+inline Rewritten rewrite(std::string_view text, const Dockerfile& file, const Plan& plan,
+                         const RewriteOptions& options) {
     std::vector<Edit> edits;
     // First, so that its line comes before anything inserted at the same place.
     if (options.strip_syntax) {
@@ -79,8 +80,7 @@ inline Rewritten rewrite(std::string_view text, const Dockerfile& file, const Pl
         const Instruction& from = *froms[std::size_t(s.index)];
         if (first_cross) {
             const std::size_t at = detail::before_comments_above(text, file, from);
-            edits.push_back({at, at,
-                             "FROM --platform=$BUILDPLATFORM " + options.xx_image + " AS xbuild-xx\n",
+            edits.push_back({at, at, "FROM --platform=$BUILDPLATFORM " + options.xx_image + " AS xbuild-xx\n",
                              "the helpers' stage", from.first_line});
             detail::renumber_stage_indexes(text, file, s.index, int(froms.size()), edits);
             first_cross = false;

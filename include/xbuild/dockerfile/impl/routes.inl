@@ -106,11 +106,12 @@ inline void cargo_output(const ShellCommand& c, std::string& dir, std::string& p
 // Context for routing one command: where its words are in the Dockerfile, and its line.
 struct Routing {
     StageFacts& facts;
-    std::size_t base;   // offset of the shell text in the Dockerfile
-    std::string line;   // "line 12"
+    std::size_t base;  // offset of the shell text in the Dockerfile
+    std::string line;  // "line 12"
 
     void replace_program(const ShellCommand& c, std::string by, std::string why) {
-        facts.edits.push_back({base + c.offsets[0], base + c.offsets[0] + c.words[0].size(), std::move(by), line + ": " + why});
+        facts.edits.push_back(
+            {base + c.offsets[0], base + c.offsets[0] + c.words[0].size(), std::move(by), line + ": " + why});
     }
     void insert_after_word(const ShellCommand& c, std::size_t word, std::string text, std::string why) {
         const std::size_t at = base + c.offsets[word] + c.words[word].size();
@@ -157,11 +158,10 @@ inline void route_cargo(Routing& r, const ShellCommand& c, const std::string& su
         cargo_output(c, dir, profile);
         if (plain_word(dir) && plain_word(profile))
             r.append(c,
-                     " && mkdir -p " + dir + "/" + profile + " && cp -a " + dir + "/$(xx-cargo --print-target-triple)/" +
-                         profile + "/. " + dir + "/" + profile + "/",
+                     " && mkdir -p " + dir + "/" + profile + " && cp -a " + dir +
+                         "/$(xx-cargo --print-target-triple)/" + profile + "/. " + dir + "/" + profile + "/",
                      dir + "/" + profile + " mirrors the target's output folder");
-        else
-            facts.unsure.push_back(r.line + ": cargo's output folder is not a plain word");
+        else facts.unsure.push_back(r.line + ": cargo's output folder is not a plain word");
     } else if (word_in(sub, {"test", "t", "run", "r", "bench"})) {
         facts.needs_target.push_back(r.line + ": cargo " + sub + " runs what it built");
     }
@@ -203,7 +203,8 @@ inline void route_build_system(Routing& r, const ShellCommand& c, std::string_vi
     if (p == "cmake") {
         if (any_word(c, {"--build"})) {
             const auto t = std::find(c.words.begin(), c.words.end(), "--target");
-            if (any_word(c, {"test", "check"}) && t != c.words.end()) return needs_target("cmake --build --target test runs the tests");
+            if (any_word(c, {"test", "check"}) && t != c.words.end())
+                return needs_target("cmake --build --target test runs the tests");
             facts.builds.push_back("cmake --build");
             return;
         }
@@ -245,13 +246,16 @@ inline bool quote_left_open(const ShellCommand& c, char escape) {
 }
 
 inline bool is_c_compiler(std::string_view p) { return word_in(p, {"gcc", "cc", "g++", "c++", "clang", "clang++"}); }
-inline bool is_build_system(std::string_view p) { return word_in(p, {"make", "cmake", "meson", "ninja", "ctest", "configure"}); }
+inline bool is_build_system(std::string_view p) {
+    return word_in(p, {"make", "cmake", "meson", "ninja", "ctest", "configure"});
+}
 
 // gcc-12, clang-14, g++-12: a compiler version the helpers do not pick.
 inline bool is_versioned_compiler(std::string_view p) {
     for (std::string_view base : {"gcc-", "g++-", "clang-", "clang++-"})
         if (p.starts_with(base) && p.size() > base.size() &&
-            std::all_of(p.begin() + long(base.size()), p.end(), [](char ch) { return (ch >= '0' && ch <= '9') || ch == '.'; }))
+            std::all_of(p.begin() + long(base.size()), p.end(),
+                        [](char ch) { return (ch >= '0' && ch <= '9') || ch == '.'; }))
             return true;
     return false;
 }
@@ -273,10 +277,11 @@ namespace detail {
 inline void route_shell(std::string_view text, std::size_t begin, std::size_t end, char escape, int first_line,
                         Lines lines, StageFacts& facts, std::set<std::string>& outputs) {
     const std::string_view shell = text.substr(begin, end - begin);
-    Routing r{facts, begin, "line " + std::to_string(first_line)};
+    Routing r {facts, begin, "line " + std::to_string(first_line)};
     for (const ShellCommand& c : shell_commands(shell, escape, lines)) {
-        const int line_no =
-            lines == Lines::shell ? first_line + int(std::count(shell.begin(), shell.begin() + long(c.offsets[0]), '\n')) : first_line;
+        const int line_no = lines == Lines::shell
+                                ? first_line + int(std::count(shell.begin(), shell.begin() + long(c.offsets[0]), '\n'))
+                                : first_line;
         r.line = "line " + std::to_string(line_no);
         const std::string& line = r.line;
         const std::string_view p = program_name(c);
@@ -361,7 +366,7 @@ inline const Heredoc* shell_script_heredoc(const Instruction& in, std::string_vi
     for (std::size_t i = 1; i < c.words.size(); ++i) {
         const std::string& w = c.words[i];
         if (is_stdin_heredoc_word(w)) fed++;
-        else if (w == "-o" || w == "+o") i++;  // -o pipefail
+        else if (w == "-o" || w == "+o") i++;                    // -o pipefail
         else if (w.starts_with("--") && w.size() > 2) continue;  // --norc, --posix
         else if ((w.starts_with("-") || w.starts_with("+")) && w.find('c') == std::string::npos) continue;
         else return nullptr;  // -c SCRIPT, a script file, a redirect: the body is not the script
@@ -384,14 +389,15 @@ inline void route_run(std::string_view text, const Instruction& in, char escape,
     if (in.json_form) return unsure_of_builds_in(join(in.args, " "), "exec form");
     const std::size_t base = shell_text_offset(text, in, escape);
     // The RUN's own lines end where the first heredoc's body begins.
-    const std::size_t end = in.heredocs.empty() ? in.end : std::max(base, line_start(text, in, in.heredocs.front().first_line));
+    const std::size_t end =
+        in.heredocs.empty() ? in.end : std::max(base, line_start(text, in, in.heredocs.front().first_line));
     const Heredoc* script = shell_script_heredoc(in, text.substr(base, end - base), escape);
     std::set<std::string> outputs;  // go build -o paths: running one needs the target
     route_shell(text, base, end, escape, in.first_line, Lines::dockerfile, facts, outputs);
     for (const Heredoc& h : in.heredocs) {
         if (&h == script) {  // a shell script: its escape is the shell's backslash, not the Dockerfile's
-            route_shell(text, line_start(text, in, h.first_line), line_start(text, in, h.last_line), '\\',
-                        h.first_line, Lines::shell, facts, outputs);
+            route_shell(text, line_start(text, in, h.first_line), line_start(text, in, h.last_line), '\\', h.first_line,
+                        Lines::shell, facts, outputs);
         } else {
             unsure_of_builds_in(h.content, "a heredoc that is not the RUN's shell script");
         }
@@ -400,13 +406,15 @@ inline void route_run(std::string_view text, const Instruction& in, char escape,
 
 inline void route_stage(StageFacts& facts) {
     const bool cgo = !facts.cgo_disabled && (facts.cgo_enabled || !facts.c_libraries.empty());
-    const bool go = std::any_of(facts.builds.begin(), facts.builds.end(), [](const std::string& b) { return b.starts_with("go "); });
+    const bool go = std::any_of(facts.builds.begin(), facts.builds.end(),
+                                [](const std::string& b) { return b.starts_with("go "); });
     // Natively, go build uses cgo when a C compiler is there; cross, Go turns it off unless asked:
     // with -dev libraries installed the build means to link them.
     if (go && cgo && !facts.cgo_enabled)
         for (std::size_t at : facts.plain_go_builds)
             facts.edits.push_back({at, at, "CGO_ENABLED=1 ", "cgo: the stage installs " + facts.c_libraries[0]});
-    const bool cargo = std::any_of(facts.builds.begin(), facts.builds.end(), [](const std::string& b) { return b.starts_with("cargo "); });
+    const bool cargo = std::any_of(facts.builds.begin(), facts.builds.end(),
+                                   [](const std::string& b) { return b.starts_with("cargo "); });
     detail::route_package_installs(facts, facts.compiles_c || (go && cgo) || cargo);
 }
 

@@ -22,8 +22,8 @@ inline bool is_assignment(std::string_view w) {
     return true;
 }
 
-inline constexpr std::array<std::string_view, 12> reserved_words = {
-    "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}"};
+inline constexpr std::array<std::string_view, 12> reserved_words = {"if",   "then",  "else",  "elif", "fi", "do",
+                                                                    "done", "while", "until", "!",    "{",  "}"};
 inline constexpr std::array<std::string_view, 5> wrappers = {"env", "sudo", "time", "exec", "command"};
 
 // The length of the line continuation at t[i] (escape, blanks, newline: BuildKit's `\\[ \t]*$`
@@ -124,7 +124,7 @@ inline std::vector<ShellCommand> shell_commands(std::string_view t, char escape,
     bool in_command = false;  // past the assignments and wrappers: words are arguments
     auto finish = [&] {
         if (!cur.words.empty()) out.push_back(std::move(cur));
-        cur = ShellCommand{};
+        cur = ShellCommand {};
         in_command = false;
     };
     std::size_t i = 0;
@@ -146,7 +146,8 @@ inline std::vector<ShellCommand> shell_commands(std::string_view t, char escape,
         if (c == '#') {  // a word that starts with # starts a comment, to the line's end
             auto nl = t.find('\n', i);
             // A RUN's continued lines are one line by the time the shell sees the comment.
-            while (lines == Lines::dockerfile && nl != std::string_view::npos && detail::ends_continued(t, i, nl, escape))
+            while (lines == Lines::dockerfile && nl != std::string_view::npos &&
+                   detail::ends_continued(t, i, nl, escape))
                 nl = t.find('\n', nl + 1);
             i = nl == std::string_view::npos ? t.size() : nl;
             continue;

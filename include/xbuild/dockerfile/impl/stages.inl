@@ -60,9 +60,10 @@ inline void check_arg_env(const Instruction& ins, std::string_view filename) {
 
 // defaultArgs: the automatic platform ARGs, a --build-arg of the same name replacing one.
 inline Vars automatic_args(const Platform& build, const Platform& target, const BuildContext& ctx) {
-    Vars v = {{"BUILDPLATFORM", build.str()},  {"BUILDOS", build.os},   {"BUILDARCH", build.arch},
-              {"BUILDVARIANT", build.variant}, {"TARGETPLATFORM", target.str()}, {"TARGETOS", target.os},
-              {"TARGETARCH", target.arch},     {"TARGETVARIANT", target.variant}};
+    Vars v = {{"BUILDPLATFORM", build.str()},   {"BUILDOS", build.os},
+              {"BUILDARCH", build.arch},        {"BUILDVARIANT", build.variant},
+              {"TARGETPLATFORM", target.str()}, {"TARGETOS", target.os},
+              {"TARGETARCH", target.arch},      {"TARGETVARIANT", target.variant}};
     for (auto& [name, value] : v)
         if (auto it = ctx.build_args.find(name); it != ctx.build_args.end()) value = it->second;
     return v;
@@ -79,10 +80,8 @@ inline VarLookup lookup_ref(const Vars& vars) {
 inline std::string expand_at(std::string_view word, const Vars& vars, char escape, std::string_view filename,
                              int line) {
     try {
-        return expand_word(word, lookup_ref(vars), ExpandOptions{.escape = escape});
-    } catch (const ExpandError& e) {
-        fail(filename, line, e.what());
-    }
+        return expand_word(word, lookup_ref(vars), ExpandOptions {.escape = escape});
+    } catch (const ExpandError& e) { fail(filename, line, e.what()); }
 }
 
 // dispatchArg and dispatchEnv: one ARG or ENV line's effect on the scope. `line` is where
@@ -119,14 +118,14 @@ inline std::optional<std::int64_t> go_atoi(std::string_view s) {
     }
     if (s.empty()) return std::nullopt;
     std::uint64_t v = 0;
-    const std::uint64_t limit = neg ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
+    const std::uint64_t limit = neg ? std::uint64_t {1} << 63 : (std::uint64_t {1} << 63) - 1;
     for (char c : s) {
         if (c < '0' || c > '9') return std::nullopt;
         const auto d = static_cast<std::uint64_t>(c - '0');
         if (v > (limit - d) / 10) return std::nullopt;
         v = v * 10 + d;
     }
-    if (neg) return v == (std::uint64_t{1} << 63) ? INT64_MIN : -static_cast<std::int64_t>(v);
+    if (neg) return v == (std::uint64_t {1} << 63) ? INT64_MIN : -static_cast<std::int64_t>(v);
     return static_cast<std::int64_t>(v);
 }
 
@@ -241,11 +240,9 @@ inline StageGraph build_stage_graph(const Dockerfile& df, const BuildContext& ct
             // buildMetaArgs: a --build-arg as it is, else the default expanded with the globals so far.
             for (const std::string& word : ins.args) {
                 auto [name, def] = split_arg(word);
-                GlobalArg ga{name, def, std::nullopt, &ins};
-                if (auto it = ctx.build_args.find(name); it != ctx.build_args.end())
-                    ga.value = it->second;
-                else if (def)
-                    ga.value = expand_at(*def, g.meta_args, g.escape, filename, ins.first_line);
+                GlobalArg ga {name, def, std::nullopt, &ins};
+                if (auto it = ctx.build_args.find(name); it != ctx.build_args.end()) ga.value = it->second;
+                else if (def) ga.value = expand_at(*def, g.meta_args, g.escape, filename, ins.first_line);
                 if (ga.value) g.meta_args[name] = *ga.value;
                 g.global_args.push_back(std::move(ga));
             }
@@ -269,8 +266,9 @@ inline StageGraph build_stage_graph(const Dockerfile& df, const BuildContext& ct
         if (args.size() == 3 && to_lower(args[1]) == "as") {
             st.name = to_lower(args[2]);
             if (!valid_stage_name(st.name))
-                fail(filename, line, "invalid name for build stage: " + go_quoted(args[2]) +
-                                         ", name can't start with a number or contain symbols");
+                fail(filename, line,
+                     "invalid name for build stage: " + go_quoted(args[2]) +
+                         ", name can't start with a number or contain symbols");
         } else if (args.size() != 1) {
             fail(filename, line, "FROM requires either one or three arguments");
         }
@@ -361,7 +359,7 @@ inline StageGraph build_stage_graph(const Dockerfile& df, const BuildContext& ct
         for (std::size_t start = 0; start < n; ++start) {
             if (visited[start]) continue;
             // Iterative DFS: (stage, next edge to look at).
-            std::vector<std::pair<std::size_t, std::size_t>> stack{{start, 0}};
+            std::vector<std::pair<std::size_t, std::size_t>> stack {{start, 0}};
             visited[start] = on_path[start] = 1;
             while (!stack.empty()) {
                 auto& [s, next] = stack.back();
@@ -401,7 +399,7 @@ inline StageGraph build_stage_graph(const Dockerfile& df, const BuildContext& ct
 
     // isReachable: the target, its base stages and what they copy or mount from.
     {
-        std::vector<int> todo{g.target};
+        std::vector<int> todo {g.target};
         while (!todo.empty()) {
             Stage& st = g.stages[static_cast<std::size_t>(todo.back())];
             todo.pop_back();
@@ -422,10 +420,11 @@ inline StageGraph build_stage_graph(const Dockerfile& df, const BuildContext& ct
                     if (r.kind != StageRef::stage || r.stage_index < st.index) continue;
                     if (r.instruction->keyword == "COPY")
                         fail(filename, r.instruction->first_line,
-                             "cannot copy from stage " + go_quoted(r.name) + ", it needs to be defined before current stage " +
-                                 go_quoted(st.label()));
+                             "cannot copy from stage " + go_quoted(r.name) +
+                                 ", it needs to be defined before current stage " + go_quoted(st.label()));
                     fail(filename, r.instruction->first_line,
-                         "cannot mount from stage " + go_quoted(r.name) + ", stage needs to be defined before current command");
+                         "cannot mount from stage " + go_quoted(r.name) +
+                             ", stage needs to be defined before current command");
                 }
             const Vars* base_final = nullptr;
             if (st.base_ref.kind == StageRef::stage) {
@@ -460,7 +459,7 @@ inline Vars vars_at(const StageGraph& g, const BuildContext& ctx, int stage, int
         env = *st.inherited;
     } else {
         // Replay the chain from the nearest stage whose scope is known: some line on the way fails.
-        std::vector<const Stage*> chain{&st};
+        std::vector<const Stage*> chain {&st};
         while (!chain.back()->inherited)
             chain.push_back(&g.stages[static_cast<std::size_t>(chain.back()->base_ref.stage_index)]);
         env = *chain.back()->inherited;

@@ -128,8 +128,8 @@ inline bool binfmt_matches(const BinfmtEntry& e, std::span<const std::byte> head
     for (std::size_t j = 0; j < e.magic.size(); ++j) {
         const std::size_t at = e.offset + j;
         // The kernel's buffer is zero past the end of a short file.
-        const auto byte = at < head.size() ? static_cast<std::uint8_t>(head[at]) : std::uint8_t{0};
-        const std::uint8_t mask = e.mask.empty() ? std::uint8_t{0xff} : e.mask[j];
+        const auto byte = at < head.size() ? static_cast<std::uint8_t>(head[at]) : std::uint8_t {0};
+        const std::uint8_t mask = e.mask.empty() ? std::uint8_t {0xff} : e.mask[j];
         if ((byte ^ e.magic[j]) & mask) return false;
     }
     return true;
@@ -137,8 +137,7 @@ inline bool binfmt_matches(const BinfmtEntry& e, std::span<const std::byte> head
 
 inline std::vector<BinfmtEntry> read_binfmt_entries(const std::string& dir) {
     std::vector<BinfmtEntry> entries;
-    if (auto status = detail::read_small_file(dir + "/status"); status && trim(*status) == "disabled")
-        return entries;
+    if (auto status = detail::read_small_file(dir + "/status"); status && trim(*status) == "disabled") return entries;
     std::vector<std::string> names;
     if (DIR* d = ::opendir(dir.c_str())) {
         while (dirent* ent = ::readdir(d)) {

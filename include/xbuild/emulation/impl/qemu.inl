@@ -15,9 +15,7 @@ namespace xbuild::emulation {
 
 namespace detail {
 
-inline std::string label(std::string_view name, const Platform& p) {
-    return std::string(name) + " (" + p.str() + ")";
-}
+inline std::string label(std::string_view name, const Platform& p) { return std::string(name) + " (" + p.str() + ")"; }
 
 // The ARM rows of one arch share it: `rows` all of one os/arch?
 inline bool one_arch(const std::vector<const Target*>& rows) {
@@ -62,8 +60,7 @@ inline std::string_view to_string(RunVia via) noexcept {
 inline Platform detect_platform(const ObjectInfo& info, std::string_view name, std::string_view arm_variant) {
     if (info.kind == ObjectKind::relocatable || info.kind == ObjectKind::core)
         throw RunError(126, "cannot run " + std::string(name) + ": it is " + info.description() + ", " +
-                                (info.kind == ObjectKind::core ? "a core dump" : "an object file") +
-                                ", not a program");
+                                (info.kind == ObjectKind::core ? "a core dump" : "an object file") + ", not a program");
     std::vector<const Target*> rows = targets_of(info);
     if (rows.empty())
         throw RunError(126, "cannot run " + std::string(name) + ": it is " + info.description() +
@@ -174,15 +171,16 @@ inline RunPlan plan_run(const RunRequest& req, const Platform& p, const ObjectIn
             std::string runs;
             for (const Target& w : targets())
                 if (w.runs_under_wine) runs += (runs.empty() ? "" : ", ") + platform_of(w).str();
-            throw RunError(126, "cannot run " + detail::label(name, p) + ": wine runs x86 Windows programs (" + runs +
-                                    ") only");
+            throw RunError(
+                126, "cannot run " + detail::label(name, p) + ": wine runs x86 Windows programs (" + runs + ") only");
         }
         const bool is64 = t.bits == 64;
-        const std::vector<std::string> wines = is64 ? std::vector<std::string>{"wine64", "/usr/lib/wine/wine64", "wine"}
-                                                    : std::vector<std::string>{"wine", "/usr/lib/wine/wine"};
+        const std::vector<std::string> wines = is64
+                                                   ? std::vector<std::string> {"wine64", "/usr/lib/wine/wine64", "wine"}
+                                                   : std::vector<std::string> {"wine", "/usr/lib/wine/wine"};
         for (const std::string& w : wines) {
             if (auto found = probe.find_program(w)) {
-                RunPlan plan{RunVia::wine, {*found, {w.substr(w.rfind('/') + 1), req.program}, {}}, {}};
+                RunPlan plan {RunVia::wine, {*found, {w.substr(w.rfind('/') + 1), req.program}, {}}, {}};
                 plan.command.argv.insert(plan.command.argv.end(), req.args.begin(), req.args.end());
                 return plan;
             }
@@ -195,7 +193,7 @@ inline RunPlan plan_run(const RunRequest& req, const Platform& p, const ObjectIn
     if (p.os != "linux")
         throw RunError(126, "cannot run " + detail::label(name, p) + ": xx-run runs linux and windows programs only");
 
-    Command direct{req.program, {argv0}, {}};
+    Command direct {req.program, {argv0}, {}};
     direct.argv.insert(direct.argv.end(), req.args.begin(), req.args.end());
 
     // 2. The host's CPU: the same arch as is; a 32-bit sibling only when the kernel really runs it
@@ -211,7 +209,7 @@ inline RunPlan plan_run(const RunRequest& req, const Platform& p, const ObjectIn
         if (!e.fix_binary() && !probe.exists(e.interpreter)) continue;  // the kernel could not open it
         // (Computed first: GCC 12 frees twice when an aggregate's initializer throws.)
         std::string sysroot = choose_sysroot(p, info, name, req.sysroot, probe);
-        RunPlan plan{RunVia::binfmt, direct, sysroot};
+        RunPlan plan {RunVia::binfmt, direct, sysroot};
         if (!plan.sysroot.empty()) plan.command.env.push_back("QEMU_LD_PREFIX=" + plan.sysroot);
         if (!plan.sysroot.empty() && !info.is_static) {
             // QEMU_SET_ENV is a comma-separated list: keep the user's entries, and their
@@ -241,7 +239,7 @@ inline RunPlan plan_run(const RunRequest& req, const Platform& p, const ObjectIn
                                 " not found; install Debian's qemu-user-static (or qemu-user; on Alpine: apk add " +
                                 qemu + ")");
     std::string sysroot = choose_sysroot(p, info, name, req.sysroot, probe);
-    RunPlan plan{RunVia::qemu, {*found, {qemu_name}, {}}, sysroot};
+    RunPlan plan {RunVia::qemu, {*found, {qemu_name}, {}}, sysroot};
     auto& argv = plan.command.argv;
     if (!plan.sysroot.empty()) argv.insert(argv.end(), {"-L", plan.sysroot});
     if (!plan.sysroot.empty() && !info.is_static) {

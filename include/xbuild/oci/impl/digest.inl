@@ -42,7 +42,7 @@ inline Digest Digest::parse(std::string_view text) {
     for (char c : encoded)
         if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
             throw DigestError("malformed digest '" + shown + "': the encoded part must be lower-case hex");
-    return Digest{std::string(algorithm), std::string(encoded)};
+    return Digest {std::string(algorithm), std::string(encoded)};
 }
 
 struct Hasher::State {
@@ -64,7 +64,8 @@ inline Hasher::~Hasher() = default;
 
 inline void Hasher::update(const void* data, std::size_t size) {
     if (!state_) throw std::logic_error("Hasher::update after finish");
-    if (size && EVP_DigestUpdate(state_->ctx, data, size) != 1) throw std::runtime_error("OpenSSL digest update failed");
+    if (size && EVP_DigestUpdate(state_->ctx, data, size) != 1)
+        throw std::runtime_error("OpenSSL digest update failed");
     size_ += size;
 }
 
@@ -80,7 +81,7 @@ inline Digest Hasher::finish() {
         encoded[2 * i] = hex[out[i] >> 4];
         encoded[2 * i + 1] = hex[out[i] & 15];
     }
-    return Digest{algorithm_, std::move(encoded)};
+    return Digest {algorithm_, std::move(encoded)};
 }
 
 inline Digest sha256_of(std::string_view bytes) {

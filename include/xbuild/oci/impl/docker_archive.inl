@@ -27,7 +27,8 @@ inline constexpr std::size_t chunk = 1 << 16;
 // above the archive's root is refused. Docker resolves manifest.json's paths the same way.
 inline std::string normalize(std::string_view path, const std::string& what) {
     if (path.empty() || path.front() == '/')
-        throw DockerArchiveError(what + ": '" + std::string(path) + "' is empty or absolute; archive paths are relative");
+        throw DockerArchiveError(what + ": '" + std::string(path) +
+                                 "' is empty or absolute; archive paths are relative");
     std::vector<std::string_view> parts;
     std::size_t i = 0;
     while (i <= path.size()) {
@@ -126,10 +127,9 @@ inline std::vector<DockerArchiveImage> parse_manifest_json(std::string_view text
     json j;
     try {
         j = detail::parse_json(text);  // image.inl's: nesting limited
-    } catch (const ManifestError& e) {
-        throw DockerArchiveError(std::string("manifest.json: ") + e.what());
-    }
-    if (!j.is_array()) throw DockerArchiveError(std::string("manifest.json: must be an array of images, got ") + j.type_name());
+    } catch (const ManifestError& e) { throw DockerArchiveError(std::string("manifest.json: ") + e.what()); }
+    if (!j.is_array())
+        throw DockerArchiveError(std::string("manifest.json: must be an array of images, got ") + j.type_name());
     std::vector<DockerArchiveImage> out;
     for (std::size_t i = 0; i < j.size(); ++i) {
         const std::string where = "manifest.json[" + std::to_string(i) + "]";
@@ -170,7 +170,8 @@ inline std::optional<std::string> blob_name_hex(const std::string& path) {
 class GzipFile {
    public:
     GzipFile(const std::filesystem::path& path, int level)
-        : path_(path), fd_(io::create_excl(path)),
+        : path_(path),
+          fd_(io::create_excl(path)),
           gz_([this](const void* p, std::size_t n) { io::write_all(fd_.fd, p, n, path_); }, level, path.string()) {}
     void write(const void* data, std::size_t size) { gz_.write(data, size); }
     // Ends the stream, syncs the file; {digest of the gzip, its size, digest of the input}.
@@ -195,8 +196,8 @@ template <class Sink>
 void decompress(const Pull& pull, Sink&& sink, const std::string& what) {
     struct Ctx {
         const Pull* pull = nullptr;
-        std::unique_ptr<char[]> buf{new char[chunk]};
-        std::exception_ptr error{};
+        std::unique_ptr<char[]> buf {new char[chunk]};
+        std::exception_ptr error {};
     } ctx;
     ctx.pull = &pull;
     auto read_cb = [](archive*, void* c, const void** out) -> la_ssize_t {
@@ -234,10 +235,10 @@ void decompress(const Pull& pull, Sink&& sink, const std::string& what) {
 // One layer entry of the archive, gzipped into the layout's temp file `tmp`.
 struct StreamedLayer {
     std::filesystem::path tmp;
-    Digest digest;       // of the gzip we wrote
+    Digest digest;  // of the gzip we wrote
     std::int64_t size = 0;
-    Digest diff_id;      // of the uncompressed tar
-    Digest raw;          // of the entry as stored in the archive
+    Digest diff_id;  // of the uncompressed tar
+    Digest raw;      // of the entry as stored in the archive
 };
 
 inline StreamedLayer stream_layer(io::ArchiveReader& r, archive_entry* e, const std::string& name,
@@ -248,13 +249,16 @@ inline StreamedLayer stream_layer(io::ArchiveReader& r, archive_entry* e, const 
     Hasher raw;
     const Pull pull = [&](char* buf, std::size_t cap) -> std::size_t {
         const la_ssize_t n = archive_read_data(r.a.get(), buf, cap);
-        if (n < 0) throw DockerArchiveError("cannot read " + name + " in " + r.path.string() + ": " + io::archive_message(r.a.get()));
+        if (n < 0)
+            throw DockerArchiveError("cannot read " + name + " in " + r.path.string() + ": " +
+                                     io::archive_message(r.a.get()));
         raw.update(buf, std::size_t(n));
         return std::size_t(n);
     };
     // libarchive finds no format in zero bytes: an empty entry is an empty layer.
     if (archive_entry_size(e) != 0)
-        decompress(pull, [&](const void* p, std::size_t n) { gz.write(p, n); }, name + " in " + r.path.string());
+        decompress(
+            pull, [&](const void* p, std::size_t n) { gz.write(p, n); }, name + " in " + r.path.string());
     std::unique_ptr<char[]> rest(new char[chunk]);
     while (pull(rest.get(), chunk)) {
     }  // what a compressed stream leaves after its end still belongs to the entry's digest
@@ -274,7 +278,8 @@ inline std::string image_name(std::size_t i, const DockerArchiveImage& img) {
 inline std::vector<DockerArchiveImage> read_docker_archive_manifest(const std::filesystem::path& tar) {
     const detail::docker_io::Scan s = detail::docker_io::scan(tar);
     if (!s.manifest)
-        throw DockerArchiveError(tar.string() + " has no manifest.json: not a docker archive (Docker before 1.10 "
+        throw DockerArchiveError(tar.string() +
+                                 " has no manifest.json: not a docker archive (Docker before 1.10 "
                                  "wrote none; an OCI layout tar is read by read_layout_tar)");
     return detail::docker_io::parse_manifest_json(*s.manifest);
 }
@@ -336,18 +341,18 @@ inline std::vector<ImportedImage> import_docker_archive(const std::filesystem::p
         const Plan& p = plans[i];
         const std::string who = dio::image_name(i, images[i]);
         const auto c = configs.find(p.config);
-        if (c == configs.end()) throw DockerArchiveError(who + ": config " + p.config + " was not read from " + tar.string());
+        if (c == configs.end())
+            throw DockerArchiveError(who + ": config " + p.config + " was not read from " + tar.string());
         if (const auto hex = dio::blob_name_hex(p.config); hex && sha256_of(c->second).encoded != *hex)
             throw DockerArchiveError(who + ": config " + p.config + " hashes to " + sha256_of(c->second).str());
         ImageConfig cfg;
         try {
             cfg = parse_config(c->second);
-        } catch (const ManifestError& e) {
-            throw DockerArchiveError(who + ": config " + p.config + ": " + e.what());
-        }
+        } catch (const ManifestError& e) { throw DockerArchiveError(who + ": config " + p.config + ": " + e.what()); }
         if (cfg.rootfs.diff_ids.size() != p.layers.size())
             throw DockerArchiveError(who + ": manifest.json lists " + std::to_string(p.layers.size()) +
-                                     " layers, the config's rootfs.diff_ids " + std::to_string(cfg.rootfs.diff_ids.size()));
+                                     " layers, the config's rootfs.diff_ids " +
+                                     std::to_string(cfg.rootfs.diff_ids.size()));
         for (std::size_t k = 0; k < p.layers.size(); ++k) {
             const std::string lname = "layer " + std::to_string(k) + " (" + images[i].layers[k] + ") of " + who;
             const auto l = layers.find(p.layers[k]);
@@ -423,9 +428,7 @@ inline void write_docker_archive(const Layout& from,
             m = parse_manifest(from.read_blob(desc.digest));
             cfg_bytes = from.read_blob(m.config.digest);
             cfg = parse_config(cfg_bytes);
-        } catch (const ManifestError& e) {
-            throw DockerArchiveError(who + ": " + e.what());
-        }
+        } catch (const ManifestError& e) { throw DockerArchiveError(who + ": " + e.what()); }
         if (cfg.rootfs.diff_ids.size() != m.layers.size())
             throw DockerArchiveError(who + ": " + std::to_string(m.layers.size()) + " layers but " +
                                      std::to_string(cfg.rootfs.diff_ids.size()) + " diff_ids in its config");
@@ -441,7 +444,7 @@ inline void write_docker_archive(const Layout& from,
                                          m.layers[k].media_type + ", not a tar layer");
             const std::string folder = cfg.rootfs.diff_ids[k].encoded;
             entries[folder + "/"].dir = true;
-            entries[folder + "/layer.tar"].layer = std::pair{m.layers[k], cfg.rootfs.diff_ids[k]};
+            entries[folder + "/layer.tar"].layer = std::pair {m.layers[k], cfg.rootfs.diff_ids[k]};
             layer_names.push_back(folder + "/layer.tar");
         }
         manifest.push_back({{"Config", config_name}, {"RepoTags", tags}, {"Layers", layer_names}});
@@ -478,10 +481,10 @@ inline void write_docker_archive(const Layout& from,
                     };
                     if (l.size != 0) dio::decompress(pull, sink, "layer " + l.digest.str());
                     std::unique_ptr<char[]> rest(new char[dio::chunk]);
-                    while (pull(rest.get(), dio::chunk)) {
-                    }
+                    while (pull(rest.get(), dio::chunk)) {}
                     if (packed.finish() != l.digest)
-                        throw DockerArchiveError("layer " + l.digest.str() + " in " + from.dir().string() + " is corrupt");
+                        throw DockerArchiveError("layer " + l.digest.str() + " in " + from.dir().string() +
+                                                 " is corrupt");
                 }
                 const Digest diff_id = h.finish();
                 if (diff_id != item.layer->second)

@@ -18,21 +18,21 @@ namespace detail {
 using json = nlohmann::json;
 using Keys = std::span<const std::string_view>;
 
-inline constexpr std::array<std::string_view, 5> platform_keys{"os", "architecture", "variant", "os.version",
-                                                               "os.features"};
-inline constexpr std::array<std::string_view, 7> descriptor_keys{
-    "mediaType", "digest", "size", "platform", "annotations", "urls", "artifactType"};
-inline constexpr std::array<std::string_view, 7> manifest_keys{
-    "schemaVersion", "mediaType", "artifactType", "config", "layers", "subject", "annotations"};
-inline constexpr std::array<std::string_view, 6> index_keys{"schemaVersion", "mediaType", "artifactType",
-                                                            "manifests",     "subject",   "annotations"};
-inline constexpr std::array<std::string_view, 10> config_keys{
+inline constexpr std::array<std::string_view, 5> platform_keys {"os", "architecture", "variant", "os.version",
+                                                                "os.features"};
+inline constexpr std::array<std::string_view, 7> descriptor_keys {"mediaType",   "digest", "size",        "platform",
+                                                                  "annotations", "urls",   "artifactType"};
+inline constexpr std::array<std::string_view, 7> manifest_keys {"schemaVersion", "mediaType", "artifactType", "config",
+                                                                "layers",        "subject",   "annotations"};
+inline constexpr std::array<std::string_view, 6> index_keys {"schemaVersion", "mediaType", "artifactType",
+                                                             "manifests",     "subject",   "annotations"};
+inline constexpr std::array<std::string_view, 10> config_keys {
     "os", "architecture", "variant", "os.version", "os.features", "created", "author", "config", "rootfs", "history"};
-inline constexpr std::array<std::string_view, 9> container_keys{
+inline constexpr std::array<std::string_view, 9> container_keys {
     "User", "Env", "Entrypoint", "Cmd", "WorkingDir", "Labels", "ExposedPorts", "Volumes", "StopSignal"};
-inline constexpr std::array<std::string_view, 2> rootfs_keys{"type", "diff_ids"};
-inline constexpr std::array<std::string_view, 5> history_keys{"created", "created_by", "author", "comment",
-                                                              "empty_layer"};
+inline constexpr std::array<std::string_view, 2> rootfs_keys {"type", "diff_ids"};
+inline constexpr std::array<std::string_view, 5> history_keys {"created", "created_by", "author", "comment",
+                                                               "empty_layer"};
 
 // Nesting deeper than this is refused while parsing: nothing in these documents nests beyond a
 // handful of levels, and dump() and == recurse.
@@ -55,12 +55,11 @@ inline std::string shown(const json& j) {
 inline json parse_json(std::string_view text) {
     try {
         return json::parse(text.begin(), text.end(), [](int depth, json::parse_event_t, json&) {
-            if (depth > max_depth) throw ManifestError("malformed JSON: nested deeper than " + std::to_string(max_depth));
+            if (depth > max_depth)
+                throw ManifestError("malformed JSON: nested deeper than " + std::to_string(max_depth));
             return true;
         });
-    } catch (const json::exception& e) {
-        throw ManifestError(std::string("malformed JSON: ") + e.what());
-    }
+    } catch (const json::exception& e) { throw ManifestError(std::string("malformed JSON: ") + e.what()); }
 }
 
 inline void expect_object(const json& j, const std::string& path) {
@@ -130,9 +129,7 @@ inline Digest as_digest(const json& v, const std::string& path) {
     const std::string s = as_string(v, path);
     try {
         return Digest::parse(s);
-    } catch (const DigestError& e) {
-        fail(path, e.what());
-    }
+    } catch (const DigestError& e) { fail(path, e.what()); }
 }
 
 inline std::int64_t get_size(const json& obj, const std::string& path) {
@@ -244,8 +241,8 @@ inline Manifest manifest_from(const json& j) {
     m.media_type = get_string(j, "mediaType", "");
     if (!m.media_type.empty() && !media_type::is_manifest(m.media_type)) {
         if (media_type::is_index(m.media_type))
-            fail("mediaType", m.media_type + " is an index, not an image manifest (valid: " + valid_manifest_types() +
-                                  ")");
+            fail("mediaType",
+                 m.media_type + " is an index, not an image manifest (valid: " + valid_manifest_types() + ")");
         fail("mediaType", "must be " + valid_manifest_types() + ", got " + m.media_type);
     }
     m.artifact_type = get_string(j, "artifactType", "");
@@ -264,7 +261,8 @@ inline Index index_from(const json& j) {
     x.media_type = get_string(j, "mediaType", "");
     if (!x.media_type.empty() && !media_type::is_index(x.media_type)) {
         if (media_type::is_manifest(x.media_type))
-            fail("mediaType", x.media_type + " is an image manifest, not an index (valid: " + valid_index_types() + ")");
+            fail("mediaType",
+                 x.media_type + " is an image manifest, not an index (valid: " + valid_index_types() + ")");
         fail("mediaType", "must be " + valid_index_types() + ", got " + x.media_type);
     }
     x.artifact_type = get_string(j, "artifactType", "");
@@ -313,7 +311,8 @@ inline ImageConfig config_from(const json& j) {
     if (c.rootfs.type != "layers") fail("rootfs.type", "must be \"layers\", got \"" + c.rootfs.type + "\"");
     const json& ids = require(rootfs, "diff_ids", "rootfs");
     if (!ids.is_array()) fail("rootfs.diff_ids", std::string("must be an array of digests, got ") + ids.type_name());
-    for (std::size_t i = 0; i < ids.size(); ++i) c.rootfs.diff_ids.push_back(as_digest(ids[i], item("rootfs.diff_ids", i)));
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        c.rootfs.diff_ids.push_back(as_digest(ids[i], item("rootfs.diff_ids", i)));
     c.rootfs.extra = extra_of(rootfs, rootfs_keys);
 
     if (const json* h = find(j, "history")) {
@@ -328,7 +327,8 @@ inline ImageConfig config_from(const json& j) {
             step.author = get_string(e, "author", p);
             step.comment = get_string(e, "comment", p);
             if (const json* el = find(e, "empty_layer")) {
-                if (!el->is_boolean()) fail(p + ".empty_layer", std::string("must be a boolean, got ") + el->type_name());
+                if (!el->is_boolean())
+                    fail(p + ".empty_layer", std::string("must be a boolean, got ") + el->type_name());
                 step.empty_layer = el->get<bool>();
             }
             step.extra = extra_of(e, history_keys);
@@ -344,9 +344,7 @@ template <class F>
 auto guarded(std::string_view text, F&& read) {
     try {
         return read(parse_json(text));
-    } catch (const ManifestError&) {
-        throw;
-    } catch (const json::exception& e) {
+    } catch (const ManifestError&) { throw; } catch (const json::exception& e) {
         throw ManifestError(std::string("malformed document: ") + e.what());
     }
 }
@@ -384,9 +382,8 @@ inline bool Descriptor::is_attestation() const {
 }
 
 inline bool ImageConfig::Container::empty() const {
-    return user.empty() && env.empty() && entrypoint.empty() && cmd.empty() && working_dir.empty() &&
-           labels.empty() && exposed_ports.empty() && volumes.empty() && stop_signal.empty() &&
-           (!extra.is_object() || extra.empty());
+    return user.empty() && env.empty() && entrypoint.empty() && cmd.empty() && working_dir.empty() && labels.empty() &&
+           exposed_ports.empty() && volumes.empty() && stop_signal.empty() && (!extra.is_object() || extra.empty());
 }
 
 inline Platform ImageConfig::platform() const {
@@ -547,8 +544,9 @@ inline AnyManifest parse_any_manifest(std::string_view json, std::string_view co
         if (j.contains("manifests")) return detail::index_from(j);
         if (j.contains("config") || j.contains("layers")) return detail::manifest_from(j);
         if (j.contains("fsLayers") || j.contains("signatures")) detail::refuse_schema1("document");
-        detail::fail("", "neither a manifest nor an index: no mediaType, no manifest Content-Type, and no "
-                         "\"manifests\" or \"config\"/\"layers\" field");
+        detail::fail("",
+                     "neither a manifest nor an index: no mediaType, no manifest Content-Type, and no "
+                     "\"manifests\" or \"config\"/\"layers\" field");
     });
 }
 

@@ -92,7 +92,8 @@ inline std::string normalize_prefix(std::string_view prefix) {
         if (j == std::string_view::npos) j = prefix.size();
         const std::string_view part = prefix.substr(i, j - i);
         if (part == "..")
-            throw LayerError("layer prefix '" + std::string(prefix) + "' has a '..' component: it must stay inside the layer");
+            throw LayerError("layer prefix '" + std::string(prefix) +
+                             "' has a '..' component: it must stay inside the layer");
         if (!part.empty() && part != ".") out.append(part).push_back('/');
         i = j + 1;
     }
@@ -104,7 +105,8 @@ inline std::string normalize_prefix(std::string_view prefix) {
 class LayerSink {
    public:
     LayerSink(int fd, const std::string& what, bool gzip, int level)
-        : gz_([fd, what](const void* p, std::size_t n) { write_all(fd, p, n, what); }, level, what, gzip), gzip_(gzip) {}
+        : gz_([fd, what](const void* p, std::size_t n) { write_all(fd, p, n, what); }, level, what, gzip),
+          gzip_(gzip) {}
 
     void write(const void* data, std::size_t size) { gz_.write(data, size); }
 
@@ -168,8 +170,7 @@ inline std::vector<SourceEntry> collect_tree(const std::filesystem::path& dir) {
         entries.push_back(std::move(e));
     }
     if (ec) throw LayerError("cannot read layer source " + dir.string() + ": " + ec.message());
-    std::sort(entries.begin(), entries.end(),
-              [](const SourceEntry& a, const SourceEntry& b) { return a.rel < b.rel; });
+    std::sort(entries.begin(), entries.end(), [](const SourceEntry& a, const SourceEntry& b) { return a.rel < b.rel; });
     return entries;
 }
 
@@ -282,7 +283,8 @@ inline void write_file_entry(TarWriter& tar, const std::filesystem::path& file, 
     tar.header(e.get(), path);
     std::int64_t left = st.st_size;
     while (left > 0) {
-        const ssize_t n = ::read(fd.get(), buf.data(), std::size_t(std::min<std::int64_t>(left, std::int64_t(buf.size()))));
+        const ssize_t n =
+            ::read(fd.get(), buf.data(), std::size_t(std::min<std::int64_t>(left, std::int64_t(buf.size()))));
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) throw LayerError("cannot read " + file.string() + ": " + errno_text());
         if (n == 0) throw LayerError(file.string() + " shrank while the layer was being written");
@@ -321,8 +323,9 @@ inline std::string_view to_string(EntryType type) {
 inline std::string layer_media_type(LayerCompression compression, MediaTypeFamily family) {
     if (family == MediaTypeFamily::docker) {
         if (compression == LayerCompression::gzip) return std::string(media_type::docker_layer_gzip);
-        throw LayerError("Docker image manifests have no media type for an uncompressed or zstd layer: "
-                         "use gzip, or the OCI media types");
+        throw LayerError(
+            "Docker image manifests have no media type for an uncompressed or zstd layer: "
+            "use gzip, or the OCI media types");
     }
     switch (compression) {
         case LayerCompression::none: return std::string(media_type::oci_layer);
@@ -361,12 +364,13 @@ inline LayerInfo write_layer(const std::filesystem::path& source_dir, const std:
     const fs::path parent = dest.has_parent_path() ? dest.parent_path() : fs::path(".");
     std::string templ = (parent / ("." + dest.filename().string() + ".tmp-XXXXXX")).string();
     tmp.fd.reset(::mkstemp(templ.data()));
-    if (!tmp.fd) throw LayerError("cannot create a temporary file beside " + dest.string() + ": " + detail::errno_text());
+    if (!tmp.fd)
+        throw LayerError("cannot create a temporary file beside " + dest.string() + ": " + detail::errno_text());
     tmp.path = templ;
     ::fchmod(tmp.fd.get(), 0644);  // blobs are world-readable, like any other written file
 
     detail::LayerSink sink(tmp.fd.get(), dest.string(), options.compression == LayerCompression::gzip, options.level);
-    detail::WriteContext ctx{&sink, nullptr};
+    detail::WriteContext ctx {&sink, nullptr};
     detail::TarWriter tar(ctx, "layer " + dest.string());
 
     // The prefix's own directories first (they sort before everything below them).
@@ -401,8 +405,11 @@ inline LayerInfo write_layer(const std::filesystem::path& source_dir, const std:
             }
             detail::write_file_entry(tar, file, src, path, mtime, buf);
         } else {
-            const char* kind = fmt == S_IFCHR ? "a character device" : fmt == S_IFBLK ? "a block device"
-                               : fmt == S_IFIFO ? "a FIFO" : fmt == S_IFSOCK ? "a socket" : "a special file";
+            const char* kind = fmt == S_IFCHR    ? "a character device"
+                               : fmt == S_IFBLK  ? "a block device"
+                               : fmt == S_IFIFO  ? "a FIFO"
+                               : fmt == S_IFSOCK ? "a socket"
+                                                 : "a special file";
             throw LayerError("cannot put " + file.string() + " in a layer: it is " + kind +
                              "; layers hold regular files, directories, symlinks and hardlinks");
         }

@@ -64,7 +64,8 @@ class Extractor {
                 regular_file(a, e, pfd, name, info, where);
             } else if (info.type == EntryType::symlink) {
                 if (::symlinkat(info.link_target.c_str(), pfd, name.c_str()) != 0)
-                    throw LayerError(where + ": cannot create the symlink to '" + info.link_target + "': " + errno_text());
+                    throw LayerError(where + ": cannot create the symlink to '" + info.link_target +
+                                     "': " + errno_text());
                 owner(pfd, name, info, where);
                 set_times(pfd, name, info, where);
             } else {  // fifo: harmless to make, and some images carry one (e.g. for a daemon's control)
@@ -90,7 +91,8 @@ class Extractor {
             UniqueFd fd = open_real_dir(d.first);
             if (!fd) continue;  // replaced by a later entry of the layer
             const std::string where = what_ + ": directory '" + d.first + "'";
-            if (::fchmod(fd.get(), d.second.mode) != 0) throw LayerError(where + ": cannot set the mode: " + errno_text());
+            if (::fchmod(fd.get(), d.second.mode) != 0)
+                throw LayerError(where + ": cannot set the mode: " + errno_text());
             const timespec times[2] = {{time_t(d.second.mtime), 0}, {time_t(d.second.mtime), 0}};
             if (::futimens(fd.get(), times) != 0) throw LayerError(where + ": cannot set the mtime: " + errno_text());
         }
@@ -118,7 +120,8 @@ class Extractor {
             if (name.empty() || name == ".") continue;
             if (name == "..") {
                 if (done.empty())
-                    throw LayerError(where + ": a symlink on its path leads above the root; "
+                    throw LayerError(where +
+                                     ": a symlink on its path leads above the root; "
                                      "entries must stay inside it");
                 done.pop_back();
                 cur = open_real_dir(joined());
@@ -134,8 +137,9 @@ class Extractor {
             const int open_errno = errno;
             struct stat st {};
             if (::fstatat(cur.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-                if (errno != ENOENT) throw LayerError(where + ": cannot open '" + join_path(joined(), name) + "': " + errno_text());
-                if (!create) return Resolved{UniqueFd(), join_path(joined(), name), false};
+                if (errno != ENOENT)
+                    throw LayerError(where + ": cannot open '" + join_path(joined(), name) + "': " + errno_text());
+                if (!create) return Resolved {UniqueFd(), join_path(joined(), name), false};
                 if (::mkdirat(cur.get(), name.c_str(), 0755) != 0 && errno != EEXIST)
                     throw LayerError(where + ": cannot create '" + join_path(joined(), name) + "': " + errno_text());
                 mine_.insert(join_path(joined(), name));
@@ -143,7 +147,8 @@ class Extractor {
                 continue;
             }
             if (S_ISDIR(st.st_mode))
-                throw LayerError(where + ": cannot open '" + join_path(joined(), name) + "': " + errno_text(open_errno));
+                throw LayerError(where + ": cannot open '" + join_path(joined(), name) +
+                                 "': " + errno_text(open_errno));
             if (!S_ISLNK(st.st_mode))
                 throw LayerError(where + ": '" + join_path(joined(), name) +
                                  "' is in the way: it exists and is not a directory");
@@ -166,7 +171,7 @@ class Extractor {
             todo.insert(todo.begin(), parts.begin(), parts.end());
         }
         if (!cur) throw LayerError(where + ": cannot open the root: " + errno_text());
-        return Resolved{std::move(cur), joined(), true};
+        return Resolved {std::move(cur), joined(), true};
     }
 
     // A directory by its real path, no symlink followed; an empty fd when there is none.
@@ -200,7 +205,8 @@ class Extractor {
     }
 
     void prune(int dirfd, const std::string& path, const std::string& where) {
-        for (const std::string& child : list_dir(dirfd, where)) remove_lower(dirfd, child, join_path(path, child), where);
+        for (const std::string& child : list_dir(dirfd, where))
+            remove_lower(dirfd, child, join_path(path, child), where);
     }
 
     void whiteout(const std::vector<std::string>& dir, const std::string& name, const std::string& where) {
@@ -232,7 +238,8 @@ class Extractor {
         if (!t.found || ::fstatat(t.fd.get(), tname.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
             throw LayerError(where + ": hardlink target '" + info.link_target +
                              "' does not exist; it must name an earlier entry");
-        if (S_ISDIR(st.st_mode)) throw LayerError(where + ": hardlink target '" + info.link_target + "' is a directory");
+        if (S_ISDIR(st.st_mode))
+            throw LayerError(where + ": hardlink target '" + info.link_target + "' is a directory");
         if (join_path(t.path, tname) == path) return;  // a link to itself: already there
         remove_tree(pfd, name, where);
         if (::linkat(t.fd.get(), tname.c_str(), pfd, name.c_str(), 0) != 0)
@@ -291,8 +298,8 @@ class Extractor {
     std::string what_;
     const ExtractOptions& options_;
     std::vector<std::string>& notes_;
-    std::set<std::string> mine_;               // real paths this layer wrote (whiteouts spare them)
-    std::map<std::string, LayerEntry> dirs_;   // directories whose mode and mtime come last
+    std::set<std::string> mine_;              // real paths this layer wrote (whiteouts spare them)
+    std::map<std::string, LayerEntry> dirs_;  // directories whose mode and mtime come last
 };
 
 }  // namespace detail
@@ -304,12 +311,11 @@ inline ExtractResult extract_layer(const std::filesystem::path& layer, const std
         Digest got;
         try {
             got = digest_file(layer, algorithm);
-        } catch (const std::runtime_error& e) {
-            throw LayerError(std::string("layer: ") + e.what());
-        }
+        } catch (const std::runtime_error& e) { throw LayerError(std::string("layer: ") + e.what()); }
         if (got != *options.expected_digest)
             throw LayerError("layer " + layer.string() + " has digest " + got.str() + ", expected " +
-                             options.expected_digest->str() + " (not the blob the descriptor names); nothing was extracted");
+                             options.expected_digest->str() +
+                             " (not the blob the descriptor names); nothing was extracted");
     }
     std::error_code ec;
     std::filesystem::create_directories(root, ec);
@@ -330,8 +336,8 @@ inline ExtractResult extract_layer(const std::filesystem::path& layer, const std
                          result.info.digest.str() + ", expected " + options.expected_digest->str());
     if (options.expected_diff_id && result.info.diff_id != *options.expected_diff_id)
         throw LayerError("layer " + layer.string() + " has diff_id " + result.info.diff_id.str() + ", expected " +
-                         options.expected_diff_id->str() + " (the config's rootfs.diff_ids); its files are already in " +
-                         root.string());
+                         options.expected_diff_id->str() +
+                         " (the config's rootfs.diff_ids); its files are already in " + root.string());
     return result;
 }
 

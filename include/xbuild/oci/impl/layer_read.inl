@@ -230,7 +230,9 @@ inline constexpr int dir_open_flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CL
 // rm -rf of `name` in `parent`, never following a symlink, holding one directory open at a time
 // (a deep tree cannot run out of descriptors or stack).
 inline void remove_tree(int parent, const std::string& name, const std::string& where) {
-    auto fail = [&](const std::string& what) { throw LayerError(where + ": cannot remove " + what + ": " + errno_text()); };
+    auto fail = [&](const std::string& what) {
+        throw LayerError(where + ": cannot remove " + what + ": " + errno_text());
+    };
     struct stat st {};
     if (::fstatat(parent, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
         if (errno == ENOENT) return;
@@ -291,8 +293,7 @@ inline std::vector<LayerEntry> list_layer(const std::filesystem::path& layer) {
 
 inline LayerInfo inspect_layer(const std::filesystem::path& layer, MediaTypeFamily family) {
     detail::LayerReader reader(layer);
-    while (reader.next()) {
-    }
+    while (reader.next()) {}
     LayerInfo info = reader.finish();
     info.media_type = layer_media_type(info.compression, family);
     return info;

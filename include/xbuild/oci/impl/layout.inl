@@ -39,9 +39,7 @@ inline Layout Layout::open(const std::filesystem::path& dir) {
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(detail::layout_io::read_file(marker, 1 << 16));
-    } catch (const nlohmann::json::exception& e) {
-        throw LayoutError(marker.string() + " is not JSON: " + e.what());
-    }
+    } catch (const nlohmann::json::exception& e) { throw LayoutError(marker.string() + " is not JSON: " + e.what()); }
     if (!j.is_object() || !j.contains("imageLayoutVersion") || !j["imageLayoutVersion"].is_string())
         throw LayoutError(marker.string() + " has no imageLayoutVersion string");
     const std::string version = j["imageLayoutVersion"].get<std::string>();
@@ -131,7 +129,8 @@ inline std::string Layout::read_blob(const Digest& d, std::size_t max_bytes) con
     std::string bytes = detail::layout_io::read_file(p, max_bytes);
     const Digest got = digest_like(d, bytes);
     if (got != d)
-        throw LayoutError("blob " + d.str() + " in " + dir_.string() + " is corrupt: its content hashes to " + got.str());
+        throw LayoutError("blob " + d.str() + " in " + dir_.string() + " is corrupt: its content hashes to " +
+                          got.str());
     return bytes;
 }
 
@@ -139,9 +138,7 @@ inline Index Layout::index() const {
     const std::string text = detail::layout_io::read_file(dir_ / "index.json", 64 << 20);
     try {
         return parse_index(text);
-    } catch (const ManifestError& e) {
-        throw LayoutError((dir_ / "index.json").string() + ": " + e.what());
-    }
+    } catch (const ManifestError& e) { throw LayoutError((dir_ / "index.json").string() + ": " + e.what()); }
 }
 
 inline void Layout::set_index(const Index& idx) {
@@ -202,9 +199,7 @@ inline std::vector<std::string> Layout::verify() const {
             if (want_bytes) return read_blob(d.digest);
             const Digest got = digest_file(p, d.digest.algorithm);
             if (got != d.digest) problems.push_back("corrupt blob " + name + ": its content hashes to " + got.str());
-        } catch (const std::exception& e) {
-            problems.push_back("corrupt blob " + name + ": " + e.what());
-        }
+        } catch (const std::exception& e) { problems.push_back("corrupt blob " + name + ": " + e.what()); }
         return std::nullopt;
     };
     Index top;
@@ -225,7 +220,8 @@ inline std::vector<std::string> Layout::verify() const {
         todo.pop_back();
         if (!seen.insert(d.digest.str() + " " + std::to_string(d.size) + " " + d.media_type).second) continue;
         const std::string name = d.digest.str() + " (" + d.media_type + ", from " + from + ")";
-        const bool index_like = media_type::is_index(d.media_type), manifest_like = media_type::is_manifest(d.media_type);
+        const bool index_like = media_type::is_index(d.media_type),
+                   manifest_like = media_type::is_manifest(d.media_type);
         const auto bytes = check(d, name, index_like || manifest_like);
         if (!bytes) continue;
         try {
@@ -244,8 +240,8 @@ inline std::vector<std::string> Layout::verify() const {
                              man.config.media_type)
                      .second)
                 continue;
-            const std::string cname = man.config.digest.str() + " (" + man.config.media_type + ", from " +
-                                      d.digest.str() + ")";
+            const std::string cname =
+                man.config.digest.str() + " (" + man.config.media_type + ", from " + d.digest.str() + ")";
             if (const auto cfg = check(man.config, cname, true)) {
                 try {
                     const ImageConfig c = parse_config(*cfg);
@@ -256,9 +252,7 @@ inline std::vector<std::string> Layout::verify() const {
                     problems.push_back("unreadable config " + cname + ": " + e.what());
                 }
             }
-        } catch (const std::exception& e) {
-            problems.push_back("unreadable " + name + ": " + e.what());
-        }
+        } catch (const std::exception& e) { problems.push_back("unreadable " + name + ": " + e.what()); }
     }
     return problems;
 }
@@ -328,7 +322,8 @@ inline Layout read_layout_tar(const std::filesystem::path& tar, const std::files
             continue;
         }
         if (type != AE_IFREG)
-            throw LayoutError("tar " + tar.string() + ": entry '" + rel + "' is not a file or folder (devices, fifos "
+            throw LayoutError("tar " + tar.string() + ": entry '" + rel +
+                              "' is not a file or folder (devices, fifos "
                               "and sockets are refused)");
         io::make_dirs(target.parent_path());
         // Only plain folders on the way: the stage holds nothing the tar did not make, and it can

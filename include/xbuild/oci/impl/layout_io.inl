@@ -31,13 +31,13 @@ inline std::string errno_text() { return std::strerror(errno); }
 // A name no other writer (thread or process) picks: pid, random bits and a counter. Dot-prefixed,
 // so the tar writer and other tools' blob walkers skip it.
 inline std::filesystem::path temp_beside(std::filesystem::path target) {
-    static std::atomic<unsigned> counter{0};
-    thread_local std::mt19937_64 rng{std::random_device{}()};
+    static std::atomic<unsigned> counter {0};
+    thread_local std::mt19937_64 rng {std::random_device {}()};
     if (!target.has_filename()) target = target.parent_path();  // "dir/" names dir
     char bits[17];
     std::snprintf(bits, sizeof bits, "%016llx", static_cast<unsigned long long>(rng()));
-    const std::string name = "." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
-                             bits + "-" + std::to_string(counter++);
+    const std::string name = "." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" + bits +
+                             "-" + std::to_string(counter++);
     return target.parent_path() / name;
 }
 
@@ -201,7 +201,7 @@ using ArchivePtr = std::unique_ptr<archive, int (*)(archive*)>;
 
 // A tar read entry by entry; data comes in chunks (holes of sparse entries as zeros).
 struct ArchiveReader {
-    ArchivePtr a{archive_read_new(), &archive_read_free};
+    ArchivePtr a {archive_read_new(), &archive_read_free};
     std::filesystem::path path;
     explicit ArchiveReader(const std::filesystem::path& tar) : path(tar) {
         if (!a) throw LayoutError("libarchive could not start a reader");
@@ -234,7 +234,7 @@ struct ArchiveReader {
 
 // A tar written with everything that varies between machines fixed.
 struct ArchiveWriter {
-    ArchivePtr a{archive_write_new(), &archive_write_free};
+    ArchivePtr a {archive_write_new(), &archive_write_free};
     std::filesystem::path path;
     // pax_restricted: plain ustar headers unless a name or size needs pax, as docker's tars.
     explicit ArchiveWriter(const std::filesystem::path& p) : path(p) {

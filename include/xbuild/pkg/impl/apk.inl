@@ -8,9 +8,20 @@ namespace xbuild::pkg {
 namespace detail {
 
 inline bool apk_option_takes_value(std::string_view a) {
-    static constexpr std::string_view with_value[] = {
-        "-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "--keys-dir", "--repositories-file",
-        "-t", "--virtual", "--progress-fd", "--cache-max-age", "--wait", "--timeout"};
+    static constexpr std::string_view with_value[] = {"-X",
+                                                      "--repository",
+                                                      "-p",
+                                                      "--root",
+                                                      "--arch",
+                                                      "--cache-dir",
+                                                      "--keys-dir",
+                                                      "--repositories-file",
+                                                      "-t",
+                                                      "--virtual",
+                                                      "--progress-fd",
+                                                      "--cache-max-age",
+                                                      "--wait",
+                                                      "--timeout"};
     return contains(with_value, a);
 }
 
@@ -69,11 +80,11 @@ inline std::string apk_target_root(const TargetEnv& env, std::string_view xx_roo
     return std::string(xx_root) + sysroot;
 }
 
-inline ApkPlan plan_apk(const ApkArgs& args, const TargetEnv& env, const ApkSystem& system,
-                        std::string_view xx_root, bool keep_binaries) {
+inline ApkPlan plan_apk(const ApkArgs& args, const TargetEnv& env, const ApkSystem& system, std::string_view xx_root,
+                        bool keep_binaries) {
     ApkPlan plan;
     const std::string& cmd = args.command_name();
-    std::vector<std::string> main{"apk"};
+    std::vector<std::string> main {"apk"};
     const bool cross = env.is_cross();
     if (cross) {
         plan.root = apk_target_root(env, xx_root);
@@ -84,7 +95,7 @@ inline ApkPlan plan_apk(const ApkArgs& args, const TargetEnv& env, const ApkSyst
     std::vector<std::string> expanded;
     for (std::size_t i = 0; i < args.args.size(); ++i) {
         const std::string& a = args.args[i];
-        auto meta = expand && args.operand[i] ? apk_meta_packages(a, env.os_version()) : std::vector<std::string>{};
+        auto meta = expand && args.operand[i] ? apk_meta_packages(a, env.os_version()) : std::vector<std::string> {};
         if (meta.empty()) {
             main.push_back(a);
             continue;
@@ -98,7 +109,8 @@ inline ApkPlan plan_apk(const ApkArgs& args, const TargetEnv& env, const ApkSyst
     if (cross && !cmd.empty()) {
         plan.copy_config = !system.config_present;
         if (!system.db_present)
-            plan.commands.push_back({"apk", "--root", plan.root, "--arch", plan.arch, "--no-scripts", "--initdb", "add"});
+            plan.commands.push_back(
+                {"apk", "--root", plan.root, "--arch", plan.arch, "--no-scripts", "--initdb", "add"});
         plan.remove_binaries = apk_command_installs(cmd) && !keep_binaries;
     }
     plan.commands.push_back(std::move(main));

@@ -35,10 +35,11 @@ inline std::vector<std::string> words(std::string_view s) {
 
 // apt-get options that take the next argument as their value (unless given as --opt=value).
 inline bool apt_option_takes_value(std::string_view a) {
-    if (a.size() == 2 && a[0] == '-' && a[1] != '-') return std::string_view("otcaP").find(a[1]) != std::string_view::npos;
+    if (a.size() == 2 && a[0] == '-' && a[1] != '-')
+        return std::string_view("otcaP").find(a[1]) != std::string_view::npos;
     static constexpr std::string_view long_with_value[] = {
-        "--option", "--target-release", "--default-release", "--config-file",
-        "--host-architecture", "--build-profiles", "--solver", "--planner"};
+        "--option",         "--target-release", "--default-release", "--config-file", "--host-architecture",
+        "--build-profiles", "--solver",         "--planner"};
     return contains(long_with_value, a);
 }
 
@@ -63,7 +64,8 @@ inline std::size_t name_end(std::string_view p) {
 // Ubuntu's hosts.
 enum class UbuntuHost { other, main, ports };
 inline UbuntuHost ubuntu_host(std::string_view uri) {
-    if (auto plus = uri.find('+'); plus != std::string_view::npos && plus < uri.find("://")) uri.remove_prefix(plus + 1);
+    if (auto plus = uri.find('+'); plus != std::string_view::npos && plus < uri.find("://"))
+        uri.remove_prefix(plus + 1);
     auto scheme = uri.find("://");
     if (scheme == std::string_view::npos) return UbuntuHost::other;
     uri.remove_prefix(scheme + 3);
@@ -206,7 +208,7 @@ inline std::string fix_one_line(std::string_view text, std::string_view arch) {
             doc.lines[match->line] = format_one_line(match->entry);
             continue;
         }
-        OneLineEntry e{"deb", {"arch=" + std::string(arch)}, std::string(ports_uri), n.suite, words(n.components)};
+        OneLineEntry e {"deb", {"arch=" + std::string(arch)}, std::string(ports_uri), n.suite, words(n.components)};
         e.options.insert(e.options.end(), n.options.begin(), n.options.end());
         added.push_back(format_one_line(e));
     }
@@ -221,9 +223,9 @@ inline std::string fix_one_line(std::string_view text, std::string_view arch) {
 // ---- deb822 format --------------------------------------------------------------------------
 
 struct Field {
-    std::string key;  // as written
+    std::string key;                  // as written
     std::size_t first = 0, last = 0;  // line range, inclusive (continuation lines included)
-    std::string value;  // continuation lines joined with '\n'
+    std::string value;                // continuation lines joined with '\n'
 };
 struct Stanza {
     std::size_t first = 0, last = 0;  // line range, inclusive
@@ -235,7 +237,7 @@ struct Stanza {
     }
     std::vector<std::string> list(std::string_view key) const {
         const Field* f = field(key);
-        return f ? words(f->value) : std::vector<std::string>{};
+        return f ? words(f->value) : std::vector<std::string> {};
     }
 };
 
@@ -294,8 +296,10 @@ inline std::string fix_deb822(std::string_view text, std::string_view arch) {
     for (const Stanza& s : stanzas) {
         if (!enabled(s) || !contains(s.list("Types"), "deb")) continue;
         auto uris = s.list("URIs");
-        bool main = std::any_of(uris.begin(), uris.end(), [](const std::string& u) { return ubuntu_host(u) == UbuntuHost::main; });
-        bool port = std::any_of(uris.begin(), uris.end(), [](const std::string& u) { return ubuntu_host(u) == UbuntuHost::ports; });
+        bool main = std::any_of(uris.begin(), uris.end(),
+                                [](const std::string& u) { return ubuntu_host(u) == UbuntuHost::main; });
+        bool port = std::any_of(uris.begin(), uris.end(),
+                                [](const std::string& u) { return ubuntu_host(u) == UbuntuHost::ports; });
         if (port && !main) {
             ports.push_back(&s);
             continue;
@@ -326,7 +330,8 @@ inline std::string fix_deb822(std::string_view text, std::string_view arch) {
             if (!a || contains(words(a->value), arch)) continue;
             bool already = std::any_of(edits.begin(), edits.end(), [&](const Edit& e) { return e.first == a->first; });
             if (already) continue;
-            edits.push_back({a->first, a->last, {a->key + ": " + join(words(a->value), " ") + " " + std::string(arch)}});
+            edits.push_back(
+                {a->first, a->last, {a->key + ": " + join(words(a->value), " ") + " " + std::string(arch)}});
             continue;
         }
         added.push_back("");
@@ -391,19 +396,18 @@ inline AptArgs parse_apt_args(std::vector<std::string> args) {
 }
 
 inline bool apt_command_takes_packages(std::string_view command) {
-    static constexpr std::string_view commands[] = {"install", "reinstall", "remove",  "purge",
+    static constexpr std::string_view commands[] = {"install",    "reinstall", "remove",   "purge",
                                                     "autoremove", "autopurge", "download", "show",
-                                                    "policy",  "depends",   "rdepends", "changelog"};
+                                                    "policy",     "depends",   "rdepends", "changelog"};
     return detail::contains(commands, command);
 }
 
 inline bool apt_command_needs_setup(std::string_view command) {
     // The queries too, as the shell helper: `xx-apt show zlib1g-dev` for a new architecture first
     // adds it and fetches its lists, so the answer is about the target's package.
-    static constexpr std::string_view commands[] = {"update",  "upgrade", "dist-upgrade", "full-upgrade",
-                                                    "install", "reinstall", "download", "source",
-                                                    "build-dep", "satisfy", "remove", "purge",
-                                                    "show", "search", "list", "info", "policy"};
+    static constexpr std::string_view commands[] = {
+        "update",  "upgrade", "dist-upgrade", "full-upgrade", "install", "reinstall", "download", "source", "build-dep",
+        "satisfy", "remove",  "purge",        "show",         "search",  "list",      "info",     "policy"};
     return detail::contains(commands, command);
 }
 
@@ -434,7 +438,7 @@ inline bool needs_package_names(const AptArgs& args, const TargetEnv& env, bool 
 
 inline std::vector<std::string> plan_apt_command(AptTool tool, const AptArgs& args, const TargetEnv& env,
                                                  const AptPackages& packages, bool prefer_cross) {
-    std::vector<std::string> out{std::string(program_name(tool))};
+    std::vector<std::string> out {std::string(program_name(tool))};
     const std::string& cmd = args.command_name();
     const bool cross = env.is_cross();
     const bool packages_cmd = apt_command_takes_packages(cmd);
@@ -540,8 +544,7 @@ inline bool has_package_lists(const std::vector<std::string>& list_files, std::s
     const std::string needle = "binary-" + std::string(debian_arch) + "_Packages";
     return std::any_of(list_files.begin(), list_files.end(), [&](const std::string& f) {
         auto pos = f.find(needle);
-        return pos != std::string::npos &&
-               (pos + needle.size() == f.size() || f[pos + needle.size()] == '.');
+        return pos != std::string::npos && (pos + needle.size() == f.size() || f[pos + needle.size()] == '.');
     });
 }
 
@@ -562,7 +565,8 @@ inline AptSetup plan_apt_setup(const AptArgs& args, const TargetEnv& env, const 
     if (cmd != "update") {
         if (!setup.add_arch.empty()) setup.update_reason = "the " + arch + " architecture is new";
         else if (!setup.new_sources.empty()) setup.update_reason = "the sources are new for " + arch;
-        else if (!has_package_lists(system.list_files, arch)) setup.update_reason = "there are no package lists for " + arch + " yet";
+        else if (!has_package_lists(system.list_files, arch))
+            setup.update_reason = "there are no package lists for " + arch + " yet";
         setup.update = !setup.update_reason.empty();
     }
     return setup;

@@ -53,32 +53,34 @@ inline std::string Authenticator::header(const std::string& registry, const std:
 }
 
 inline const std::optional<Credentials>& Authenticator::credentials(const std::string& registry,
-                                                                     const std::string& prefix) {
+                                                                    const std::string& prefix) {
     auto it = credentials_.find(registry);
     if (it != credentials_.end()) return it->second;
     try {
         CredentialLookup found = options_.docker_config.empty() ? find_credentials(registry)
                                                                 : find_credentials(registry, options_.docker_config);
         searched_[registry] = found.searched;
-        if (found.credentials && found.credentials->username == "<token>" && found.credentials->identity_token.empty()) {
+        if (found.credentials && found.credentials->username == "<token>" &&
+            found.credentials->identity_token.empty()) {
             found.credentials->identity_token = found.credentials->password;  // docker's helper convention
             found.credentials->password.clear();
         }
-        transport_.log(registry + ": " + (found.credentials ? "credentials" : "no credentials") + " in " + found.searched);
+        transport_.log(registry + ": " + (found.credentials ? "credentials" : "no credentials") + " in " +
+                       found.searched);
         return credentials_[registry] = std::move(found.credentials);
-    } catch (const CredentialsError& e) {
-        throw RegistryError(ErrorKind::auth, prefix + e.what());
-    }
+    } catch (const CredentialsError& e) { throw RegistryError(ErrorKind::auth, prefix + e.what()); }
 }
 
 inline std::string Authenticator::fetch_token(const std::string& registry, const Challenge& bearer,
-                                              const std::vector<std::string>& scopes,
-                                              std::chrono::seconds& expires_in, const std::string& prefix) {
+                                              const std::vector<std::string>& scopes, std::chrono::seconds& expires_in,
+                                              const std::string& prefix) {
     const auto realm_it = bearer.params.find("realm");
     if (realm_it == bearer.params.end() || realm_it->second.empty())
         throw RegistryError(ErrorKind::protocol, prefix + "the Bearer challenge names no realm");
     const auto realm = parse_url(realm_it->second);
-    if (!realm) throw RegistryError(ErrorKind::protocol, prefix + "token realm is not an http(s) URL: " + url_for_log(realm_it->second));
+    if (!realm)
+        throw RegistryError(ErrorKind::protocol,
+                            prefix + "token realm is not an http(s) URL: " + url_for_log(realm_it->second));
     const auto service_it = bearer.params.find("service");
     const std::string service = service_it == bearer.params.end() ? "" : service_it->second;
     const auto& creds = credentials(registry, prefix);
@@ -107,7 +109,8 @@ inline std::string Authenticator::fetch_token(const std::string& registry, const
         for (const auto& s : scopes) url = append_query(url, "scope", s);
         req.url = url;
         if (creds && !(creds->username.empty() && creds->password.empty()))
-            req.headers.push_back("Authorization: Basic " + detail::auth_base64(creds->username + ":" + creds->password));
+            req.headers.push_back("Authorization: Basic " +
+                                  detail::auth_base64(creds->username + ":" + creds->password));
     }
     transport_.log(registry + ": token for '" + shown_scopes + "' from " + url_for_log(req.url) +
                    (creds ? " with credentials" : " anonymously"));
@@ -151,19 +154,17 @@ inline std::string Authenticator::answer(const std::string& registry, const std:
     std::vector<Challenge> challenges;
     try {
         challenges = parse_www_authenticate(r.header("www-authenticate").value_or(""));
-    } catch (const AuthParseError& e) {
-        throw RegistryError(ErrorKind::protocol, prefix + e.what(), r.status);
-    }
+    } catch (const AuthParseError& e) { throw RegistryError(ErrorKind::protocol, prefix + e.what(), r.status); }
     if (const Challenge* bearer = find_challenge(challenges, "bearer")) {
         std::vector<std::string> wanted = scopes;
         if (auto s = bearer->params.find("scope"); s != bearer->params.end())
             for (auto part : split(std::string_view(s->second), ' '))
                 if (!part.empty() && std::find(wanted.begin(), wanted.end(), part) == wanted.end())
                     wanted.emplace_back(part);
-        std::chrono::seconds expires_in{60};
+        std::chrono::seconds expires_in {60};
         const std::string token = fetch_token(registry, *bearer, wanted, expires_in, prefix);
         const auto margin = std::min<std::chrono::seconds>(std::chrono::seconds(10), expires_in / 2);
-        Token t{"Authorization: Bearer " + token, std::chrono::steady_clock::now() + expires_in - margin};
+        Token t {"Authorization: Bearer " + token, std::chrono::steady_clock::now() + expires_in - margin};
         tokens_[detail::auth_key(registry, scopes)] = t;
         return t.header;
     }
@@ -187,7 +188,8 @@ inline RegistryError Authenticator::refused(const std::string& registry, int sta
         msg += "access denied (HTTP " + std::to_string(status) + ") with the credentials from " + searched_[registry];
     else
         msg += "authentication required (HTTP " + std::to_string(status) + ") and no credentials for " + registry +
-               (searched_.count(registry) ? " in " + searched_[registry] : "") + ": " + detail::auth_login_hint(registry);
+               (searched_.count(registry) ? " in " + searched_[registry] : "") + ": " +
+               detail::auth_login_hint(registry);
     return RegistryError(ErrorKind::auth, msg, status);
 }
 

@@ -64,7 +64,9 @@ struct Client::Impl {
     std::map<std::string, std::string> base_urls;  // api host -> "https://host" or "http://host"
 
     explicit Impl(ClientOptions o)
-        : options(std::move(o)), transport(options), auth(transport, options, [this](const Url& u) { return tls_for(u.authority); }) {}
+        : options(std::move(o)),
+          transport(options),
+          auth(transport, options, [this](const Url& u) { return tls_for(u.authority); }) {}
 
     bool listed_insecure(std::string_view authority) const {
         const std::string a = to_lower(authority), host = to_lower(detail::client_host_only(authority));
@@ -82,7 +84,8 @@ struct Client::Impl {
         std::error_code ec;
         const auto dir = options.certs_d / authority;
         std::vector<std::filesystem::path> files;
-        for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) files.push_back(it->path());
+        for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+            files.push_back(it->path());
         std::sort(files.begin(), files.end());
         for (const auto& f : files) {
             if (f.extension() == ".crt") tls.ca_files.push_back(f.string());
@@ -103,7 +106,9 @@ struct Client::Impl {
         if (e.tls)
             msg += " (to trust " + host + "'s certificate: its CA in " + (options.certs_d / host / "ca.crt").string() +
                    ", or --ca-cert FILE)";
-        const ErrorKind kind = e.tls ? ErrorKind::tls : e.curl_code == CURLE_READ_ERROR ? ErrorKind::verify : ErrorKind::network;
+        const ErrorKind kind = e.tls                             ? ErrorKind::tls
+                               : e.curl_code == CURLE_READ_ERROR ? ErrorKind::verify
+                                                                 : ErrorKind::network;
         RegistryError r(kind, msg);
         r.retryable = e.retryable;
         return r;
@@ -126,9 +131,7 @@ struct Client::Impl {
             try {
                 const Response r = transport.send(probe, false);
                 if (r.status == 400) throw from_transport(e, prefix, api_host);  // "HTTP request to an HTTPS server"
-            } catch (const TransportError&) {
-                throw from_transport(e, prefix, api_host);
-            }
+            } catch (const TransportError&) { throw from_transport(e, prefix, api_host); }
             transport.log(api_host + ": HTTPS failed (" + e.what() + "); using plain HTTP");
             return base_urls[api_host] = "http://" + api_host;
         }
@@ -144,7 +147,8 @@ struct Client::Impl {
             msg += " not found" + (code.empty() ? "" : " (" + code + ")");
         } else if (r.status == 401 || r.status == 403) {
             kind = ErrorKind::auth;
-            msg += ": access denied (HTTP " + std::to_string(r.status) + (described.empty() ? "" : ": " + described) + ")";
+            msg +=
+                ": access denied (HTTP " + std::to_string(r.status) + (described.empty() ? "" : ": " + described) + ")";
         } else {
             msg += ": HTTP " + std::to_string(r.status) + (described.empty() ? "" : " (" + described + ")");
         }
@@ -176,7 +180,8 @@ struct Client::Impl {
             for (int hops = 0; (req.method == "GET" || req.method == "HEAD") && r.status >= 300 && r.status < 400 &&
                                r.status != 304 && r.header("location");
                  ++hops) {
-                if (hops == 10) throw RegistryError(ErrorKind::protocol, call.prefix + call.what + ": more than 10 redirects");
+                if (hops == 10)
+                    throw RegistryError(ErrorKind::protocol, call.prefix + call.what + ": more than 10 redirects");
                 req.url = resolve_url(req.url, *r.header("location"));
                 const auto next = parse_url(req.url);
                 if (next->authority != registry_url->authority || next->scheme != registry_url->scheme)
@@ -217,7 +222,8 @@ struct Client::Impl {
         }
     }
 
-    PushResult push(const Reference& repo, const oci::Descriptor& desc, const BlobReader& reader, const PushOptions& opts);
+    PushResult push(const Reference& repo, const oci::Descriptor& desc, const BlobReader& reader,
+                    const PushOptions& opts);
     void upload(const Reference& repo, const oci::Descriptor& desc, const BlobReader& reader, const PushOptions& opts,
                 std::string location, const detail::ClientCall& call);
 };

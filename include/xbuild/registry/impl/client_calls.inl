@@ -9,8 +9,8 @@ inline Client& Client::operator=(Client&&) noexcept = default;
 inline Client::~Client() = default;
 
 inline void Client::ping(const std::string& registry) {
-    const std::string host = Reference{registry, "x", "latest", ""}.api_host();
-    detail::ClientCall call{registry, registry + ": ", "API check", {}, true};
+    const std::string host = Reference {registry, "x", "latest", ""}.api_host();
+    detail::ClientCall call {registry, registry + ": ", "API check", {}, true};
     Request req;
     req.url = impl_->base_url(host, call.prefix) + "/v2/";
     const Response r = impl_->call(req, call);
@@ -26,7 +26,8 @@ inline Client::FetchedManifest Client::get_manifest(const Reference& ref, std::s
     const Response r = impl_->call(req, call);
     if (r.status != 200) throw impl_->http_error(call, r);
     if (r.truncated)
-        throw RegistryError(ErrorKind::protocol, call.prefix + call.what + ": larger than " + std::to_string(max_bytes) + " bytes");
+        throw RegistryError(ErrorKind::protocol,
+                            call.prefix + call.what + ": larger than " + std::to_string(max_bytes) + " bytes");
     FetchedManifest m;
     m.bytes = r.body;
     m.media_type = detail::client_media_type(r.header("content-type"));
@@ -34,7 +35,8 @@ inline Client::FetchedManifest Client::get_manifest(const Reference& ref, std::s
         const auto want = oci::Digest::parse(ref.digest);
         const auto got = oci::digest_like(want, m.bytes);
         if (got != want)
-            throw RegistryError(ErrorKind::verify, call.prefix + call.what + ": the registry sent content whose digest is " + got.str());
+            throw RegistryError(ErrorKind::verify,
+                                call.prefix + call.what + ": the registry sent content whose digest is " + got.str());
         m.digest = want;
     } else {
         m.digest = oci::sha256_of(m.bytes);
@@ -46,8 +48,7 @@ inline Client::FetchedManifest Client::get_manifest(const Reference& ref, std::s
     if (!oci::media_type::is_manifest(m.media_type) && !oci::media_type::is_index(m.media_type)) {
         try {  // application/json or nothing: the document says what it is
             m.media_type = std::string(oci::media_type_of(oci::parse_any_manifest(m.bytes, m.media_type)));
-        } catch (const oci::ManifestError&) {
-        }
+        } catch (const oci::ManifestError&) {}
     }
     return m;
 }
@@ -78,7 +79,8 @@ inline std::optional<oci::Descriptor> Client::head_manifest(const Reference& ref
         throw RegistryError(ErrorKind::protocol, call.prefix + call.what + ": bad Content-Length on HEAD");
     }
     if (!ref.digest.empty() && d.digest.str() != ref.digest)
-        throw RegistryError(ErrorKind::verify, call.prefix + call.what + ": the registry says its digest is " + d.digest.str());
+        throw RegistryError(ErrorKind::verify,
+                            call.prefix + call.what + ": the registry says its digest is " + d.digest.str());
     return d;
 }
 
@@ -88,7 +90,8 @@ inline oci::Digest Client::put_manifest(const Reference& ref, std::string_view b
     if (!ref.digest.empty()) {
         const auto want = oci::Digest::parse(ref.digest);
         if (oci::digest_like(want, bytes) != want)
-            throw RegistryError(ErrorKind::verify, call.prefix + "the manifest to push as " + ref.digest + " has digest " + digest.str());
+            throw RegistryError(ErrorKind::verify,
+                                call.prefix + "the manifest to push as " + ref.digest + " has digest " + digest.str());
         digest = want;
     }
     Request req;
@@ -109,7 +112,8 @@ inline oci::Digest Client::put_manifest(const Reference& ref, std::string_view b
 
 inline void Client::delete_manifest(const Reference& ref) {
     if (ref.digest.empty())
-        throw std::invalid_argument("delete_manifest: " + ref.str() + " has no digest (registries delete by digest only)");
+        throw std::invalid_argument("delete_manifest: " + ref.str() +
+                                    " has no digest (registries delete by digest only)");
     auto call = impl_->repo_call(ref, "manifest '" + ref.digest + "'", "delete");
     Request req;
     req.method = "DELETE";
@@ -137,10 +141,12 @@ inline std::string Client::get_blob(const Reference& repo, const oci::Digest& di
     const Response r = impl_->call(req, call);
     if (r.status != 200) throw impl_->http_error(call, r);
     if (r.truncated)
-        throw RegistryError(ErrorKind::protocol, call.prefix + call.what + ": larger than " + std::to_string(max_bytes) + " bytes");
+        throw RegistryError(ErrorKind::protocol,
+                            call.prefix + call.what + ": larger than " + std::to_string(max_bytes) + " bytes");
     const auto got = oci::digest_like(digest, r.body);
     if (got != digest)
-        throw RegistryError(ErrorKind::verify, call.prefix + call.what + ": the registry sent content whose digest is " + got.str());
+        throw RegistryError(ErrorKind::verify,
+                            call.prefix + call.what + ": the registry sent content whose digest is " + got.str());
     return r.body;
 }
 
@@ -149,7 +155,9 @@ inline void Client::get_blob_to_file(const Reference& repo, const oci::Digest& d
     auto call = impl_->repo_call(repo, "blob " + digest.str(), "pull");
     const std::filesystem::path partial = out.string() + ".partial";
     std::FILE* f = std::fopen(partial.c_str(), "wb");
-    if (!f) throw RegistryError(ErrorKind::protocol, call.prefix + "cannot write " + partial.string() + ": " + std::strerror(errno));
+    if (!f)
+        throw RegistryError(ErrorKind::protocol,
+                            call.prefix + "cannot write " + partial.string() + ": " + std::strerror(errno));
     auto hasher = std::make_unique<oci::Hasher>(digest.algorithm);
     bool write_failed = false;
     const auto cleanup = [&] {
@@ -183,8 +191,9 @@ inline void Client::get_blob_to_file(const Reference& repo, const oci::Digest& d
             throw RegistryError(ErrorKind::protocol, call.prefix + "writing " + partial.string() + " failed");
         const auto got = hasher->finish();
         if (got != digest)
-            throw RegistryError(ErrorKind::verify, call.prefix + call.what + ": the registry sent content whose digest is " +
-                                                       got.str() + " (nothing written to " + out.string() + ")");
+            throw RegistryError(ErrorKind::verify, call.prefix + call.what +
+                                                       ": the registry sent content whose digest is " + got.str() +
+                                                       " (nothing written to " + out.string() + ")");
         std::filesystem::rename(partial, out);
     } catch (...) {
         cleanup();
@@ -192,16 +201,16 @@ inline void Client::get_blob_to_file(const Reference& repo, const oci::Digest& d
     }
 }
 
-inline PushResult Client::push_blob(const Reference& repo, const oci::Descriptor& desc, const std::filesystem::path& file,
-                                    const PushOptions& options) {
+inline PushResult Client::push_blob(const Reference& repo, const oci::Descriptor& desc,
+                                    const std::filesystem::path& file, const PushOptions& options) {
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        throw RegistryError(ErrorKind::protocol, repo.registry + "/" + repo.repository + ": cannot read " + file.string() +
-                                                     ": " + std::strerror(errno));
+        throw RegistryError(ErrorKind::protocol, repo.registry + "/" + repo.repository + ": cannot read " +
+                                                     file.string() + ": " + std::strerror(errno));
     struct Closer {
         int fd;
         ~Closer() { ::close(fd); }
-    } closer{fd};
+    } closer {fd};
     const BlobReader reader = [fd, &file](std::uint64_t offset, void* buffer, std::size_t size) -> std::size_t {
         for (;;) {
             const ssize_t n = ::pread(fd, buffer, size, static_cast<off_t>(offset));
@@ -262,18 +271,21 @@ inline PushResult Client::Impl::push(const Reference& repo, const oci::Descripto
             post.has_body = true;  // Content-Length: 0
             Response r = this->call(post, call);
             if (mount && attempt == 0 && r.status == 201) {
-                transport.log(call.prefix + "blob " + desc.digest.str() + " mounted from " + *opts.mount_from_repository);
+                transport.log(call.prefix + "blob " + desc.digest.str() + " mounted from " +
+                              *opts.mount_from_repository);
                 return PushResult::mounted;
             }
             if (r.status != 202) throw http_error(call, r);
             const auto location = r.header("location");
             if (!location || location->empty())
-                throw RegistryError(ErrorKind::protocol, call.prefix + call.what + ": no Location in the answer to POST");
+                throw RegistryError(ErrorKind::protocol,
+                                    call.prefix + call.what + ": no Location in the answer to POST");
             upload(repo, desc, reader, opts, resolve_url(post.url, *location), call);
             return PushResult::uploaded;
         } catch (const RegistryError& e) {
             if (!e.retryable || attempt >= options.max_retries) throw;
-            transport.log(std::string(e.what()) + ": starting the upload over in " + std::to_string(delay.count()) + " ms");
+            transport.log(std::string(e.what()) + ": starting the upload over in " + std::to_string(delay.count()) +
+                          " ms");
             std::this_thread::sleep_for(delay);
             delay = std::min<std::chrono::milliseconds>(delay * 2, std::chrono::seconds(30));
         } catch (const ResponseError& e) {
@@ -309,7 +321,8 @@ inline void Client::Impl::upload(const Reference&, const oci::Descriptor& desc, 
             if (r.status != 202) throw http_error(call, r);
             const auto next = r.header("location");
             if (!next || next->empty())
-                throw RegistryError(ErrorKind::protocol, call.prefix + call.what + ": no Location in the answer to PATCH");
+                throw RegistryError(ErrorKind::protocol,
+                                    call.prefix + call.what + ": no Location in the answer to PATCH");
             location = resolve_url(location, *next);
             offset += n;
         }

@@ -86,7 +86,8 @@ inline std::optional<Credentials> from_helper(const std::string& helper, std::st
     return c;
 }
 
-inline std::optional<Credentials> from_auths(const nlohmann::json& auths, std::string_view host, const std::string& file) {
+inline std::optional<Credentials> from_auths(const nlohmann::json& auths, std::string_view host,
+                                             const std::string& file) {
     if (!auths.is_object()) throw CredentialsError(file + ": \"auths\" must be an object");
     for (const auto& item : auths.items()) {
         // Named copies: clang 14 cannot capture structured bindings in the lambda below.
@@ -98,7 +99,8 @@ inline std::optional<Credentials> from_auths(const nlohmann::json& auths, std::s
         Credentials c;
         auto text = [&](const char* name) {
             if (!entry.contains(name)) return std::string();
-            if (!entry[name].is_string()) throw CredentialsError(file + ": auths[\"" + key + "\"]." + name + " must be a string");
+            if (!entry[name].is_string())
+                throw CredentialsError(file + ": auths[\"" + key + "\"]." + name + " must be a string");
             return entry[name].get<std::string>();
         };
         if (const std::string auth = text("auth"); !auth.empty()) {
@@ -146,7 +148,8 @@ inline CredentialLookup find_credentials(std::string_view host, const std::files
         for (const auto& [key, helper] : helpers.items()) {
             const std::string h = detail::auths_key_host(key);
             if (!(h == host || (detail::is_docker_hub(host) && detail::is_docker_hub(h)))) continue;
-            if (!helper.is_string()) throw CredentialsError(file + ": credHelpers[\"" + key + "\"] must be a helper name");
+            if (!helper.is_string())
+                throw CredentialsError(file + ": credHelpers[\"" + key + "\"] must be a helper name");
             found.credentials = detail::from_helper(helper.get<std::string>(), host);
             return found;
         }

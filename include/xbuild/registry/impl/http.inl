@@ -50,7 +50,8 @@ inline std::size_t http_on_header(char* data, std::size_t size, std::size_t n, v
             for (char c : line.substr(sp + 1, 3))
                 if (c >= '0' && c <= '9') ex->resp->status = ex->resp->status * 10 + (c - '0');
     } else if (const auto colon = line.find(':'); colon != std::string_view::npos && colon > 0) {
-        ex->resp->headers.emplace_back(to_lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1))));
+        ex->resp->headers.emplace_back(to_lower(trim(line.substr(0, colon))),
+                                       std::string(trim(line.substr(colon + 1))));
     }
     return size * n;
 }
@@ -118,8 +119,7 @@ inline int http_on_progress(void* user, curl_off_t dltotal, curl_off_t dlnow, cu
     if (ex->req->progress) {
         if (ex->req->has_body)
             ex->req->progress(static_cast<std::uint64_t>(ulnow), static_cast<std::uint64_t>(ultotal));
-        else
-            ex->req->progress(static_cast<std::uint64_t>(dlnow), static_cast<std::uint64_t>(dltotal));
+        else ex->req->progress(static_cast<std::uint64_t>(dlnow), static_cast<std::uint64_t>(dltotal));
     }
     return 0;
 }
@@ -155,10 +155,8 @@ inline bool http_retryable_code(CURLcode c) {
         case CURLE_GOT_NOTHING:
         case CURLE_HTTP2:
         case CURLE_HTTP2_STREAM:
-        case CURLE_HTTP3:
-            return true;
-        default:
-            return false;
+        case CURLE_HTTP3: return true;
+        default: return false;
     }
 }
 
@@ -174,10 +172,8 @@ inline bool http_tls_code(CURLcode c) {
         case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
         case CURLE_SSL_INVALIDCERTSTATUS:
         case CURLE_SSL_ENGINE_INITFAILED:
-        case CURLE_USE_SSL_FAILED:
-            return true;
-        default:
-            return false;
+        case CURLE_USE_SSL_FAILED: return true;
+        default: return false;
     }
 }
 
@@ -272,7 +268,8 @@ inline Response Transport::perform(const Request& req) {
         resp.truncated = true;
     } else if (rc != CURLE_OK) {
         if (ex.sink_failed) throw TransportError(shown + ": writing the answer failed", rc, false, false);
-        if (!ex.reader_error.empty()) throw TransportError(shown + ": reading the body: " + ex.reader_error, rc, false, false);
+        if (!ex.reader_error.empty())
+            throw TransportError(shown + ": reading the body: " + ex.reader_error, rc, false, false);
         if (ex.short_body)
             throw TransportError(shown + ": the body ended after " + std::to_string(ex.sent) + " of " +
                                      std::to_string(req.body_size) + " bytes",

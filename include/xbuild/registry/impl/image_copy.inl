@@ -25,9 +25,9 @@ struct TempBlob {
 };
 
 inline std::filesystem::path temp_blob_path(const oci::Digest& d) {
-    static std::atomic<int> counter{0};
-    return std::filesystem::temp_directory_path() /
-           ("xbuild-blob-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + d.encoded.substr(0, 12));
+    static std::atomic<int> counter {0};
+    return std::filesystem::temp_directory_path() / ("xbuild-blob-" + std::to_string(::getpid()) + "-" +
+                                                     std::to_string(counter++) + "-" + d.encoded.substr(0, 12));
 }
 
 // To a registry from a store with no file to read in place: a reader that fetches the source blob
@@ -74,8 +74,7 @@ inline void copy_blob(ImageStore& from, ImageStore& to, const oci::Descriptor& d
         PushResult r;
         if (auto local = from.local_blob(desc))  // a layout's file, sent as it is: no temp copy
             r = client.push_blob(ref, desc, *local, options);
-        else
-            r = client.push_blob(ref, desc, detail::lazy_reader(from, desc), options);
+        else r = client.push_blob(ref, desc, detail::lazy_reader(from, desc), options);
         if (stats) ++(r == PushResult::already_present ? stats->blobs_present : stats->blobs_sent);
         return;
     }
@@ -86,7 +85,7 @@ inline void copy_blob(ImageStore& from, ImageStore& to, const oci::Descriptor& d
     if (auto local = from.local_blob(desc)) {
         to.put_blob_file(desc, *local);
     } else {
-        detail::TempBlob tmp{detail::temp_blob_path(desc.digest)};
+        detail::TempBlob tmp {detail::temp_blob_path(desc.digest)};
         from.blob_to_file(desc, tmp.path);
         to.put_blob_file(desc, tmp.path);
     }
@@ -135,9 +134,11 @@ inline oci::Index make_index(const std::vector<oci::Descriptor>& entries, IndexF
             if (e.media_type != oci::media_type::docker_manifest) family = IndexFamily::oci;
     }
     if (family == IndexFamily::docker && !annotations.empty())
-        throw std::invalid_argument("a Docker manifest list has no annotations: make an OCI index (--format oci) to annotate it");
+        throw std::invalid_argument(
+            "a Docker manifest list has no annotations: make an OCI index (--format oci) to annotate it");
     oci::Index index;
-    index.media_type = family == IndexFamily::docker ? oci::media_type::docker_manifest_list : oci::media_type::oci_index;
+    index.media_type =
+        family == IndexFamily::docker ? oci::media_type::docker_manifest_list : oci::media_type::oci_index;
     index.annotations = annotations;
     std::map<std::string, std::string> seen;  // platform -> digest
     std::set<std::string> digests;
@@ -150,8 +151,8 @@ inline oci::Index make_index(const std::vector<oci::Descriptor>& entries, IndexF
             const std::string key = oci::to_json(*e.platform);
             auto [it, fresh] = seen.emplace(key, e.digest.str());
             if (!fresh)
-                throw std::invalid_argument("platform " + e.platform->str() + " is given twice (" + it->second + " and " +
-                                            e.digest.str() + "): keep one source per platform");
+                throw std::invalid_argument("platform " + e.platform->str() + " is given twice (" + it->second +
+                                            " and " + e.digest.str() + "): keep one source per platform");
         }
         index.manifests.push_back(e);
     }

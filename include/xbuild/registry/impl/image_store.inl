@@ -38,7 +38,7 @@ inline std::string RegistryStore::ref_of(const std::string& object) const {
 
 inline StoredManifest RegistryStore::manifest(const std::string& tag_or_digest) {
     auto got = client_.get_manifest(at(tag_or_digest));
-    StoredManifest m{std::move(got.bytes), std::move(got.media_type), got.digest};
+    StoredManifest m {std::move(got.bytes), std::move(got.media_type), got.digest};
     if (!oci::media_type::is_index(m.media_type) && !oci::media_type::is_manifest(m.media_type))
         m.media_type = detail::media_type_from_bytes(m.bytes);
     return m;
@@ -98,7 +98,7 @@ inline StoredManifest LayoutStore::manifest(const std::string& tag_or_digest) {
             if (m.digest == d) entry = m;
         if (!entry) {
             if (!layout_.has_blob(d)) throw oci::LayoutError(name() + ": no manifest " + d.str());
-            StoredManifest m{layout_.read_blob(d, 4 << 20), "", d};
+            StoredManifest m {layout_.read_blob(d, 4 << 20), "", d};
             m.media_type = detail::media_type_from_bytes(m.bytes);
             return m;
         }
@@ -106,7 +106,7 @@ inline StoredManifest LayoutStore::manifest(const std::string& tag_or_digest) {
         entry = layout_.find(tag_or_digest);
         if (!entry) throw oci::LayoutError(name() + ": no image tagged '" + tag_or_digest + "' in index.json");
     }
-    StoredManifest m{layout_.read_blob(entry->digest, 4 << 20), entry->media_type, entry->digest};
+    StoredManifest m {layout_.read_blob(entry->digest, 4 << 20), entry->media_type, entry->digest};
     if (!oci::media_type::is_index(m.media_type) && !oci::media_type::is_manifest(m.media_type))
         m.media_type = detail::media_type_from_bytes(m.bytes);
     return m;

@@ -26,13 +26,17 @@ inline void check_path_component(std::string_view whole, std::string_view c) {
     if (!ref_lower_alnum(c.front()) || !ref_lower_alnum(c.back()))
         ref_fail(whole, "path component '" + std::string(c) + "' must start and end with a lower-case letter or digit");
     for (std::size_t i = 0; i < c.size();) {
-        if (ref_lower_alnum(c[i])) { ++i; continue; }
+        if (ref_lower_alnum(c[i])) {
+            ++i;
+            continue;
+        }
         std::size_t j = i;
         while (j < c.size() && !ref_lower_alnum(c[j])) ++j;
         const std::string_view sep = c.substr(i, j - i);
         const bool dashes = sep.find_first_not_of('-') == std::string_view::npos;
         if (!(sep == "." || sep == "_" || sep == "__" || dashes))
-            ref_fail(whole, "path component '" + std::string(c) + "' may join letters and digits only with '.', '_', '__' or '-'");
+            ref_fail(whole, "path component '" + std::string(c) +
+                                "' may join letters and digits only with '.', '_', '__' or '-'");
         i = j;
     }
 }
@@ -66,10 +70,12 @@ inline void check_domain(std::string_view whole, std::string_view d) {
             const auto dot = host.find('.', start);
             const std::string_view label = host.substr(start, dot == std::string_view::npos ? host.npos : dot - start);
             if (label.empty() || !ref_alnum(label.front()) || !ref_alnum(label.back()))
-                ref_fail(whole, "registry host '" + std::string(host) + "' must be DNS labels (letters, digits, inner '-') joined by '.'");
+                ref_fail(whole, "registry host '" + std::string(host) +
+                                    "' must be DNS labels (letters, digits, inner '-') joined by '.'");
             for (char ch : label)
                 if (!ref_alnum(ch) && ch != '-')
-                    ref_fail(whole, "registry host '" + std::string(host) + "' may hold only letters, digits, '-' and '.'");
+                    ref_fail(whole,
+                             "registry host '" + std::string(host) + "' may hold only letters, digits, '-' and '.'");
             if (dot == std::string_view::npos) break;
             start = dot + 1;
         }
@@ -132,13 +138,12 @@ inline Reference parse_reference(std::string_view text) {
     if (const auto at = text.find('@'); at != std::string_view::npos) {
         try {
             r.digest = oci::Digest::parse(text.substr(at + 1)).str();
-        } catch (const oci::DigestError& e) {
-            ref_fail(text, e.what());
-        }
+        } catch (const oci::DigestError& e) { ref_fail(text, e.what()); }
         name = text.substr(0, at);
     }
     const auto slash = name.rfind('/');
-    if (const auto colon = name.rfind(':'); colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
+    if (const auto colon = name.rfind(':');
+        colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
         const std::string_view tag = name.substr(colon + 1);
         // "host:5000" alone: the ':' is a port only when a path follows; here it is after the last '/'.
         check_tag(text, tag);
@@ -146,7 +151,8 @@ inline Reference parse_reference(std::string_view text) {
         name = name.substr(0, colon);
     }
     if (name.empty()) ref_fail(text, "no repository name");
-    if (name.size() > 255) ref_fail(text, "the name is " + std::to_string(name.size()) + " characters; at most 255 are allowed");
+    if (name.size() > 255)
+        ref_fail(text, "the name is " + std::to_string(name.size()) + " characters; at most 255 are allowed");
 
     // Docker's rule: the first component is a registry when it has '.' or ':', is "localhost",
     // or has upper-case letters (which a repository may not).
@@ -177,7 +183,8 @@ inline Reference parse_reference(std::string_view text) {
         start = next + 1;
     }
     r.repository = std::string(path);
-    if (r.registry == "docker.io" && r.repository.find('/') == std::string::npos) r.repository = "library/" + r.repository;
+    if (r.registry == "docker.io" && r.repository.find('/') == std::string::npos)
+        r.repository = "library/" + r.repository;
     if (r.tag.empty() && r.digest.empty()) r.tag = "latest";
     return r;
 }
@@ -203,7 +210,8 @@ inline ImageRef parse_image_ref(std::string_view text) {
         rest = rest.substr(0, at);
     }
     const auto slash = rest.rfind('/');
-    if (const auto colon = rest.rfind(':'); colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
+    if (const auto colon = rest.rfind(':');
+        colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
         detail::check_tag(text, rest.substr(colon + 1));
         l.tag = std::string(rest.substr(colon + 1));
         rest = rest.substr(0, colon);

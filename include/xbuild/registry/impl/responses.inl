@@ -65,7 +65,8 @@ inline std::vector<ApiError> parse_error_body(std::string_view body) {
     for (const auto& e : *it) {
         if (!e.is_object()) continue;
         ApiError a;
-        if (auto c = e.find("code"); c != e.end() && c->is_string()) a.code = detail::resp_printable(c->get<std::string>(), 64);
+        if (auto c = e.find("code"); c != e.end() && c->is_string())
+            a.code = detail::resp_printable(c->get<std::string>(), 64);
         if (auto m = e.find("message"); m != e.end() && m->is_string())
             a.message = detail::resp_printable(m->get<std::string>(), 200);
         if (!a.code.empty() || !a.message.empty()) out.push_back(std::move(a));
@@ -220,7 +221,7 @@ inline std::optional<Url> parse_url(std::string_view text) {
     if (u.authority.front() == '[' ? u.authority.find(']') == std::string::npos
                                    : u.authority.find_first_of("[]") != std::string::npos)
         return std::nullopt;
-    auto target = end == std::string_view::npos ? std::string_view{} : rest.substr(end);
+    auto target = end == std::string_view::npos ? std::string_view {} : rest.substr(end);
     target = target.substr(0, target.find('#'));
     u.target = (target.empty() || target.front() != '/') ? "/" + std::string(target) : std::string(target);
     return u;
@@ -246,7 +247,7 @@ inline std::string resolve_url(std::string_view base_text, std::string_view ref)
     } else if (ref.front() == '/') {
         const auto q = ref.find('?');
         result = base->scheme + "://" + base->authority + detail::resp_remove_dots(ref.substr(0, q)) +
-                 std::string(q == std::string_view::npos ? std::string_view{} : ref.substr(q));
+                 std::string(q == std::string_view::npos ? std::string_view {} : ref.substr(q));
     } else if (ref.front() == '?') {
         result = base->scheme + "://" + base->authority + std::string(base_path) + std::string(ref);
     } else {
@@ -254,7 +255,7 @@ inline std::string resolve_url(std::string_view base_text, std::string_view ref)
         const std::string merged =
             std::string(base_path.substr(0, base_path.rfind('/') + 1)) + std::string(ref.substr(0, q));
         result = base->scheme + "://" + base->authority + detail::resp_remove_dots(merged) +
-                 std::string(q == std::string_view::npos ? std::string_view{} : ref.substr(q));
+                 std::string(q == std::string_view::npos ? std::string_view {} : ref.substr(q));
     }
     const auto u = parse_url(result);
     if (!u) throw ResponseError("not an http(s) URL: " + url_for_log(result));
@@ -280,10 +281,8 @@ inline std::string url_encode(std::string_view text) {
 inline std::string append_query(std::string_view url, std::string_view key, std::string_view value) {
     std::string out(url.substr(0, url.find('#')));
     const auto q = out.find('?');
-    if (q == std::string::npos)
-        out += '?';
-    else if (out.back() != '?' && out.back() != '&')
-        out += '&';
+    if (q == std::string::npos) out += '?';
+    else if (out.back() != '?' && out.back() != '&') out += '&';
     return out + url_encode(key) + "=" + url_encode(value);
 }
 

@@ -40,11 +40,12 @@ class ChallengeLexer {
             const std::size_t at = i_;
             const std::string_view scheme = token();
             if (scheme.empty()) auth_fail("expected an authentication scheme (a token)", at);
-            Challenge c{auth_lower(scheme), {}};
+            Challenge c {auth_lower(scheme), {}};
             const std::size_t after_scheme = i_;
             blanks();
             if (!at_end() && s_[i_] != ',') {
-                if (i_ == after_scheme) auth_fail("expected a blank after the scheme '" + std::string(scheme) + "'", i_);
+                if (i_ == after_scheme)
+                    auth_fail("expected a blank after the scheme '" + std::string(scheme) + "'", i_);
                 if (!token68(c)) params(c);
             }
             out.push_back(std::move(c));
@@ -111,7 +112,8 @@ class ChallengeLexer {
             const std::string_view name = token();
             if (name.empty()) auth_fail("expected a parameter name", at);
             blanks();
-            if (at_end() || s_[i_] != '=') auth_fail("expected '=' after the parameter '" + std::string(name) + "'", i_);
+            if (at_end() || s_[i_] != '=')
+                auth_fail("expected '=' after the parameter '" + std::string(name) + "'", i_);
             ++i_;
             blanks();
             std::string value = value_of(name);

@@ -20,7 +20,7 @@ inline std::string missing_names(const TargetEnv& env, Missing missing) {
 }
 
 inline std::vector<std::string> debian_install(std::vector<std::string> packages) {
-    std::vector<std::string> argv{"xx-apt-get", "install", "-y", "--no-install-recommends"};
+    std::vector<std::string> argv {"xx-apt-get", "install", "-y", "--no-install-recommends"};
     argv.insert(argv.end(), packages.begin(), packages.end());
     return argv;
 }
@@ -33,7 +33,8 @@ inline InstallPlan plan_auto_install(const TargetEnv& env, Missing missing, Inst
     const Target& t = env.target();
     const std::string what = detail::missing_names(env, missing);
     if (!host.root) return {{}, "XX_AUTO_INSTALL=1 cannot install " + what + ": it needs root"};
-    if (t.os == "darwin") return {{}, "XX_AUTO_INSTALL=1 cannot install " + what + ": no package has the macOS SDK (/xx-sdk)"};
+    if (t.os == "darwin")
+        return {{}, "XX_AUTO_INSTALL=1 cannot install " + what + ": no package has the macOS SDK (/xx-sdk)"};
     const bool cxx = missing.cxx_compiler;
 
     if (host.apt_get) {
@@ -50,10 +51,12 @@ inline InstallPlan plan_auto_install(const TargetEnv& env, Missing missing, Inst
         if (missing.rust_std) {
             if (t.os == "linux" && env.libc() == "gnu" && !t.debian.empty()) packages.push_back("libstd-rust-dev");
             else if (!t.debian_rust_std.empty())
-                extra.push_back({"apt-get", "install", "-y", "--no-install-recommends", std::string(t.debian_rust_std)});
+                extra.push_back(
+                    {"apt-get", "install", "-y", "--no-install-recommends", std::string(t.debian_rust_std)});
             else
-                return {{}, "XX_AUTO_INSTALL=1 cannot install " + what +
-                                ": Debian has no Rust standard library for it (rustup target add)"};
+                return {{},
+                        "XX_AUTO_INSTALL=1 cannot install " + what +
+                            ": Debian has no Rust standard library for it (rustup target add)"};
         }
         if (!packages.empty()) plan.commands.push_back(detail::debian_install(packages));
         for (auto& c : extra) plan.commands.push_back(std::move(c));
@@ -61,8 +64,9 @@ inline InstallPlan plan_auto_install(const TargetEnv& env, Missing missing, Inst
     }
     if (host.apk) {
         if (missing.rust_std)
-            return {{}, "XX_AUTO_INSTALL=1 cannot install " + what +
-                            ": Alpine has no Rust standard library for other targets (rustup target add)"};
+            return {{},
+                    "XX_AUTO_INSTALL=1 cannot install " + what +
+                        ": Alpine has no Rust standard library for other targets (rustup target add)"};
         // Alpine has no cross gcc: clang and lld compile, xx-apk puts the target's libc and
         // libgcc in its root. For the machine itself, its own gcc serves.
         if (env.is_cross()) plan.commands.push_back({"apk", "add", "--no-cache", "clang", "lld"});

@@ -17,8 +17,8 @@ namespace detail {
 
 // Tools `--setup-target-triple` links, longest first so clang++ is matched before clang.
 inline constexpr std::array<std::string_view, 17> prefixed_tools = {
-    "pkg-config", "addr2line", "clang++", "objcopy", "objdump", "readelf", "windres", "dlltool",
-    "strings", "ranlib", "clang", "strip", "size", "ar", "nm", "ld", "as"};
+    "pkg-config", "addr2line", "clang++", "objcopy", "objdump", "readelf", "windres", "dlltool", "strings",
+    "ranlib",     "clang",     "strip",   "size",    "ar",      "nm",      "ld",      "as"};
 
 inline bool compile_only(std::span<const std::string> args) {
     if (args.empty()) return true;
@@ -109,13 +109,14 @@ inline std::optional<std::string> CcToolchain::find_gcc(Lang lang) const {
 
 inline std::vector<std::string> CcToolchain::clang_flags(Lang lang, std::span<const std::string> args) const {
     const Target& t = env_.target();
-    std::vector<std::string> flags{"--target=" + triple_};
+    std::vector<std::string> flags {"--target=" + triple_};
     // A --sysroot only where clang cannot find the files itself (see the header).
     if (t.os == "darwin" || (env_.vendor() == "alpine" && env_.is_cross())) {
         std::string root = sysroot();
         if (probe_.exists(root)) flags.push_back("--sysroot=" + root);
     }
-    if (!t.cc_march.empty() && !detail::has_flag_prefix(args, "-march=")) flags.push_back("-march=" + std::string(t.cc_march));
+    if (!t.cc_march.empty() && !detail::has_flag_prefix(args, "-march="))
+        flags.push_back("-march=" + std::string(t.cc_march));
 
     const Linker ld = linker();
     // Without GNU ld, some targets still link with lld given the right code (riscv64: no relaxations).
@@ -209,14 +210,14 @@ inline Command CcToolchain::compiler(Lang lang, Family family, std::span<const s
     if (clang && family == Family::any && t.os == "windows" && lang == Lang::cxx && find_gcc(lang)) clang.reset();
 
     if (clang) {
-        Command cmd{*clang, {clang_name}, {}};
+        Command cmd {*clang, {clang_name}, {}};
         for (auto& f : clang_flags(lang, args)) cmd.argv.push_back(std::move(f));
         cmd.argv.insert(cmd.argv.end(), args.begin(), args.end());
         return cmd;
     }
     if (family != Family::clang) {
         if (auto gcc = find_gcc(lang)) {
-            Command cmd{*gcc, {gcc->substr(gcc->rfind('/') + 1)}, {}};
+            Command cmd {*gcc, {gcc->substr(gcc->rfind('/') + 1)}, {}};
             if (!t.cc_march.empty() && !detail::has_flag_prefix(args, "-march="))
                 cmd.argv.push_back("-march=" + std::string(t.cc_march));
             cmd.argv.insert(cmd.argv.end(), args.begin(), args.end());
@@ -236,7 +237,7 @@ inline Command CcToolchain::pkg_config(std::span<const std::string> args) const 
     if (!pc) throw ToolchainError("pkg-config not found: apt-get install pkg-config (or apk add pkgconf)");
     const Target& t = env_.target();
     const std::string root = sysroot();
-    Command cmd{*pc, {"pkg-config"}, {}};
+    Command cmd {*pc, {"pkg-config"}, {}};
     std::vector<std::string> dirs;
     if (root != "/" && root.rfind("/usr/", 0) != 0) {
         // A secondary root (Alpine's /<triple>): its .pc files name paths inside it.
@@ -266,7 +267,7 @@ inline Command CcToolchain::binutil(std::string_view tool, std::span<const std::
     }
     for (const auto& name : candidates) {
         if (auto found = probe_.find_program(name)) {
-            Command cmd{*found, {name}, {}};
+            Command cmd {*found, {name}, {}};
             cmd.argv.insert(cmd.argv.end(), args.begin(), args.end());
             return cmd;
         }
@@ -289,8 +290,9 @@ inline std::vector<std::string> CcToolchain::prefixed_tool_names() const {
 inline std::string CcToolchain::cmake_defines() const {
     std::string pc = detail::xx_dir() + "/" + triple_ + "-pkg-config";
     return "-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_ASM_COMPILER=clang "
-           "-DPKG_CONFIG_EXECUTABLE=" + pc + " -DCMAKE_C_COMPILER_TARGET=" + triple_ +
-           " -DCMAKE_CXX_COMPILER_TARGET=" + triple_ + " -DCMAKE_ASM_COMPILER_TARGET=" + triple_;
+           "-DPKG_CONFIG_EXECUTABLE=" +
+           pc + " -DCMAKE_C_COMPILER_TARGET=" + triple_ + " -DCMAKE_CXX_COMPILER_TARGET=" + triple_ +
+           " -DCMAKE_ASM_COMPILER_TARGET=" + triple_;
 }
 
 inline std::string CcToolchain::meson_cross_file() const {
@@ -310,8 +312,8 @@ inline std::string CcToolchain::meson_cross_file() const {
     s += "pkgconfig = " + tool("pkg-config") + "\n";
     s += "pkg-config = " + tool("pkg-config") + "\n";
     if (t.os == "windows") s += "windres = " + tool("windres") + "\n";
-    s += "exe_wrapper = [" + detail::quote_meson(dir + "xx-run") + ", '--platform', " +
-         detail::quote_meson(platform) + "]\n\n";
+    s += "exe_wrapper = [" + detail::quote_meson(dir + "xx-run") + ", '--platform', " + detail::quote_meson(platform) +
+         "]\n\n";
     s += "[host_machine]\n";
     s += "system = " + detail::quote_meson(t.os) + "\n";
     s += "cpu_family = " + detail::quote_meson(t.meson_cpu_family) + "\n";
@@ -322,7 +324,8 @@ inline std::string CcToolchain::meson_cross_file() const {
         s += "\n[built-in options]\nc_args = " + march + "\ncpp_args = " + march + "\n";
     }
     std::string root = sysroot();
-    if (root != "/" && root.rfind("/usr/", 0) != 0) s += "\n[properties]\nsys_root = " + detail::quote_meson(root) + "\n";
+    if (root != "/" && root.rfind("/usr/", 0) != 0)
+        s += "\n[properties]\nsys_root = " + detail::quote_meson(root) + "\n";
     return s;
 }
 
@@ -363,8 +366,10 @@ inline std::string platform_for_triple(std::string_view triple) {
     if (parts.size() < 2) return {};
     std::string_view arch = parts[0], last = parts.back();
     std::string_view os = "linux";
-    if (triple.find("mingw32") != std::string_view::npos || triple.find("windows") != std::string_view::npos) os = "windows";
-    else if (triple.find("apple") != std::string_view::npos || triple.find("darwin") != std::string_view::npos) os = "darwin";
+    if (triple.find("mingw32") != std::string_view::npos || triple.find("windows") != std::string_view::npos)
+        os = "windows";
+    else if (triple.find("apple") != std::string_view::npos || triple.find("darwin") != std::string_view::npos)
+        os = "darwin";
     else if (triple.find("freebsd") != std::string_view::npos) os = "freebsd";
     else if (triple.find("linux") == std::string_view::npos) return {};
     auto ends_with = [](std::string_view s, std::string_view suffix) {
@@ -386,7 +391,7 @@ inline std::optional<PrefixedTool> split_prefixed_tool(std::string_view name) {
         if (tail != tool || name[name.size() - tool.size() - 1] != '-') continue;
         std::string_view triple = name.substr(0, name.size() - tool.size() - 1);
         if (platform_for_triple(triple).empty()) return std::nullopt;
-        return PrefixedTool{std::string(triple), std::string(tool)};
+        return PrefixedTool {std::string(triple), std::string(tool)};
     }
     return std::nullopt;
 }

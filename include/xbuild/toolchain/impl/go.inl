@@ -10,7 +10,7 @@ inline GoToolchain::GoToolchain(TargetEnv env, EnvLookup user_env)
 
 inline std::vector<std::pair<std::string, std::string>> GoToolchain::go_vars() const {
     const Target& t = env_.target();
-    std::vector<std::pair<std::string, std::string>> vars{{"GOOS", std::string(t.os)},
+    std::vector<std::pair<std::string, std::string>> vars {{"GOOS", std::string(t.os)},
                                                            {"GOARCH", std::string(t.go_arch)}};
     if (t.go_var.empty()) return vars;
     // A row with no variant of its own takes Go's own value word from TARGETVARIANT, as the shell
@@ -26,7 +26,8 @@ inline CgoCompiler GoToolchain::cgo_compiler() const {
     if (prefer.empty() || prefer == "clang") return CgoCompiler::clang;
     if (prefer == "gcc") return CgoCompiler::gcc;
     if (prefer == "zig") return CgoCompiler::zig;
-    throw std::invalid_argument("XX_GO_PREFER_C_COMPILER='" + prefer + "' is not a C compiler xx-go knows; valid: clang, gcc, zig");
+    throw std::invalid_argument("XX_GO_PREFER_C_COMPILER='" + prefer +
+                                "' is not a C compiler xx-go knows; valid: clang, gcc, zig");
 }
 
 inline bool GoToolchain::cgo_enabled() const { return user_env_("CGO_ENABLED") == "1"; }
@@ -57,7 +58,8 @@ inline std::vector<std::string> GoToolchain::env_changes(const std::string& tool
     bool on_path = false;
     const std::string path = user_env_("PATH");
     for (auto dir : split(path, ':'))
-        if (!dir.empty() && (dir == tool_dir || (dir.back() == '/' && dir.substr(0, dir.size() - 1) == tool_dir))) on_path = true;
+        if (!dir.empty() && (dir == tool_dir || (dir.back() == '/' && dir.substr(0, dir.size() - 1) == tool_dir)))
+            on_path = true;
     auto tool = [&](const std::string& name) { return on_path ? name : tool_dir + "/" + name; };
     const std::string triple = env_.triple();
     switch (cgo_compiler()) {

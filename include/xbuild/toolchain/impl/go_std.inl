@@ -19,8 +19,7 @@ inline std::optional<std::string> debian_go_release(std::string_view goroot) {
 
 inline std::optional<std::string> debian_arch_for_go(std::string_view goarch, std::string_view goarm) {
     // Go's GOARCH -> the Debian architectures golang-1.NN-go is built for.
-    if (goarch == "amd64" || goarch == "arm64" || goarch == "riscv64" || goarch == "s390x")
-        return std::string(goarch);
+    if (goarch == "amd64" || goarch == "arm64" || goarch == "riscv64" || goarch == "s390x") return std::string(goarch);
     if (goarch == "386") return "i386";
     if (goarch == "ppc64le") return "ppc64el";
     if (goarch == "mips64le") return "mips64el";

@@ -11,8 +11,8 @@ namespace detail {
 
 // Cargo's own subcommands that accept --target (and their one-letter aliases).
 inline constexpr std::array<std::string_view, 21> cargo_target_commands = {
-    "build", "b", "check", "c", "clippy", "doc", "d", "fetch", "fix", "install", "package",
-    "publish", "run", "r", "rustc", "rustdoc", "test", "t", "bench", "tree", "clean"};
+    "build",   "b",   "check", "c",     "clippy",  "doc",  "d", "fetch", "fix",  "install", "package",
+    "publish", "run", "r",     "rustc", "rustdoc", "test", "t", "bench", "tree", "clean"};
 
 // Options cargo takes before the subcommand whose value is the next argument.
 inline bool cargo_global_takes_value(std::string_view arg) {
@@ -69,8 +69,8 @@ inline std::string RustToolchain::triple() const {
 
 inline bool RustToolchain::takes_target(std::span<const std::string> args) {
     auto sub = detail::cargo_subcommand(args);
-    return sub && std::find(detail::cargo_target_commands.begin(), detail::cargo_target_commands.end(),
-                            args[*sub]) != detail::cargo_target_commands.end();
+    return sub && std::find(detail::cargo_target_commands.begin(), detail::cargo_target_commands.end(), args[*sub]) !=
+                      detail::cargo_target_commands.end();
 }
 
 inline std::vector<std::string> RustToolchain::cargo_args(std::span<const std::string> args) const {
@@ -118,7 +118,8 @@ inline std::string RustToolchain::missing_std_advice(bool rustup_managed) const 
     std::string debian;
     const Target& t = env_.target();
     if (t.os == "linux" && !t.debian.empty() && env_.libc() == "gnu")  // Debian ships gnu std only
-        debian = "Debian's rustc with `xx-apt-get install libstd-rust-dev` (libstd-rust-dev:" + std::string(t.debian) + ")";
+        debian =
+            "Debian's rustc with `xx-apt-get install libstd-rust-dev` (libstd-rust-dev:" + std::string(t.debian) + ")";
     else if (!t.debian_rust_std.empty())
         debian = "Debian's rustc with `apt-get install " + std::string(t.debian_rust_std) + "`";
     if (debian.empty()) return rustup;
