@@ -18,8 +18,9 @@ namespace xbuild {
 // Reads a whole file; nullopt when it cannot be opened.
 std::optional<std::string> read_file(const std::string& path);
 
-// Writes `text` to a temporary file beside `path` (synced) and renames it over `path`; keeps an
-// existing file's mode, else uses `mode`. Throws std::runtime_error naming the file.
+// Writes `text` to a temporary file beside `path` (synced) and renames it over `path`, then syncs
+// the folder; keeps an existing file's mode, else uses `mode`. Safe to call from several threads
+// and processes at once: the last rename wins. Throws std::runtime_error naming the file.
 void write_file_atomically(const std::string& path, std::string_view text, unsigned mode = 0644);
 
 // write_file_atomically unless `path` already holds exactly `text`; true when it wrote.
@@ -31,7 +32,9 @@ bool replace_symlink(const std::string& target, const std::string& link);
 // Something is at `path`: a file, a folder, a link (even a dangling one). lstat(2), no follow.
 bool path_taken(const std::string& path);
 
-// The temporary name write_file_atomically and replace_symlink use for `path` (tests look for it).
+// A fresh temporary name beside `path`, as write_file_atomically and replace_symlink use: hidden
+// (dot-prefixed, so folder walkers skip it), unique per process and call, and marked
+// ".xbuild-tmp." so a leftover is recognisable (tests look for it).
 std::string temporary_name_for(const std::string& path);
 
 // An exclusive flock(2) on a file (created if missing), held until destruction. Waits for other

@@ -395,8 +395,7 @@ TEST_CASE("dockerfile: the examples' Dockerfiles") {
         {"go/Dockerfile.cross", 14},   {"rust/Dockerfile", 8},    {"rust/Dockerfile.case", 10},
         {"rust/Dockerfile.cross", 13}, {"c/Dockerfile", 8},
     };
-    const std::filesystem::path examples =
-        std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "examples";
+    const std::filesystem::path examples = std::filesystem::path(XBUILD_SOURCE_DIR) / "examples";
     REQUIRE(std::filesystem::is_directory(examples));
     std::size_t seen = 0;
     for (const auto& dir : std::filesystem::directory_iterator(examples)) {

@@ -108,8 +108,7 @@ void check_vars(const std::vector<VarCase>& cases) {
 }
 
 std::string read_example(const std::string& relative) {
-    const std::filesystem::path path =
-        std::filesystem::path(__FILE__).parent_path().parent_path().parent_path() / "examples" / relative;
+    const std::filesystem::path path = std::filesystem::path(XBUILD_SOURCE_DIR) / "examples" / relative;
     std::ifstream in(path, std::ios::binary);
     REQUIRE(in);
     std::ostringstream s;

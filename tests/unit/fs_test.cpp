@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <iterator>
 #include <string>
+#include <thread>
+#include <vector>
 
 using namespace xbuild;
 
@@ -58,5 +60,32 @@ TEST_CASE("write_file_if_changed writes only a different text; replace_symlink r
     CHECK(fs::read_symlink(link) == "a.cfg");
     CHECK_FALSE(replace_symlink("a.cfg", (dir / "no" / "tool").string()));
     CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 2);  // no temporary left
+    fs::remove_all(dir);
+}
+
+TEST_CASE("temporary names are hidden, beside the file, marked, and fresh on every call") {
+    const std::string a = temporary_name_for("/var/lib/x/index.json");
+    const std::string b = temporary_name_for("/var/lib/x/index.json");
+    CHECK(a.rfind("/var/lib/x/.index.json.xbuild-tmp." + std::to_string(::getpid()) + ".", 0) == 0);
+    CHECK(a != b);
+    CHECK(temporary_name_for("plain").rfind(".plain.xbuild-tmp.", 0) == 0);
+}
+
+TEST_CASE("write_file_atomically from several threads: one whole text wins, no temporary is left") {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::temp_directory_path() / ("xbuild-fs-test3-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string file = (dir / "index.json").string();
+    std::vector<std::thread> writers;
+    for (int i = 0; i < 8; i++)
+        writers.emplace_back([&, i] {
+            for (int n = 0; n < 50; n++) write_file_atomically(file, std::string(1000, char('a' + i)));
+        });
+    for (auto& t : writers) t.join();
+    const auto text = read_file(file);
+    REQUIRE(text.has_value());
+    CHECK(text->size() == 1000);
+    CHECK(text->find_first_not_of(text->front()) == std::string::npos);
+    CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
     fs::remove_all(dir);
 }

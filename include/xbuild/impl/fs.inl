@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -16,7 +17,11 @@
 namespace xbuild {
 
 inline std::string temporary_name_for(const std::string& path) {
-    return path + ".xbuild-tmp." + std::to_string(::getpid());
+    static std::atomic<unsigned> counter {0};
+    const std::size_t slash = path.rfind('/');
+    const std::size_t base = slash == std::string::npos ? 0 : slash + 1;
+    return path.substr(0, base) + "." + path.substr(base) + ".xbuild-tmp." + std::to_string(::getpid()) + "." +
+           std::to_string(counter++);
 }
 
 inline std::optional<std::string> read_file(const std::string& path) {
@@ -37,7 +42,7 @@ inline void write_file_atomically(const std::string& path, std::string_view text
         ::unlink(tmp.c_str());
         throw std::runtime_error(msg);
     };
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
     std::size_t done = 0;
     while (done < text.size()) {
@@ -52,6 +57,13 @@ inline void write_file_atomically(const std::string& path, std::string_view text
     ::fchmod(fd, mode);  // the umask narrowed open()'s mode
     if (::fsync(fd) != 0 || ::close(fd) != 0) fail("cannot write");
     if (::rename(tmp.c_str(), path.c_str()) != 0) fail("cannot replace");
+    // So the rename survives a crash; best effort, as some filesystems refuse fsync on folders.
+    const std::size_t slash = path.rfind('/');
+    const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    if (const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
+        ::fsync(dir);
+        ::close(dir);
+    }
 }
 
 inline bool write_file_if_changed(const std::string& path, std::string_view text, unsigned mode) {

@@ -22,6 +22,8 @@
 #include <string_view>
 #include <utility>
 
+#include "../../fs.hpp"
+
 namespace xbuild::oci {
 
 namespace detail::layout_io {
@@ -136,17 +138,11 @@ struct TempGuard {
     }
 };
 
-// A file written whole or not at all.
+// A file written whole or not at all (xbuild/fs.hpp), failures as LayoutError.
 inline void write_file_atomic(const std::filesystem::path& target, std::string_view bytes) {
-    const std::filesystem::path tmp = temp_beside(target);
-    TempGuard guard(tmp);
-    {
-        Fd f = create_excl(tmp);
-        write_all(f.fd, bytes.data(), bytes.size(), tmp);
-        sync_fd(f.fd, tmp);
-    }
-    commit_temp(tmp, target);
-    guard.release();
+    try {
+        xbuild::write_file_atomically(target.string(), bytes, 0644);
+    } catch (const std::runtime_error& e) { throw LayoutError(e.what()); }
 }
 
 inline std::string read_file(const std::filesystem::path& p, std::size_t max_bytes) {
