@@ -102,7 +102,7 @@ int remove_binaries(const std::string& root) {
 
 }  // namespace
 
-namespace xx {
+namespace xbuild::xx {
 
 int apk_main(std::string_view, Args args) {
     std::vector<std::string> argv(args.begin(), args.end());
@@ -171,4 +171,4 @@ int apk_main(std::string_view, Args args) {
     }
 }
 
-}  // namespace xx
+}  // namespace xbuild::xx

@@ -300,7 +300,7 @@ class AptHelper {
 
 }  // namespace
 
-namespace xx {
+namespace xbuild::xx {
 
 int apt_main(std::string_view invoked_as, Args args) {
     const AptTool tool = invoked_as == "xx-apt" ? AptTool::apt : AptTool::apt_get;
@@ -357,4 +357,4 @@ int apt_main(std::string_view invoked_as, Args args) {
     }
 }
 
-}  // namespace xx
+}  // namespace xbuild::xx

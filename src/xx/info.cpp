@@ -38,7 +38,7 @@ void print(std::string_view s) {
 
 }  // namespace
 
-namespace xx {
+namespace xbuild::xx {
 
 int info_main(std::string_view, Args args) {
     const std::string_view cmd = args.empty() ? "triple" : args[0];
@@ -74,4 +74,4 @@ int info_main(std::string_view, Args args) {
     return 0;
 }
 
-}  // namespace xx
+}  // namespace xbuild::xx

@@ -65,7 +65,7 @@ xbuild::TargetEnv target_env() {
 
 }  // namespace
 
-namespace xx {
+namespace xbuild::xx {
 
 int verify_main(std::string_view, Args args) {
     const char* env_static = std::getenv("XX_VERIFY_STATIC");
@@ -159,4 +159,4 @@ int verify_main(std::string_view, Args args) {
     return status;
 }
 
-}  // namespace xx
+}  // namespace xbuild::xx
