@@ -19,8 +19,9 @@
 #include "xbuild/target_env.hpp"
 
 namespace fs = std::filesystem;
-using namespace xbuild;
 using namespace xbuild::pkg;
+
+namespace xbuild::xx {
 
 namespace {
 
@@ -101,8 +102,6 @@ int remove_binaries(const std::string& root) {
 }
 
 }  // namespace
-
-namespace xbuild::xx {
 
 int apk_main(std::string_view, Args args) {
     std::vector<std::string> argv(args.begin(), args.end());

@@ -21,8 +21,9 @@
 #include "xbuild/target_env.hpp"
 
 namespace fs = std::filesystem;
-using namespace xbuild;
 using namespace xbuild::pkg;
+
+namespace xbuild::xx {
 
 namespace {
 
@@ -299,8 +300,6 @@ class AptHelper {
 };
 
 }  // namespace
-
-namespace xbuild::xx {
 
 int apt_main(std::string_view invoked_as, Args args) {
     const AptTool tool = invoked_as == "xx-apt" ? AptTool::apt : AptTool::apt_get;

@@ -15,6 +15,8 @@
 #include "xbuild/strings.hpp"
 #include "xbuild/target_env.hpp"
 
+namespace xbuild::xx {
+
 namespace {
 
 constexpr const char* usage_text =
@@ -64,8 +66,6 @@ xbuild::TargetEnv target_env() {
 }
 
 }  // namespace
-
-namespace xbuild::xx {
 
 int verify_main(std::string_view, Args args) {
     const char* env_static = std::getenv("XX_VERIFY_STATIC");
