@@ -28,10 +28,8 @@
 extern char** environ;
 
 namespace gw = moby::buildkit::v1::frontend;
-using xbuild::frontend::dockerfile_source;
-using xbuild::frontend::rewrite_dockerfile;
-using xbuild::frontend::single_file;
 
+namespace xbuild::frontend {
 namespace {
 
 void log(const std::string& msg) { std::fprintf(stderr, "xbuild-frontend: %s\n", msg.c_str()); }
@@ -210,9 +208,8 @@ class Frontend {
     std::unique_ptr<gw::LLBBridge::Stub> stub_;
 };
 
-}  // namespace
-
-int main() {
+// Serves one build: what main returns.
+int serve() {
     // grpc++ takes one bidirectional fd; the engine gives two pipes. A socketpair joins them.
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -249,3 +246,8 @@ int main() {
     if (!fe.give_back(ret)) return 1;
     return 0;
 }
+
+}  // namespace
+}  // namespace xbuild::frontend
+
+int main() { return xbuild::frontend::serve(); }

@@ -27,7 +27,6 @@
 #include "build_progress.hpp"
 #include "build_tags.hpp"
 #include "build_view.hpp"
-#include "child_process.hpp"
 #include "commands.hpp"
 #include "image_index.hpp"
 #include "registry_flags.hpp"
@@ -35,7 +34,7 @@
 #include "xbuild/platform.hpp"
 #include "xbuild/strings.hpp"
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 namespace {
 
@@ -108,7 +107,7 @@ struct PlatformJob {
     std::vector<std::string> tags;
     std::vector<xbuild::Command> steps;
     std::size_t next = 0;
-    std::optional<Child> child;
+    std::optional<xbuild::Process> child;  // the running step: output and error through one pipe
     BuildProgress progress;
     std::string iidfile;
     std::string exported;  // -o type=local|tar: where the files went (no image in the engine)
@@ -125,7 +124,10 @@ long seconds(const PlatformJob& j) {
 bool start_next(PlatformJob& j, std::size_t index, BuildView& view) {
     const auto& cmd = j.steps[j.next];
     try {
-        j.child = Child::start(cmd.argv, cmd.env);
+        j.child = xbuild::Process::start(cmd.argv, {.env_changes = cmd.env,
+                                                    .in = xbuild::Stdio::null,
+                                                    .out = xbuild::Stdio::pipe,
+                                                    .err = xbuild::Stdio::to_stdout});
     } catch (const std::exception& e) {
         j.state = PlatformJob::State::failed;
         j.failure = e.what();
@@ -190,7 +192,7 @@ void run_jobs(std::vector<PlatformJob>& all, int jobs, BuildView& view) {
         std::vector<std::size_t> owners;
         for (std::size_t i = 0; i < all.size(); ++i)
             if (all[i].child && all[i].child->output_open()) {
-                fds.push_back({all[i].child->fd(), POLLIN, 0});
+                fds.push_back({all[i].child->out_fd(), POLLIN, 0});
                 owners.push_back(i);
             }
         ::poll(fds.data(), fds.size(), 250);
@@ -532,4 +534,4 @@ void add_build_command(CLI::App& app) {
     build->callback([o] { run_build(*o); });
 }
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

@@ -4,10 +4,9 @@
 #include <filesystem>
 #include <regex>
 
-#include "child_process.hpp"
 #include "xbuild/strings.hpp"
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 namespace fs = std::filesystem;
 
@@ -17,14 +16,16 @@ std::string Engine::describe() const {
 }
 
 std::string docker_client_problem(const std::string& path, std::string* version) {
-    ChildOutput v;
+    // Standard input empty, error and output together, as a terminal would show them.
+    const xbuild::CaptureOptions options {.input = "", .merge_errors = true};
+    xbuild::Captured v;
     try {
-        v = run_collecting({path, "--version"});
+        v = xbuild::capture_program({path, "--version"}, {}, options);
     } catch (const xbuild::ProcessError& e) { return e.what(); }
     // "Docker version 20.10.24+dfsg1, build 297e128"
     static const std::regex re(R"(Docker version ([0-9]+)\.([0-9]+)\.?([0-9A-Za-z.+~-]*))");
     std::smatch m;
-    if (v.status != 0 || !std::regex_search(v.output, m, re))
+    if (v.status != 0 || !std::regex_search(v.out, m, re))
         return "`" + path + " --version` does not print a Docker client's version";
     const int major = std::stoi(m[1]), minor = std::stoi(m[2]);
     const std::string ver = m[1].str() + "." + m[2].str() + (m[3].length() ? "." + m[3].str() : "");
@@ -33,7 +34,7 @@ std::string docker_client_problem(const std::string& path, std::string* version)
         return "Docker " + ver + " is too old: BuildKit builds with --platform need 19.03 or later";
     // From 23 on, `docker build` is buildx's; without the plugin the client falls back to the
     // legacy builder, which neither runs frontends nor builds for another platform.
-    if (major >= 23 && run_collecting({path, "buildx", "version"}).status != 0)
+    if (major >= 23 && xbuild::capture_program({path, "buildx", "version"}, {}, options).status != 0)
         return "Docker " + ver + " without the buildx plugin: its docker build is the legacy builder (no BuildKit)";
     return {};
 }
@@ -209,4 +210,4 @@ std::vector<xbuild::Command> build_commands(const Engine& engine, const BuildReq
     return engine.kind == Engine::Kind::docker ? docker_commands(engine, request) : buildctl_commands(engine, request);
 }
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

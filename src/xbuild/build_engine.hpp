@@ -19,7 +19,7 @@
 #include "xbuild/platform.hpp"
 #include "xbuild/process.hpp"
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 // No usable engine client: the message says what was tried and what to install or pass.
 class EngineError : public std::runtime_error {
@@ -78,4 +78,4 @@ struct BuildRequest {
 // `docker push` per tag. buildctl pushes as part of its build (--output ...,push=true).
 std::vector<xbuild::Command> build_commands(const Engine& engine, const BuildRequest& request);
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

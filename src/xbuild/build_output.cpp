@@ -12,7 +12,7 @@
 #include "xbuild/registry/image_store.hpp"
 #include "xbuild/strings.hpp"
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 namespace fs = std::filesystem;
 namespace oci = xbuild::oci;
@@ -216,4 +216,4 @@ void assemble_output(const OutputSpec& spec, const std::vector<PlatformImage>& i
     if (spec.tar) oci::write_layout_tar(layout, stage.dir() / "out.tar");
 }
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

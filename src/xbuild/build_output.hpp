@@ -26,7 +26,7 @@
 #include "interrupt.hpp"
 #include "xbuild/platform.hpp"
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 struct OutputSpec {
     enum class Type { local, tar, oci, docker, image };
@@ -84,4 +84,4 @@ struct PlatformImage {
 // Throws (std::runtime_error and the image library's errors).
 void assemble_output(const OutputSpec& spec, const std::vector<PlatformImage>& images, OutputStage& stage);
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 namespace {
 
@@ -59,4 +59,4 @@ std::string BuildProgress::tail(std::size_t n) const {
     return out;
 }
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 class BuildProgress {
    public:
@@ -44,4 +44,4 @@ class BuildProgress {
     std::deque<std::string> lines_;
 };
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

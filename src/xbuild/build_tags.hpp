@@ -15,7 +15,7 @@
 
 #include "xbuild/platform.hpp"
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 struct ImageName {
     std::string repository;  // "registry:5000/app"
@@ -73,4 +73,4 @@ inline std::string platform_tag(const std::string& name, const xbuild::Platform&
     return n.repository + ":" + tag;
 }
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

@@ -8,7 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 namespace {
 
@@ -84,4 +84,4 @@ void BuildView::finish() {
     drawn_ = false;
 }
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 struct PlatformLine {
     std::string platform;  // "linux/arm64"
@@ -38,4 +38,4 @@ class BuildView {
     std::chrono::steady_clock::time_point last_draw_ {};
 };
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

@@ -3,7 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 // `xbuild dockerfile parse|explain|rewrite`: the Dockerfile tools.
 void add_dockerfile_commands(CLI::App& app);
@@ -20,4 +20,4 @@ void add_manifest_commands(CLI::App& app);
 // `xbuild layer create|inspect|list|extract`: image layers from and into directories (layer_cmd.cpp).
 void add_layer_commands(CLI::App& app);
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

@@ -22,7 +22,7 @@
 #include <cstdlib>
 #include <unistd.h>
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 namespace {
 
@@ -139,4 +139,4 @@ void add_dockerfile_commands(CLI::App& app) {
     rewrite->callback([plan_opts] { run_rewrite(*plan_opts); });
 }
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

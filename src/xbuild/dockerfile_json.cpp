@@ -1,7 +1,7 @@
 // See dockerfile_json.hpp.
 #include "dockerfile_json.hpp"
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 namespace {
 
@@ -47,4 +47,4 @@ ordered_json to_json(const df::Dockerfile& file) {
             {"instructions", std::move(instructions)}};
 }
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

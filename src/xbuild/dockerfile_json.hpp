@@ -6,8 +6,8 @@
 
 #include "xbuild/dockerfile/parser.hpp"
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 nlohmann::ordered_json to_json(const xbuild::dockerfile::Dockerfile& file);
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

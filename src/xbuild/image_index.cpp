@@ -9,7 +9,7 @@
 #include "interrupt.hpp"
 #include "xbuild/registry/image_store.hpp"
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 namespace oci = xbuild::oci;
 namespace reg = xbuild::registry;
@@ -244,4 +244,4 @@ IndexResult write_index(reg::Client& client, const IndexRequest& request) {
     return out;
 }
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

@@ -22,7 +22,7 @@
 #include "xbuild/registry/image_copy.hpp"
 #include "xbuild/registry/reference.hpp"
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 struct IndexRequest {
     std::vector<xbuild::registry::ImageRef> sources;
@@ -61,4 +61,4 @@ std::vector<xbuild::oci::Descriptor> current_entries(xbuild::registry::Client& c
 // "linux/arm64" of an entry; "unknown/unknown" for attestations; "" when it has none.
 std::string platform_text(const xbuild::oci::Descriptor& d);
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

@@ -18,7 +18,7 @@
 #include "xbuild/registry/image_store.hpp"
 #include "xbuild/strings.hpp"
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 namespace {
 
@@ -225,4 +225,4 @@ void add_imagetools_commands(CLI::App& app) {
     create->callback([co] { run_create(*co); });
 }
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

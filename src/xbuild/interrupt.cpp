@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 namespace {
 
@@ -70,4 +70,4 @@ RemoveOnInterrupt::~RemoveOnInterrupt() {
     if (it != paths.rend()) paths.erase(std::next(it).base());
 }
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

@@ -12,7 +12,7 @@
 
 #include <filesystem>
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 void install_interrupt_cleanup();
 
@@ -32,4 +32,4 @@ class RemoveOnInterrupt {
     std::filesystem::path path_;
 };
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

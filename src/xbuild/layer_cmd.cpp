@@ -32,7 +32,7 @@
 #include "registry_flags.hpp"
 #include "xbuild/oci/layer.hpp"
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 namespace {
 
@@ -307,4 +307,4 @@ void add_layer_commands(CLI::App& app) {
     extract->callback([xo] { run_extract(*xo); });
 }
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

@@ -6,24 +6,24 @@
 #include "interrupt.hpp"
 
 int main(int argc, char** argv) {
-    xbuild_cli::install_interrupt_cleanup();
+    xbuild::cli::install_interrupt_cleanup();
     CLI::App app {"xbuild: native-speed cross compilation for container and local builds"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "xbuild 0.1.0");
-    xbuild_cli::add_dockerfile_commands(app);
-    xbuild_cli::add_build_command(app);
-    xbuild_cli::add_imagetools_commands(app);
-    xbuild_cli::add_manifest_commands(app);
-    xbuild_cli::add_layer_commands(app);
+    xbuild::cli::add_dockerfile_commands(app);
+    xbuild::cli::add_build_command(app);
+    xbuild::cli::add_imagetools_commands(app);
+    xbuild::cli::add_manifest_commands(app);
+    xbuild::cli::add_layer_commands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         // Command-line mistakes exit 2; RuntimeError carries a command's own status.
         const int status = app.exit(e);
-        return xbuild_cli::finish(status == 0 || dynamic_cast<const CLI::RuntimeError*>(&e) ? status : 2);
+        return xbuild::cli::finish(status == 0 || dynamic_cast<const CLI::RuntimeError*>(&e) ? status : 2);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "xbuild: %s\n", e.what());
-        return xbuild_cli::finish(1);
+        return xbuild::cli::finish(1);
     }
-    return xbuild_cli::finish(0);
+    return xbuild::cli::finish(0);
 }

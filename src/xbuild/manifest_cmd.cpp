@@ -25,7 +25,7 @@
 #include "xbuild/oci/image.hpp"
 #include "xbuild/registry/image_store.hpp"
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 namespace {
 
@@ -339,4 +339,4 @@ void add_manifest_commands(CLI::App& app) {
     rm->callback([lists] { run_rm(*lists); });
 }
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

@@ -5,7 +5,7 @@
 
 #include "xbuild/strings.hpp"
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 void add_registry_flags(CLI::App* command, RegistryFlags& flags) {
     command
@@ -49,4 +49,4 @@ void work_failure(const std::string& command, const std::string& message) {
     throw CLI::RuntimeError(1);
 }
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

@@ -9,7 +9,7 @@
 #include "xbuild/registry/client.hpp"
 #include "xbuild/registry/reference.hpp"
 
-namespace xbuild_cli {
+namespace xbuild::cli {
 
 struct RegistryFlags {
     std::vector<std::string> insecure;  // --insecure-registry HOST[:PORT], also $XBUILD_INSECURE_REGISTRIES
@@ -30,4 +30,4 @@ xbuild::registry::ImageRef image_ref_arg(const std::string& text, const std::str
 // A failure while working (registry, layout): "xbuild COMMAND: MESSAGE", exit status 1.
 [[noreturn]] void work_failure(const std::string& command, const std::string& message);
 
-}  // namespace xbuild_cli
+}  // namespace xbuild::cli

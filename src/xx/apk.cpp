@@ -19,8 +19,9 @@
 #include "xbuild/target_env.hpp"
 
 namespace fs = std::filesystem;
-using namespace xbuild;
 using namespace xbuild::pkg;
+
+namespace xbuild::xx {
 
 namespace {
 
@@ -102,8 +103,6 @@ int remove_binaries(const std::string& root) {
 
 }  // namespace
 
-namespace xx {
-
 int apk_main(std::string_view, Args args) {
     std::vector<std::string> argv(args.begin(), args.end());
     if (argv.empty()) {
@@ -171,4 +170,4 @@ int apk_main(std::string_view, Args args) {
     }
 }
 
-}  // namespace xx
+}  // namespace xbuild::xx

@@ -21,8 +21,9 @@
 #include "xbuild/target_env.hpp"
 
 namespace fs = std::filesystem;
-using namespace xbuild;
 using namespace xbuild::pkg;
+
+namespace xbuild::xx {
 
 namespace {
 
@@ -300,8 +301,6 @@ class AptHelper {
 
 }  // namespace
 
-namespace xx {
-
 int apt_main(std::string_view invoked_as, Args args) {
     const AptTool tool = invoked_as == "xx-apt" ? AptTool::apt : AptTool::apt_get;
     const std::string me(invoked_as);
@@ -357,4 +356,4 @@ int apt_main(std::string_view invoked_as, Args args) {
     }
 }
 
-}  // namespace xx
+}  // namespace xbuild::xx

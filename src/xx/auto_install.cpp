@@ -10,7 +10,7 @@
 #include "xbuild/process.hpp"
 #include "xbuild/strings.hpp"
 
-namespace xx {
+namespace xbuild::xx {
 
 using xbuild::toolchain::CcToolchain;
 using xbuild::toolchain::Family;
@@ -85,4 +85,4 @@ xbuild::Command compiler_or_install(std::string_view helper, const CcToolchain& 
     return tc.compiler(lang, family, args);
 }
 
-}  // namespace xx
+}  // namespace xbuild::xx

@@ -9,7 +9,7 @@
 #include "xbuild/toolchain/auto_install.hpp"
 #include "xbuild/toolchain/cc.hpp"
 
-namespace xx {
+namespace xbuild::xx {
 
 // Installs `missing` for the target when XX_AUTO_INSTALL=1, saying so on stderr; returns false
 // (having done nothing) when it is not set. Throws std::runtime_error with the reason when it
@@ -36,4 +36,4 @@ xbuild::Command compiler_or_install(std::string_view helper, const xbuild::toolc
                                     xbuild::toolchain::Lang lang, xbuild::toolchain::Family family,
                                     std::span<const std::string> args);
 
-}  // namespace xx
+}  // namespace xbuild::xx

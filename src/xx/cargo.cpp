@@ -16,7 +16,7 @@
 #include "xbuild/strings.hpp"
 #include "xbuild/toolchain/rust.hpp"
 
-namespace xx {
+namespace xbuild::xx {
 
 namespace {
 
@@ -164,4 +164,4 @@ int cargo_main(std::string_view invoked_as, Args args) {
     }
 }
 
-}  // namespace xx
+}  // namespace xbuild::xx

@@ -16,7 +16,7 @@
 #include "xbuild/fs.hpp"
 #include "xbuild/process.hpp"
 
-namespace xx {
+namespace xbuild::xx {
 
 namespace {
 
@@ -114,4 +114,4 @@ int cc_main(std::string_view invoked_as, Args args) {
     }
 }
 
-}  // namespace xx
+}  // namespace xbuild::xx

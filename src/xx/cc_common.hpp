@@ -8,7 +8,7 @@
 
 #include "xbuild/toolchain/cc.hpp"
 
-namespace xx {
+namespace xbuild::xx {
 
 // Execs the command; returns only on failure, with the exit status to use.
 int exec_command(std::string_view helper, const xbuild::Command& cmd);
@@ -28,4 +28,4 @@ std::string xx_file_name();
 // Toolchain for an explicit triple spelled in a tool name, with the rest of the environment.
 xbuild::toolchain::CcToolchain toolchain_for_triple(const std::string& triple);
 
-}  // namespace xx
+}  // namespace xbuild::xx

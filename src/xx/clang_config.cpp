@@ -17,7 +17,7 @@
 #include "xbuild/fs.hpp"
 #include "xbuild/process.hpp"
 
-namespace xx {
+namespace xbuild::xx {
 
 namespace {
 
@@ -188,4 +188,4 @@ int plain_clang_main(std::string_view invoked_as, Args args) {
     }
 }
 
-}  // namespace xx
+}  // namespace xbuild::xx

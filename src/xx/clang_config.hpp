@@ -17,7 +17,7 @@
 #include "helpers.hpp"
 #include "xbuild/toolchain/cc.hpp"
 
-namespace xx {
+namespace xbuild::xx {
 
 // Writes the target's clang configuration (see above). Does nothing when clang is not installed.
 // Returns false, and says why on stderr when `report_errors`, when a file cannot be made or no
@@ -35,4 +35,4 @@ int wrap_clang(bool undo);
 // /etc/llvm/xx-default.cfg without one, when that file exists.
 int plain_clang_main(std::string_view invoked_as, Args args);
 
-}  // namespace xx
+}  // namespace xbuild::xx

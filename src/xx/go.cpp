@@ -16,7 +16,7 @@
 #include "xbuild/process.hpp"
 #include "xbuild/toolchain/go.hpp"
 
-namespace xx {
+namespace xbuild::xx {
 
 namespace {
 
@@ -93,4 +93,4 @@ int go_main(std::string_view invoked_as, Args args) {
     }
 }
 
-}  // namespace xx
+}  // namespace xbuild::xx

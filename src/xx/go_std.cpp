@@ -22,7 +22,7 @@ using xbuild::toolchain::GoStdAction;
 using xbuild::toolchain::GoStdFacts;
 using xbuild::toolchain::GoStdPlan;
 
-namespace xx {
+namespace xbuild::xx {
 
 namespace {
 
@@ -150,4 +150,4 @@ void ensure_go_std(const std::string& go_program, const std::vector<std::string>
     fs::remove_all(tmp, ec);
 }
 
-}  // namespace xx
+}  // namespace xbuild::xx

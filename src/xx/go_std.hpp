@@ -7,11 +7,11 @@
 
 #include "helpers.hpp"
 
-namespace xx {
+namespace xbuild::xx {
 
 // Before running `go_program args...` with `env_changes` (xx-go's GOOS/GOARCH/...): when the
 // rules say so, fetches golang-1.NN-go:<arch> and unpacks its pkg/<goos>_<goarch> into GOROOT,
 // saying so on stderr. Never fails: every problem is a warning, and the build goes on.
 void ensure_go_std(const std::string& go_program, const std::vector<std::string>& env_changes, Args args);
 
-}  // namespace xx
+}  // namespace xbuild::xx

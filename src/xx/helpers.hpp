@@ -6,7 +6,7 @@
 #include <span>
 #include <string_view>
 
-namespace xx {
+namespace xbuild::xx {
 
 using Args = std::span<char* const>;  // argv[1..argc)
 using Run = int (*)(std::string_view invoked_as, Args args);
@@ -49,4 +49,4 @@ inline constexpr Helper helpers[] = {
     {"xx-windres", windres_main, "compile Windows resources (.rc) into an object for the target (llvm-rc)"},
 };
 
-}  // namespace xx
+}  // namespace xbuild::xx

@@ -6,6 +6,8 @@
 #include "helpers.hpp"
 #include "xbuild/target_env.hpp"
 
+namespace xbuild::xx {
+
 namespace {
 
 constexpr const char* usage_text =
@@ -37,8 +39,6 @@ void print(std::string_view s) {
 }
 
 }  // namespace
-
-namespace xx {
 
 int info_main(std::string_view, Args args) {
     const std::string_view cmd = args.empty() ? "triple" : args[0];
@@ -74,4 +74,4 @@ int info_main(std::string_view, Args args) {
     return 0;
 }
 
-}  // namespace xx
+}  // namespace xbuild::xx

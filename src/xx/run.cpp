@@ -20,7 +20,7 @@
 #include "xbuild/process.hpp"
 #include "xbuild/target_env.hpp"
 
-namespace xx {
+namespace xbuild::xx {
 
 namespace {
 
@@ -200,4 +200,4 @@ int run_main(std::string_view, Args args) {
     }
 }
 
-}  // namespace xx
+}  // namespace xbuild::xx

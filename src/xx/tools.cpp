@@ -16,7 +16,7 @@
 #include "xbuild/fs.hpp"
 #include "xbuild/process.hpp"
 
-namespace xx {
+namespace xbuild::xx {
 
 using xbuild::toolchain::CcToolchain;
 using xbuild::toolchain::Family;
@@ -129,4 +129,4 @@ int prefixed_tool_main(std::string_view invoked_as, Args args) {
     }
 }
 
-}  // namespace xx
+}  // namespace xbuild::xx

@@ -15,6 +15,8 @@
 #include "xbuild/strings.hpp"
 #include "xbuild/target_env.hpp"
 
+namespace xbuild::xx {
+
 namespace {
 
 constexpr const char* usage_text =
@@ -64,8 +66,6 @@ xbuild::TargetEnv target_env() {
 }
 
 }  // namespace
-
-namespace xx {
 
 int verify_main(std::string_view, Args args) {
     const char* env_static = std::getenv("XX_VERIFY_STATIC");
@@ -159,4 +159,4 @@ int verify_main(std::string_view, Args args) {
     return status;
 }
 
-}  // namespace xx
+}  // namespace xbuild::xx

@@ -31,6 +31,8 @@
 #include "xbuild/strings.hpp"
 #include "xbuild/target_env.hpp"
 
+namespace xbuild::xx {
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -98,7 +100,7 @@ const ValueOption* find_option(const std::string& a, std::optional<std::string>&
 // Options may follow the file names, as GNU windres (getopt) allows; "--" ends them. Mistakes
 // throw std::invalid_argument worded as the shell helper words them (its tests compare the text).
 // Returns an exit status when the command is done (--help, --version).
-std::optional<int> parse(xx::Args args, Options& o, std::vector<std::string>& files) {
+std::optional<int> parse(Args args, Options& o, std::vector<std::string>& files) {
     for (std::size_t k = 0; k < args.size(); ++k) {
         const std::string a = args[k];
         if (a == "--") {
@@ -270,8 +272,6 @@ int fail(const std::string& message) {
 
 }  // namespace
 
-namespace xx {
-
 int windres_main(std::string_view, Args args) {
     Options o;
     std::vector<std::string> files;
@@ -337,4 +337,4 @@ int windres_main(std::string_view, Args args) {
     return status;
 }
 
-}  // namespace xx
+}  // namespace xbuild::xx

@@ -13,7 +13,7 @@
 #include "xbuild/process.hpp"
 #include "xbuild/strings.hpp"
 
-namespace xx {
+namespace xbuild::xx {
 
 namespace {
 
@@ -68,4 +68,4 @@ int unwrap_on_path(std::string_view helper, std::string_view tool) {
     return status;
 }
 
-}  // namespace xx
+}  // namespace xbuild::xx

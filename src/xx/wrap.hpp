@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-namespace xx {
+namespace xbuild::xx {
 
 // Links `tool` -> xx in the first writable PATH folder before the one holding the real `tool`
 // (atomically: a temporary name renamed into place). Returns the exit status; says why on failure.
@@ -13,4 +13,4 @@ int wrap_on_path(std::string_view helper, std::string_view tool);
 // Removes every `tool` on PATH that is a link to this xx.
 int unwrap_on_path(std::string_view helper, std::string_view tool);
 
-}  // namespace xx
+}  // namespace xbuild::xx

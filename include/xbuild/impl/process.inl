@@ -1,23 +1,15 @@
 // Implementation of xbuild/process.hpp.
 #pragma once
 
-#include <fcntl.h>
-#include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
 
 #include "../strings.hpp"
-
-extern char** environ;
 
 namespace xbuild {
 
@@ -47,15 +39,6 @@ inline std::string program_path(const std::vector<std::string>& argv) {
     if (argv.empty()) throw ProcessError("no program to run");
     if (auto found = find_program(argv[0])) return *found;
     throw ProcessError(argv[0] + ": command not found");
-}
-
-inline int wait_status(pid_t pid) {
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return 127;
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-    return 127;
 }
 
 }  // namespace detail
@@ -106,102 +89,24 @@ inline void apply_env_changes(const std::vector<std::string>& env_changes) {
 }
 
 inline int run_program(const std::vector<std::string>& argv, const std::vector<std::string>& env_changes) {
-    const std::string program = detail::program_path(argv);
-    pid_t pid = ::fork();
-    if (pid < 0) throw ProcessError(std::string("fork: ") + std::strerror(errno));
-    if (pid == 0) {
-        apply_env_changes(env_changes);
-        auto args = detail::c_argv(argv);
-        ::execv(program.c_str(), args.data());
-        ::_exit(127);
-    }
-    return detail::wait_status(pid);
+    const int status = Process::start(argv, {.env_changes = env_changes}).wait();
+    return status < 0 ? 127 : status;
 }
-
-namespace detail {
-
-// Writes what it can of `input` to `fd` with SIGPIPE held back in this thread, so a child that
-// closed its standard input early ends the feeding instead of killing us. False once done.
-inline bool feed_some(int fd, std::string_view& input) {
-    sigset_t pipe_only, old;
-    sigemptyset(&pipe_only);
-    sigaddset(&pipe_only, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
-    const ssize_t n = ::write(fd, input.data(), std::min<std::size_t>(input.size(), 1 << 16));
-    const bool broken = n < 0 && errno == EPIPE;
-    if (broken) {
-        const timespec now {0, 0};
-        while (sigtimedwait(&pipe_only, nullptr, &now) == SIGPIPE) {}
-    }
-    pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    if (n > 0) input.remove_prefix(static_cast<std::size_t>(n));
-    return !(broken || (n < 0 && errno != EINTR && errno != EAGAIN) || input.empty());
-}
-
-}  // namespace detail
 
 inline Captured capture_program(const std::vector<std::string>& argv, const std::vector<std::string>& env_changes,
                                 const CaptureOptions& options) {
-    const std::string program = detail::program_path(argv);
-    int out[2], in[2] = {-1, -1};
-    if (::pipe2(out, O_CLOEXEC) != 0) throw ProcessError(std::string("pipe: ") + std::strerror(errno));
-    if (options.input && ::pipe2(in, O_CLOEXEC) != 0) {
-        ::close(out[0]);
-        ::close(out[1]);
-        throw ProcessError(std::string("pipe: ") + std::strerror(errno));
-    }
-    auto close_all = [&] {
-        for (int fd : {out[0], out[1], in[0], in[1]})
-            if (fd >= 0) ::close(fd);
-    };
-    pid_t pid = ::fork();
-    if (pid < 0) {
-        close_all();
-        throw ProcessError(std::string("fork: ") + std::strerror(errno));
-    }
-    if (pid == 0) {
-        ::dup2(out[1], STDOUT_FILENO);
-        if (in[0] >= 0) ::dup2(in[0], STDIN_FILENO);
-        if (options.quiet) {
-            const int devnull = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-            if (devnull >= 0) ::dup2(devnull, STDERR_FILENO);
-        }
-        apply_env_changes(env_changes);
-        auto args = detail::c_argv(argv);
-        ::execv(program.c_str(), args.data());
-        ::_exit(127);
-    }
-    ::close(out[1]);
-    if (in[0] >= 0) ::close(in[0]);
-    std::string_view input = options.input.value_or(std::string_view());
-    int feed = in[1];
-    if (feed >= 0 && input.empty()) {
-        ::close(feed);
-        feed = -1;
-    }
-    if (feed >= 0) ::fcntl(feed, F_SETFL, O_NONBLOCK);
+    SpawnOptions spawn {.env_changes = env_changes, .out = Stdio::pipe};
+    if (options.input) spawn.in = Stdio::pipe;
+    if (options.quiet) spawn.err = Stdio::null;
+    else if (options.merge_errors) spawn.err = Stdio::to_stdout;
+    Process child = Process::start(argv, spawn);
     Captured result;
-    char buf[4096];
-    for (;;) {
-        pollfd fds[2] = {{out[0], POLLIN, 0}, {feed, POLLOUT, 0}};
-        if (::poll(fds, feed >= 0 ? 2 : 1, -1) < 0) {
-            if (errno == EINTR) continue;
-            break;
-        }
-        if (feed >= 0 && fds[1].revents && !detail::feed_some(feed, input)) {
-            ::close(feed);
-            feed = -1;
-        }
-        if (fds[0].revents) {
-            const ssize_t n = ::read(out[0], buf, sizeof buf);
-            if (n > 0) result.out.append(buf, static_cast<std::size_t>(n));
-            else if (n == 0 || errno != EINTR) break;
-        }
-    }
-    if (feed >= 0) ::close(feed);
-    ::close(out[0]);
-    result.status = detail::wait_status(pid);
+    result.out = child.communicate(options.input.value_or(std::string_view()));
+    const int status = child.wait();
+    result.status = status < 0 ? 127 : status;
     return result;
 }
 
 }  // namespace xbuild
+
+#include "process_spawn.inl"

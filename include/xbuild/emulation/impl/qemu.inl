@@ -2,7 +2,6 @@
 #pragma once
 
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -316,23 +315,17 @@ inline std::optional<bool> try_tiny_program(const Target& t) {
         }
         done += std::size_t(n);
     }
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        ::close(fd);
-        return std::nullopt;
-    }
-    if (pid == 0) {
-        char arg0[] = "xx-run-probe";
-        char* argv[] = {arg0, nullptr};
-        char* envp[] = {nullptr};
-        ::fexecve(fd, argv, envp);
-        ::_exit(127);
+    // Exec'd through its /proc name, which the kernel resolves in the child while `fd` is open
+    // there (as fexecve does without execveat); without /proc it cannot be tried.
+    const std::string path = "/proc/self/fd/" + std::to_string(fd);
+    std::optional<bool> ran;
+    if (::access(path.c_str(), X_OK) == 0) {
+        try {
+            ran = Process::spawn(path, {"xx-run-probe"}).wait() == 0;
+        } catch (const ProcessError&) { ran = false; }  // the kernel refused it (ENOEXEC)
     }
     ::close(fd);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return std::nullopt;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    return ran;
 }
 
 }  // namespace detail
