@@ -75,7 +75,7 @@ inline Descriptor Layout::put_blob(std::string_view bytes, std::string media_typ
     // A file of the wrong size under this name (another tool's torn write) is replaced.
     if (std::filesystem::is_regular_file(target, ec) && std::filesystem::file_size(target, ec) == bytes.size() && !ec)
         return d;
-    detail::layout_io::make_dirs(target.parent_path());
+    detail::layout_io::make_blob_folder(dir_, target.parent_path());
     detail::layout_io::write_file_atomic(target, bytes);
     return d;
 }
@@ -90,7 +90,7 @@ inline Descriptor Layout::adopt_blob_file(const std::filesystem::path& tmp, std:
     d.digest = digest;
     d.size = std::int64_t(st.st_size);
     const std::filesystem::path target = blob_path(digest);
-    io::make_dirs(target.parent_path());
+    io::make_blob_folder(dir_, target.parent_path());
     io::sync_file(tmp);
     io::commit_temp(tmp, target);
     return d;

@@ -112,6 +112,17 @@ inline void make_dirs(const std::filesystem::path& p) {
     if (ec) throw LayoutError("cannot create folder " + p.string() + ": " + ec.message());
 }
 
+// The folder a blob goes in (blobs/<algorithm>) below a layout's root, which must exist: never
+// made again here, so a layout removed under a running copy (Ctrl-C's cleanup) stays removed.
+inline void make_blob_folder(const std::filesystem::path& root, const std::filesystem::path& folder) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(root, ec)) throw LayoutError("layout folder " + root.string() + " is gone");
+    for (const auto& p : {folder.parent_path(), folder}) {
+        std::filesystem::create_directory(p, ec);
+        if (ec) throw LayoutError("cannot create folder " + p.string() + ": " + ec.message());
+    }
+}
+
 // The rename after the data is on disk; the tmp file is removed when it fails.
 inline void commit_temp(const std::filesystem::path& tmp, const std::filesystem::path& target) {
     if (::rename(tmp.c_str(), target.c_str()) != 0) {
