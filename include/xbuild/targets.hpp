@@ -56,6 +56,10 @@ struct Target {
     std::string_view go_var, go_value;     // the one GO* variable the variant sets (GOARM=7, ...)
     std::string_view rust_gnu, rust_musl;  // Rust target triples per libc
     std::string_view zig_arch;             // `zig cc -target` arch, "" when it is triple_arch
+    // linux rows: the Debian architecture whose golang-1.NN-go holds Go's standard library for
+    // this go_arch/go_value (xx-go, go_std.hpp); "" when Debian ships no Go for it. arm/v6 says
+    // armhf, not its armel: only GOARM=5 picks Debian's armel build.
+    std::string_view debian_go;
 
     // --- QEMU user mode -------------------------------------------------------------------
     std::string_view qemu;      // qemu-<qemu> / qemu-<qemu>-static
@@ -101,6 +105,10 @@ std::string_view arm_cpu_arch_name(unsigned tag) noexcept;
 // The Debian architectures Ubuntu's main archive (archive.ubuntu.com, security.ubuntu.com)
 // serves; Ubuntu's other architectures are on ports.ubuntu.com/ubuntu-ports (xx-apt).
 std::span<const std::string_view> ubuntu_main_archive_arches() noexcept;
+
+// The linux row of the CPU this program itself was compiled for (amd64 and arm64 builds),
+// from the compiler's predefined macros; nullptr for other CPUs.
+const Target* compiled_for_target() noexcept;
 
 // True when `name` appears in a space-separated list.
 constexpr bool in_word_list(std::string_view list, std::string_view name) noexcept {

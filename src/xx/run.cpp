@@ -7,6 +7,7 @@
 #include <sys/personality.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -179,9 +180,12 @@ int run_main(std::string_view, Args args) {
         if (wanted) {
             p = em::check_platform(info, typed, *wanted);
         } else {
-            // An ARM binary that does not say its variant: the target environment's, when arm.
+            // An ARM binary that does not say its variant: the target environment's, when its
+            // arch is one whose bare name means a variant (arm: v7).
             auto env = xbuild::TargetEnv::from_process();
-            p = em::detect_platform(info, typed, env.arch() == "arm" ? env.variant() : std::string());
+            const bool has_default_variant = std::ranges::any_of(
+                xbuild::targets(), [&](const xbuild::Target& t) { return t.arch == env.arch() && t.default_variant; });
+            p = em::detect_platform(info, typed, has_default_variant ? env.variant() : std::string());
         }
 
         const char* binfmt_dir = std::getenv("XX_BINFMT_MISC");

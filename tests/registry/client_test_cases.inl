@@ -327,31 +327,6 @@ TEST_CASE("a registry that comes up late is reached through the retries") {
     }
 }
 
-TEST_CASE("responses: error bodies, Link headers, token answers, Location resolution") {
-    const auto errs = parse_error_body(R"({"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown\nto registry"}]})");
-    REQUIRE(errs.size() == 1);
-    CHECK(describe_errors(errs) == "BLOB_UNKNOWN: blob unknown?to registry");
-    CHECK(parse_error_body("<html>").empty());
-    CHECK(parse_link_next(R"(</v2/a/tags/list?last=b&n=2>; rel="next")") == "/v2/a/tags/list?last=b&n=2");
-    CHECK(parse_link_next(R"(<x>; rel=prev, <y>; title="a,b"; rel="last next")") == "y");
-    CHECK_FALSE(parse_link_next(R"(<x>; rel="prev")").has_value());
-    CHECK_FALSE(parse_link_next("garbage").has_value());
-    CHECK(parse_token_response(R"({"access_token":"t","expires_in":120})").expires_in == std::chrono::seconds(120));
-    CHECK(parse_token_response(R"({"token":"t"})").expires_in == std::chrono::seconds(60));
-    CHECK_THROWS_AS(parse_token_response(R"({"token":""})"), ResponseError);
-    CHECK(parse_tag_list(R"({"name":"a","tags":null})").empty());
-    CHECK(parse_retry_after(" 5 ") == std::chrono::seconds(5));
-    CHECK_FALSE(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT").has_value());
-    CHECK(resolve_url("http://r:5/v2/a/blobs/uploads/", "/v2/a/blobs/uploads/u?_state=s") ==
-          "http://r:5/v2/a/blobs/uploads/u?_state=s");
-    CHECK(resolve_url("http://r:5/v2/a/blobs/uploads/x", "y?q") == "http://r:5/v2/a/blobs/uploads/y?q");
-    CHECK(resolve_url("https://r/v2/a", "https://s3.example/b?sig=1") == "https://s3.example/b?sig=1");
-    CHECK(resolve_url("https://r/v2/a", "//cdn.example/b") == "https://cdn.example/b");
-    CHECK_THROWS_AS(resolve_url("https://r/v2/a", "ftp://x/y"), ResponseError);
-    CHECK(append_query("http://r/u?_state=s", "digest", "sha256:ab") == "http://r/u?_state=s&digest=sha256%3Aab");
-    CHECK(url_for_log("https://u:p@h/p?sig=1") == "https://h/p");
-}
-
 TEST_CASE("blob downloads follow redirects to storage without the registry's Authorization") {
     // A fake registry asking for Basic auth and redirecting blobs to a "storage" server on another port.
     const std::string blob = random_bytes(20000, 9);

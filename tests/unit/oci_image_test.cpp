@@ -177,23 +177,6 @@ std::string without(const std::string& doc, const std::string& pointer) {
 
 }  // namespace
 
-TEST_CASE("media types: both families") {
-    using namespace media_type;
-    CHECK(is_index(oci_index));
-    CHECK(is_index(docker_manifest_list));
-    CHECK_FALSE(is_index(oci_manifest));
-    CHECK(is_manifest(oci_manifest));
-    CHECK(is_manifest(docker_manifest));
-    CHECK_FALSE(is_manifest(docker_manifest_list));
-    CHECK_FALSE(is_manifest(""));
-    CHECK(is_config(oci_config));
-    CHECK(is_config(docker_config));
-    CHECK(is_layer(oci_layer));
-    CHECK(is_layer(oci_layer_gzip));
-    CHECK(is_layer(docker_layer_gzip));
-    CHECK_FALSE(is_layer(oci_config));
-}
-
 TEST_CASE("a Docker manifest list as docker manifest inspect shows it") {
     Index x = parse_index(docker_list_doc);
     CHECK(x.media_type == media_type::docker_manifest_list);

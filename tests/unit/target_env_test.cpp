@@ -62,6 +62,12 @@ TEST_CASE("target selection: TARGETPLATFORM, TARGETPAIR, TARGETOS/ARCH/VARIANT, 
     CHECK(pair.arch() == "arm");
     CHECK(pair.variant() == "v6");
     CHECK(pair.triple() == "arm-linux-gnueabi");
+    for (const char* glued : {"linux-armv7", "linux-armv9", "linux-arm"}) {
+        CAPTURE(glued);
+        auto te = resolve({{"TARGETPAIR", glued}}, debian);
+        CHECK(te.arch() == "arm");
+        CHECK(te.variant() == "v7");
+    }
     CHECK(resolve({{"TARGETOS", "windows"}, {"TARGETARCH", "386"}}, debian).triple() == "i686-w64-mingw32");
     CHECK(resolve({}, debian, "aarch64").arch() == "arm64");
     CHECK(resolve({}, debian, "armv6l").variant() == "v6");

@@ -141,3 +141,31 @@ TEST_CASE("wine runs the x86 windows rows; Debian's Rust std for windows is on t
     CHECK_FALSE(xbuild::find_target("windows", "arm64", "")->runs_under_wine);
     CHECK(xbuild::find_target("windows", "amd64", "")->debian_rust_std == "libstd-rust-dev-windows");
 }
+
+TEST_CASE("debian_go: Debian's golang-go arches on the linux rows; arm/v6 reads armhf's") {
+    for (const Target& t : targets()) {
+        CAPTURE(t.os);
+        CAPTURE(t.arch);
+        if (t.os != "linux") CHECK(t.debian_go.empty());
+    }
+    CHECK(xbuild::find_target("linux", "amd64", "v3")->debian_go == "amd64");
+    CHECK(xbuild::find_target("linux", "386", "")->debian_go == "i386");
+    CHECK(xbuild::find_target("linux", "arm", "v7")->debian_go == "armhf");
+    CHECK(xbuild::find_target("linux", "arm", "v6")->debian_go == "armhf");
+    CHECK(xbuild::find_target("linux", "arm", "v5")->debian_go == "armel");
+    CHECK(xbuild::find_target("linux", "ppc64le", "")->debian_go == "ppc64el");
+    CHECK(xbuild::find_target("linux", "loong64", "")->debian_go.empty());
+    CHECK(xbuild::find_target("linux", "mips64", "")->debian_go.empty());
+}
+
+TEST_CASE("compiled_for_target: the linux row of this program's own CPU") {
+    const Target* t = xbuild::compiled_for_target();
+#if defined(__x86_64__) || defined(__aarch64__)
+    REQUIRE(t != nullptr);
+    CHECK(t->os == "linux");
+    CHECK(t->variant.empty());
+    CHECK(t->bits == 8 * sizeof(void*));
+#else
+    CHECK(t == nullptr);
+#endif
+}

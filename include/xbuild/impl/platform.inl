@@ -104,13 +104,8 @@ inline Platform host_platform() {
         if (!p.arch.empty()) return p;
     }
     // The kernel named a CPU the table does not know: fall back to what this program was built for.
-#if defined(__x86_64__)
-    return platform_for_machine("x86_64");
-#elif defined(__aarch64__)
-    return platform_for_machine("aarch64");
-#else
+    if (const Target* t = compiled_for_target()) return platform_of(*t);
     return {"linux", "", ""};
-#endif
 }
 
 inline Platform parse_platform(std::string_view spec) {

@@ -101,9 +101,13 @@ inline TargetEnv TargetEnv::resolve(const EnvLookup& env, const OsRelease& os_re
         if (std::string pair = env("TARGETPAIR"); !pair.empty()) {
             auto f = split(pair, '-');
             std::string os(f[0]), arch(f.size() > 1 ? f[1] : f[0]), variant;
-            if (arch.rfind("armv", 0) == 0) {
-                variant = arch.substr(3);
-                arch = "arm";
+            // The variant of an arch that always has one (arm) is glued on: armv7. Any v<N>
+            // splits off as the xx shell helper does; an unknown one is dropped below.
+            for (const Target& t : targets()) {
+                if (!t.default_variant || !arch.starts_with(std::string(t.arch) + 'v')) continue;
+                variant = arch.substr(t.arch.size());
+                arch = t.arch;
+                break;
             }
             platform = os + "/" + arch + (variant.empty() ? "" : "/" + variant);
         }

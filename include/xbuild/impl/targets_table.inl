@@ -35,7 +35,7 @@ constexpr Target amd64(std::string_view variant, std::string_view goamd64, std::
             .debian = "amd64", .alpine = "x86_64", .rhel = "x86_64", .multiarch = "x86_64-linux-gnu",
             .triple_arch = "x86_64", .triple_arch_alpine = "x86_64", .cc_march = cc_march,
             .meson_cpu_family = "x86_64", .go_arch = "amd64", .go_var = "GOAMD64", .go_value = goamd64,
-            .rust_gnu = "x86_64-unknown-linux-gnu", .rust_musl = "x86_64-unknown-linux-musl",
+            .rust_gnu = "x86_64-unknown-linux-gnu", .rust_musl = "x86_64-unknown-linux-musl", .debian_go = "amd64",
             .qemu = "x86_64", .qemu_cpu = qemu_cpu,
             .machine_name = "x86-64", .bits = 64, .endian = little, .elf_machine = EM_X86_64};
 }
@@ -53,7 +53,7 @@ constexpr Target arm(std::string_view variant, bool is_default, std::string_view
             .triple_arch = "arm", .triple_arch_alpine = triple_arch_alpine,
             .triple_abi = abi, .triple_abi_alpine = abi_alpine, .triple_arch_env = "ARM_TARGET_ARCH",
             .cc_march = cc_march, .meson_cpu_family = "arm", .go_arch = "arm", .go_var = "GOARM", .go_value = goarm,
-            .rust_gnu = rust_gnu, .rust_musl = rust_musl,
+            .rust_gnu = rust_gnu, .rust_musl = rust_musl, .debian_go = debian,
             .qemu = "arm", .qemu_cpu = qemu_cpu,
             .machine_name = "ARM", .file_machine = "ARM,", .bits = 32, .endian = little, .elf_machine = EM_ARM,
             .elf_arm_arch_min = attr_min, .elf_arm_arch_max = attr_max};
@@ -79,7 +79,7 @@ constexpr Target plain(std::string_view arch, std::string_view uname, std::strin
             .static_prefers_gnu_ld = arch == "386" || arch == "ppc64le",  // as the xx shell helper
             .meson_cpu_family = meson_cpu_family,
             .go_arch = arch, .go_var = go_var, .go_value = go_value,
-            .rust_gnu = rust_gnu, .rust_musl = rust_musl, .qemu = qemu,
+            .rust_gnu = rust_gnu, .rust_musl = rust_musl, .debian_go = debian, .qemu = qemu,
             .machine_name = machine_name, .bits = bits, .endian = endian, .elf_machine = elf_machine};
 }
 
@@ -96,6 +96,7 @@ constexpr Target on(std::string_view os, Target t, std::string_view triple_arch,
     t.triple_abi = t.triple_abi_alpine = "";
     t.triple_arch_env = "";
     t.rust_gnu = t.rust_musl = rust;
+    t.debian_go = "";
     t.qemu = t.qemu_cpu = "";
     return t;
 }
@@ -122,6 +123,13 @@ constexpr Target on_darwin(Target t, std::string_view triple_arch, std::string_v
     t.macos_min = macos_min;
     t.elf_machine = 0;
     t.macho_cpu = macho_cpu;
+    return t;
+}
+
+// Debian's Go for another arch than the row's own Debian one ("" for none): Debian builds
+// golang-1.NN-go for its release architectures only, and armhf's serves GOARM=6 too.
+constexpr Target with_debian_go(Target t, std::string_view debian_arch) {
+    t.debian_go = debian_arch;
     return t;
 }
 
@@ -176,9 +184,10 @@ inline constexpr Target table[] = {
     // Debian's armel is soft-float (gnueabi); Alpine's armhf is an armv6 hard-float port. It
     // accepts v5TE code: Debian's armel baseline, which v6 CPUs run, and the tag lld gives any
     // program it links (crt1.o's), so `clang --target=arm-linux-gnueabi` output verifies.
-    accepting_arm_arch_from(linked_by_gnu_ld(arm("v6", false, "armv6l", "armv6", "armel", "armel", "armhf",
-        "armv6hl", "arm-linux-gnueabi", "armv6", "eabi", "eabihf", "6", "arm-unknown-linux-gnueabi",
-        "arm-unknown-linux-musleabihf", "arm1176", "armv6", 6, 9)), 4),
+    // Its Go std comes from Debian's armhf: only GOARM=5 picks armel's (xx-go, go_std.hpp).
+    with_debian_go(accepting_arm_arch_from(linked_by_gnu_ld(arm("v6", false, "armv6l", "armv6", "armel", "armel",
+        "armhf", "armv6hl", "arm-linux-gnueabi", "armv6", "eabi", "eabihf", "6", "arm-unknown-linux-gnueabi",
+        "arm-unknown-linux-musleabihf", "arm1176", "armv6", 6, 9)), 4), "armhf"),
     arm("v5", false, "armv5l", "armv5 armv5tel armv5tejl", "", "armel", "armel", "armv5tel",
         "arm-linux-gnueabi", "armv5", "eabi", "eabi", "5", "armv5te-unknown-linux-gnueabi",
         "armv5te-unknown-linux-musleabi", "arm926", "armv5te", 0, 5),
@@ -199,19 +208,19 @@ inline constexpr Target table[] = {
     plain("s390x", "s390x", "", "", "s390x", "s390x", "s390x", "s390x-linux-gnu", "s390x", "s390x", "", "s390x",
           "", "", "s390x-unknown-linux-gnu", "s390x-unknown-linux-musl", "s390x", "IBM S/390", 64, big,
           EM_S390),
-    plain("loong64", "loongarch64", "", "loongarch64", "loong64", "loongarch64", "loongarch64",
+    with_debian_go(plain("loong64", "loongarch64", "", "loongarch64", "loong64", "loongarch64", "loongarch64",
           "loongarch64-linux-gnu", "loongarch64", "loongarch64", "", "loongarch64", "", "",
           "loongarch64-unknown-linux-gnu", "loongarch64-unknown-linux-musl", "loongarch64", "LoongArch",
-          64, little, EM_LOONGARCH),
-    plain("mips", "mips", "", "", "mips", "mips", "mips", "mips-linux-gnu", "mips", "mips", "", "mips", "GOMIPS",
-          "hardfloat", "mips-unknown-linux-gnu", "mips-unknown-linux-musl", "mips", "MIPS", 32, big,
-          EM_MIPS),
+          64, little, EM_LOONGARCH), ""),
+    with_debian_go(plain("mips", "mips", "", "", "mips", "mips", "mips", "mips-linux-gnu", "mips", "mips", "", "mips",
+          "GOMIPS", "hardfloat", "mips-unknown-linux-gnu", "mips-unknown-linux-musl", "mips", "MIPS", 32, big,
+          EM_MIPS), ""),
     plain("mipsle", "mipsle", "", "mipsel", "mipsel", "mipsle", "mipsel", "mipsel-linux-gnu", "mipsel",
           "mipsel", "", "mips", "GOMIPS", "hardfloat", "mipsel-unknown-linux-gnu", "mipsel-unknown-linux-musl",
           "mipsel", "MIPS", 32, little, EM_MIPS),
-    plain("mips64", "mips64", "", "", "mips64", "mips64", "mips64", "mips64-linux-gnuabi64", "mips64",
+    with_debian_go(plain("mips64", "mips64", "", "", "mips64", "mips64", "mips64", "mips64-linux-gnuabi64", "mips64",
           "mips64", "abi64", "mips64", "GOMIPS64", "hardfloat", "mips64-unknown-linux-gnuabi64",
-          "mips64-unknown-linux-muslabi64", "mips64", "MIPS", 64, big, EM_MIPS),
+          "mips64-unknown-linux-muslabi64", "mips64", "MIPS", 64, big, EM_MIPS), ""),
     // A mips64el kernel says `mips64` too; the exact pass of find_target_by_uname gives mips64 that name.
     plain("mips64le", "mips64le", "mips64", "mips64el", "mips64el", "mips64le", "mips64el",
           "mips64el-linux-gnuabi64", "mips64el", "mips64el", "abi64", "mips64", "GOMIPS64", "hardfloat",
@@ -233,8 +242,8 @@ inline constexpr Target table[] = {
 // Platforms whose binaries xx-verify recognizes, as the xx shell helper does, though the helpers
 // build for none of them: Go's big-endian linux/ppc64 and the BSDs besides FreeBSD.
 inline constexpr Target recognized_only[] = {
-    plain("ppc64", "ppc64", "", "", "ppc64", "", "ppc64", "powerpc64-linux-gnu", "powerpc64", "", "", "ppc64",
-          "", "", "powerpc64-unknown-linux-gnu", "", "ppc64", "64-bit PowerPC", 64, big, EM_PPC64),
+    with_debian_go(plain("ppc64", "ppc64", "", "", "ppc64", "", "ppc64", "powerpc64-linux-gnu", "powerpc64", "", "",
+          "ppc64", "", "", "powerpc64-unknown-linux-gnu", "", "ppc64", "64-bit PowerPC", 64, big, EM_PPC64), ""),
     on("netbsd", linux_amd64, "x86_64", "amd64", "x86_64-unknown-netbsd"),
     on("netbsd", linux_arm64, "aarch64", "arm64", "aarch64-unknown-netbsd"),
     on("openbsd", linux_amd64, "x86_64", "amd64", "x86_64-unknown-openbsd"),
@@ -267,6 +276,16 @@ inline std::string_view arm_cpu_arch_name(unsigned tag) noexcept {
 inline std::span<const std::string_view> ubuntu_main_archive_arches() noexcept {
     static constexpr std::string_view arches[] = {"amd64", "i386"};
     return arches;
+}
+
+inline const Target* compiled_for_target() noexcept {
+#if defined(__x86_64__)
+    return find_target("linux", "amd64", "");
+#elif defined(__aarch64__)
+    return find_target("linux", "arm64", "");
+#else
+    return nullptr;
+#endif
 }
 
 inline const Target* find_target_by_uname(std::string_view machine) noexcept {

@@ -22,6 +22,8 @@
 #include <string>
 #include <string_view>
 
+#include "../targets.hpp"
+
 namespace xbuild::toolchain {
 
 // What xx-go knows before deciding (from `go env` and dpkg-query, see src/xx/go_std.cpp).
@@ -55,7 +57,8 @@ struct GoStdPlan {
 std::optional<std::string> debian_go_release(std::string_view goroot);
 
 // The Debian architecture that ships Go's standard library for GOOS=linux/`goarch`
-// (arm: armel for GOARM=5, else armhf); nullopt when Debian has no Go for it.
+// (arm: armel for GOARM=5, else armhf): the table's debian_go column; nullopt when Debian has
+// no Go for it.
 std::optional<std::string> debian_arch_for_go(std::string_view goarch, std::string_view goarm);
 
 GoStdPlan plan_go_std(const GoStdFacts& facts);

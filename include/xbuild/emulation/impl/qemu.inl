@@ -187,7 +187,8 @@ inline RunPlan plan_run(const RunRequest& req, const Platform& p, const ObjectIn
         throw RunError(127, "cannot run " + detail::label(name, p) + ": " +
                                 (is64 ? "wine64 not found; install Debian's wine64 (apt-get install wine64)"
                                       : "wine not found; 32-bit Windows programs need Debian's wine and wine32 "
-                                        "(dpkg --add-architecture i386; apt-get install wine wine32)"));
+                                        "(dpkg --add-architecture " +
+                                            std::string(t.debian) + "; apt-get install wine wine32)"));
     }
     if (p.os != "linux")
         throw RunError(126, "cannot run " + detail::label(name, p) + ": xx-run runs linux and windows programs only");

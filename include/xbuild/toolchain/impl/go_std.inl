@@ -18,14 +18,19 @@ inline std::optional<std::string> debian_go_release(std::string_view goroot) {
 }
 
 inline std::optional<std::string> debian_arch_for_go(std::string_view goarch, std::string_view goarm) {
-    // Go's GOARCH -> the Debian architectures golang-1.NN-go is built for.
-    if (goarch == "amd64" || goarch == "arm64" || goarch == "riscv64" || goarch == "s390x") return std::string(goarch);
-    if (goarch == "386") return "i386";
-    if (goarch == "ppc64le") return "ppc64el";
-    if (goarch == "mips64le") return "mips64el";
-    if (goarch == "mipsle") return "mipsel";
-    if (goarch == "arm") return goarm == "5" ? "armel" : "armhf";
-    return std::nullopt;
+    // The linux row of that GOARCH whose GOARM is `goarm`, else the GOARCH's first row (any
+    // other GOARM, and the arches without one); its debian_go column.
+    const Target* row = nullptr;
+    for (const Target& t : targets()) {
+        if (t.os != "linux" || t.go_arch != goarch) continue;
+        if (t.go_var == "GOARM" && t.go_value == goarm) {
+            row = &t;
+            break;
+        }
+        if (!row) row = &t;
+    }
+    if (!row || row->debian_go.empty()) return std::nullopt;
+    return std::string(row->debian_go);
 }
 
 inline GoStdPlan plan_go_std(const GoStdFacts& f) {

@@ -1,7 +1,6 @@
-// Tests of xbuild/emulation/binfmt.hpp and qemu.hpp: binfmt_misc entries as the kernel prints
-// them, and xx-run's decision for every linux row of the table, static and dynamic, with each
-// kind of sysroot, with and without binfmt_misc and emulators, plus windows (wine) and
-// --sysroot. The machine is a fake RunProbe: nothing runs, except the tiny probe programs, which
+// Tests of xbuild/emulation/qemu.hpp: xx-run's decision for every linux row of the table,
+// static and dynamic, with each kind of sysroot, with and without binfmt_misc and emulators, plus
+// windows (wine) and --sysroot. The machine is a fake RunProbe: nothing runs, except the tiny probe programs, which
 // really run under QEMU.
 #include "xbuild/emulation/qemu.hpp"
 
@@ -18,8 +17,11 @@
 
 #include "xbuild/platform.hpp"
 #include "xbuild/process.hpp"
+#include "test_support.hpp"
 
 namespace em = xbuild::emulation;
+using test_support::elf_head;
+using test_support::qemu_binfmt_text;
 using xbuild::ObjectInfo;
 using xbuild::Platform;
 using xbuild::Target;
@@ -90,52 +92,8 @@ ObjectInfo object_for(const Target& t, bool is_static) {
     return info;
 }
 
-// The first bytes of a binary of row `t`: ELF ident and e_type/e_machine (ET_DYN: a PIE).
-std::vector<std::byte> head_for(const Target& t, std::uint16_t e_type = 3) {
-    std::vector<std::byte> h(64, std::byte {0});
-    const unsigned char ident[] = {0x7f,
-                                   'E',
-                                   'L',
-                                   'F',
-                                   static_cast<unsigned char>(t.bits == 64 ? 2 : 1),
-                                   static_cast<unsigned char>(t.endian == xbuild::Endian::big ? 2 : 1),
-                                   1};
-    for (std::size_t i = 0; i < sizeof ident; ++i) h[i] = std::byte(ident[i]);
-    auto put16 = [&](std::size_t at, std::uint16_t v) {
-        const bool big = t.endian == xbuild::Endian::big;
-        h[at + (big ? 1 : 0)] = std::byte(v & 0xff);
-        h[at + (big ? 0 : 1)] = std::byte(v >> 8);
-    };
-    put16(16, e_type);
-    put16(18, t.elf_machine);
-    return h;
-}
-
-std::string hex(const std::vector<std::byte>& b, std::size_t n) {
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (std::size_t i = 0; i < n; ++i) {
-        auto v = static_cast<unsigned>(b[i]);
-        s += digits[v >> 4];
-        s += digits[v & 15];
-    }
-    return s;
-}
-
-// A binfmt_misc entry for row `t` the way qemu-binfmt-conf.sh registers it: the first 20 ELF
-// bytes, ignoring the OS ABI byte and ET_EXEC/ET_DYN's low bit.
-std::string binfmt_text_for(const Target& t, std::string_view flags = "POCF", bool enabled = true) {
-    std::string mask = t.endian == xbuild::Endian::big ? "ffffffffffffff00fffffffffffffffffffeffff"
-                                                       : "ffffffffffffff00fffffffffffffffffeffffff";
-    auto magic = head_for(t, 2);
-    magic[7] = std::byte {0};
-    return std::string(enabled ? "enabled" : "disabled") + "\ninterpreter /usr/libexec/qemu-binfmt/" +
-           std::string(t.qemu) + "-binfmt-P\nflags: " + std::string(flags) + "\noffset 0\nmagic " + hex(magic, 20) +
-           "\nmask " + mask + "\n";
-}
-
 em::BinfmtEntry binfmt_for(const Target& t, std::string_view flags = "POCF", bool enabled = true) {
-    auto e = em::parse_binfmt_entry("qemu-" + std::string(t.qemu), binfmt_text_for(t, flags, enabled));
+    auto e = em::parse_binfmt_entry("qemu-" + std::string(t.qemu), qemu_binfmt_text(t, flags, enabled));
     REQUIRE(e.has_value());
     return *e;
 }
@@ -162,123 +120,6 @@ std::string error_of(auto&& f, int* status = nullptr) {
 }
 
 }  // namespace
-
-// --- binfmt_misc --------------------------------------------------------------------------------
-
-TEST_CASE("binfmt: an entry as the kernel prints it") {
-    // /proc/sys/fs/binfmt_misc/qemu-aarch64 on Debian bookworm with qemu-user-static.
-    auto e = em::parse_binfmt_entry("qemu-aarch64",
-                                    "enabled\n"
-                                    "interpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\n"
-                                    "flags: POCF\n"
-                                    "offset 0\n"
-                                    "magic 7f454c460201010000000000000000000200b700\n"
-                                    "mask ffffffffffffff00fffffffffffffffffeffffff\n");
-    REQUIRE(e.has_value());
-    CHECK(e->name == "qemu-aarch64");
-    CHECK(e->enabled);
-    CHECK(e->interpreter == "/usr/libexec/qemu-binfmt/aarch64-binfmt-P");
-    CHECK(e->flags == "POCF");
-    CHECK(e->fix_binary());
-    CHECK_FALSE(e->by_extension);
-    CHECK(e->offset == 0);
-    CHECK(e->magic.size() == 20);
-    CHECK(e->mask.size() == 20);
-    CHECK(e->magic[18] == 0xb7);
-
-    const Target& arm64 = *xbuild::find_target("linux", "arm64", "");
-    CHECK(em::binfmt_matches(*e, head_for(arm64, 2), "./hello"));          // ET_EXEC
-    CHECK(em::binfmt_matches(*e, head_for(arm64, 3), "./hello"));          // ET_DYN (PIE): the mask's fe
-    CHECK_FALSE(em::binfmt_matches(*e, head_for(arm64, 1), "./hello.o"));  // ET_REL
-    CHECK_FALSE(em::binfmt_matches(*e, head_for(*xbuild::find_target("linux", "riscv64", "")), "./hello"));
-    auto freebsd = head_for(arm64);
-    freebsd[7] = std::byte {9};  // the OS ABI byte is masked out
-    CHECK(em::binfmt_matches(*e, freebsd, "./hello"));
-    // A file shorter than the magic reads as zeros beyond its end.
-    auto short_head = head_for(arm64);
-    short_head.resize(10);
-    CHECK_FALSE(em::binfmt_matches(*e, short_head, "./hello"));
-}
-
-TEST_CASE("binfmt: extension entries, masks, offsets, disabled entries") {
-    auto wine = em::parse_binfmt_entry("wine", "enabled\ninterpreter /usr/bin/wine\nflags: \nextension .exe\n");
-    REQUIRE(wine.has_value());
-    CHECK(wine->by_extension);
-    CHECK(wine->extension == "exe");
-    CHECK_FALSE(wine->fix_binary());
-    CHECK(em::binfmt_matches(*wine, {}, "build/hello.exe"));
-    CHECK_FALSE(em::binfmt_matches(*wine, {}, "build/hello"));
-    // As the kernel: the text after the last '.' of the whole path.
-    CHECK_FALSE(em::binfmt_matches(*wine, {}, "./hello"));
-    CHECK_FALSE(em::binfmt_matches(*wine, {}, "a.exe/hello"));
-
-    auto mz = em::parse_binfmt_entry("mz", "disabled\ninterpreter /usr/bin/wine\nflags: F\noffset 0\nmagic 4d5a\n");
-    REQUIRE(mz.has_value());
-    CHECK_FALSE(mz->enabled);
-    CHECK(mz->mask.empty());
-    const std::vector<std::byte> pe = {std::byte {'M'}, std::byte {'Z'}, std::byte {0x90}};
-    CHECK(em::binfmt_matches(*mz, pe, "x"));
-
-    auto at4 = em::parse_binfmt_entry("at4", "enabled\ninterpreter /bin/x\nflags: \noffset 4\nmagic 0102\nmask ff0f\n");
-    REQUIRE(at4.has_value());
-    const std::vector<std::byte> h = {std::byte {0}, std::byte {0}, std::byte {0},
-                                      std::byte {0}, std::byte {1}, std::byte {0xf2}};
-    CHECK(em::binfmt_matches(*at4, h, "x"));  // 0xf2 & 0x0f == 0x02
-    auto h2 = h;
-    h2[5] = std::byte {0x03};
-    CHECK_FALSE(em::binfmt_matches(*at4, h2, "x"));
-}
-
-TEST_CASE("binfmt: what is not an entry is ignored") {
-    const char* bad[] = {
-        "",                                                              // empty
-        "enabled\n",                                                     // the status file
-        "enabled\nflags: F\noffset 0\nmagic 7f45\n",                     // no interpreter
-        "enabled\ninterpreter relative\noffset 0\nmagic 7f45\n",         // not absolute
-        "enabled\ninterpreter /q\nflags: X\noffset 0\nmagic 7f45\n",     // unknown flag
-        "enabled\ninterpreter /q\noffset 0\nmagic 7f4\n",                // odd hex
-        "enabled\ninterpreter /q\noffset 0\nmagic 7g45\n",               // not hex
-        "enabled\ninterpreter /q\noffset 0\nmagic 7f45\nmask ff\n",      // mask of another size
-        "enabled\ninterpreter /q\noffset 255\nmagic 7f45\n",             // beyond 256 bytes
-        "enabled\ninterpreter /q\noffset -1\nmagic 7f45\n",              // bad offset
-        "enabled\ninterpreter /q\nmagic 7f45\n",                         // no offset
-        "enabled\ninterpreter /q\noffset 0\n",                           // no magic
-        "enabled\ninterpreter /q\nextension .exe\nmagic 7f45\n",         // both kinds
-        "enabled\ninterpreter /q\nextension exe\n",                      // no dot
-        "maybe\ninterpreter /q\noffset 0\nmagic 7f45\n",                 // unknown state
-        "enabled\ninterpreter /q\noffset 0\nmagic 7f45\ncolour blue\n",  // unknown line
-    };
-    for (const char* text : bad) {
-        CAPTURE(text);
-        CHECK_FALSE(em::parse_binfmt_entry("x", text).has_value());
-    }
-}
-
-TEST_CASE("binfmt: entries read from a folder, none when disabled or not mounted") {
-    char tmpl[] = "/tmp/xbuild-binfmt-XXXXXX";
-    REQUIRE(::mkdtemp(tmpl) != nullptr);
-    const std::string dir = tmpl;
-    auto write = [&](const std::string& name, const std::string& text) { std::ofstream(dir + "/" + name) << text; };
-    const Target& arm64 = *xbuild::find_target("linux", "arm64", "");
-    const Target& riscv = *xbuild::find_target("linux", "riscv64", "");
-    write("register", "");
-    write("status", "enabled\n");
-    write("qemu-riscv64", binfmt_text_for(riscv));
-    write("qemu-aarch64", binfmt_text_for(arm64));
-    write("junk", "not an entry\n");
-
-    auto entries = em::read_binfmt_entries(dir);
-    REQUIRE(entries.size() == 2);
-    CHECK(entries[0].name == "qemu-aarch64");
-    CHECK(entries[1].name == "qemu-riscv64");
-
-    write("status", "disabled\n");
-    CHECK(em::read_binfmt_entries(dir).empty());
-    CHECK(em::read_binfmt_entries(dir + "/nonexistent").empty());
-    for (const char* n : {"register", "status", "qemu-riscv64", "qemu-aarch64", "junk"})
-        ::unlink((dir + "/" + n).c_str());
-    ::rmdir(dir.c_str());
-}
 
 // --- the platform of a binary -------------------------------------------------------------------
 
@@ -397,7 +238,7 @@ TEST_CASE("every linux row, static and dynamic, each sysroot kind, with and with
                     if (root != Root::none && root != Root::given)
                         m.files.insert(expect_root == "/" ? interp : expect_root + interp);
                     if (binfmt) m.binfmt.push_back(binfmt_for(*t));
-                    const auto head = head_for(*t);
+                    const auto head = elf_head(*t);
 
                     if (native) {
                         auto plan = em::plan_run(req, p, info, head, amd64_host, m.probe());
@@ -552,13 +393,13 @@ TEST_CASE("the user's LD_LIBRARY_PATH and QEMU_SET_ENV are kept") {
     CHECK(std::find(q.command.argv.begin(), q.command.argv.end(),
                     "LD_LIBRARY_PATH=/work/build/lib:/usr/aarch64-linux-gnu/lib") != q.command.argv.end());
     m.binfmt.push_back(binfmt_for(t));
-    auto b = em::plan_run({"./t", {}, "", ""}, p, info, head_for(t), amd64_host, m.probe());
+    auto b = em::plan_run({"./t", {}, "", ""}, p, info, elf_head(t), amd64_host, m.probe());
     CHECK(b.via == em::RunVia::binfmt);
     CHECK(has_env(b.command, "QEMU_SET_ENV=FOO=1,LD_LIBRARY_PATH=/work/build/lib:/usr/aarch64-linux-gnu/lib"));
     CHECK(has_env(b.command, "QEMU_LD_PREFIX=/usr/aarch64-linux-gnu"));
     // A comma would split QEMU_SET_ENV's list: that LD_LIBRARY_PATH is left out.
     m.env["LD_LIBRARY_PATH"] = "/a,b";
-    b = em::plan_run({"./t", {}, "", ""}, p, info, head_for(t), amd64_host, m.probe());
+    b = em::plan_run({"./t", {}, "", ""}, p, info, elf_head(t), amd64_host, m.probe());
     CHECK(has_env(b.command, "QEMU_SET_ENV=FOO=1,LD_LIBRARY_PATH=/usr/aarch64-linux-gnu/lib"));
 }
 
@@ -571,10 +412,10 @@ TEST_CASE("binfmt_misc entries that would not run the file are passed over") {
     m.binfmt.push_back(binfmt_for(t, "PF", false));                              // disabled
     m.binfmt.push_back(binfmt_for(*xbuild::find_target("linux", "arm64", "")));  // another machine
     m.binfmt.push_back(binfmt_for(t, "P"));  // no F: its interpreter must exist, and does not
-    auto plan = em::plan_run({"./p", {}, "", ""}, p, info, head_for(t), amd64_host, m.probe());
+    auto plan = em::plan_run({"./p", {}, "", ""}, p, info, elf_head(t), amd64_host, m.probe());
     CHECK(plan.via == em::RunVia::qemu);
     m.files.insert(m.binfmt.back().interpreter);
-    plan = em::plan_run({"./p", {}, "", ""}, p, info, head_for(t), amd64_host, m.probe());
+    plan = em::plan_run({"./p", {}, "", ""}, p, info, elf_head(t), amd64_host, m.probe());
     CHECK(plan.via == em::RunVia::binfmt);
 }
 
@@ -684,7 +525,7 @@ TEST_CASE("windows binaries go to wine") {
     CHECK(status == 127);
     CHECK(error_of([&] {
               em::plan_run({"x.exe", {}, "", ""}, w32, pe("windows/386"), {}, amd64_host, m.probe());
-          }).find("wine32") != std::string::npos);
+          }).find("(dpkg --add-architecture i386; apt-get install wine wine32)") != std::string::npos);
     const Platform warm = xbuild::parse_platform("windows/arm64");
     CHECK(error_of(
               [&] {
