@@ -1,8 +1,6 @@
 // Tests of xbuild/registry/auth.hpp where no token server is needed (token auth against real
 // registries is in tests/registry/client_test.cpp): scopes, Basic auth from config.json, and the
 // messages of refusals and bad challenges.
-// client.hpp first: its implementation uses this header, which is only complete through it.
-#include "xbuild/registry/client.hpp"
 #include "xbuild/registry/auth.hpp"
 
 #include <doctest/doctest.h>

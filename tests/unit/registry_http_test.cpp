@@ -1,8 +1,6 @@
 // Tests of xbuild/registry/http.hpp without a server (exchanges with real registries are in
 // tests/registry/client_test.cpp): Response::header, and what Transport does when nothing
 // answers: the error, its flags, and the retries of send().
-// client.hpp first: its implementation uses this header, which is only complete through it.
-#include "xbuild/registry/client.hpp"
 #include "xbuild/registry/http.hpp"
 
 #include <doctest/doctest.h>

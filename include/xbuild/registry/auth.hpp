@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "client.hpp"
+#include "options.hpp"
 #include "credentials.hpp"
 #include "http.hpp"
 #include "responses.hpp"

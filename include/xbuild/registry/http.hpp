@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include "client.hpp"
+#include "options.hpp"
 
 namespace xbuild::registry {
 
