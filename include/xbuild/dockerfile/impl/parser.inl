@@ -238,14 +238,20 @@ class DirectiveParser {
 // Words.
 
 // extractBuilderFlags: leading words that start with "--", quotes and \ escapes removed. A lone
-// "--" ends them and is dropped. Returns the text after the flags.
-inline std::string_view extract_flags(std::string_view line, std::vector<std::string>& words) {
+// "--" ends them and is dropped. Returns the text after the flags; spans[k] is where words[k] is
+// in `line`.
+inline std::string_view extract_flags(std::string_view line, std::vector<std::string>& words,
+                                      std::vector<std::pair<std::size_t, std::size_t>>& spans) {
     enum { in_spaces, in_word, in_quote } phase = in_spaces;
     std::string word;
     char quote = 0;
     bool blank_ok = false;
     const std::size_t n = line.size();
-    std::size_t pos = 0;
+    std::size_t pos = 0, start = 0;
+    auto push = [&] {
+        words.push_back(word);
+        spans.emplace_back(start, pos);
+    };
     for (;;) {
         if (phase == in_spaces) {
             if (pos == n) return {};
@@ -255,15 +261,16 @@ inline std::string_view extract_flags(std::string_view line, std::vector<std::st
             }
             if (line[pos] != '-' || pos + 1 == n || line[pos + 1] != '-') return line.substr(pos);
             phase = in_word;
+            start = pos;
         }
         if (pos == n) {
-            if (word != "--" && (blank_ok || !word.empty())) words.push_back(word);
+            if (word != "--" && (blank_ok || !word.empty())) push();
             return {};
         }
         if (phase == in_word) {
             if (const std::size_t sp = space_len(line, pos)) {
                 if (word == "--") return line.substr(pos);
-                if (blank_ok || !word.empty()) words.push_back(word);
+                if (blank_ok || !word.empty()) push();
                 word.clear();
                 blank_ok = false;
                 phase = in_spaces;
@@ -931,12 +938,18 @@ inline void name_val(Instruction& ins, const Context& ctx) {
     ins.args = std::move(words);
 }
 
-inline Instruction parse_instruction(std::string_view line, const Context& ctx, bool trigger) {
+// `line` is a view into `joined` (the instruction's joined line, or for ONBUILD's trigger its
+// text); the source map's fields are set to offsets in `joined`, to_input() maps them.
+inline Instruction parse_instruction(std::string_view joined, std::string_view line, const Context& ctx, bool trigger) {
     Instruction ins;
     const std::string_view trimmed = trim_space(line);
+    auto offset = [&](std::string_view part) { return std::size_t(part.data() - joined.data()); };
     std::size_t k = 0;
     while (k < trimmed.size() && !is_re_blank(trimmed[k])) ++k;
     ins.keyword = to_upper(trimmed.substr(0, k));
+    ins.keyword_begin = offset(trimmed);
+    ins.keyword_end = ins.keyword_begin + k;
+    ins.text_begin = ins.keyword_end;
     if (ins.keyword.empty()) fail(ctx, "empty instruction (a line continuation with nothing after it)");
     if (!is_known(ins.keyword))
         fail(ctx, "unknown instruction: " + ins.keyword + "; known: " + join(known_instructions(), ", "));
@@ -947,18 +960,26 @@ inline Instruction parse_instruction(std::string_view line, const Context& ctx, 
     std::string_view rest;
     if (k < trimmed.size()) {
         while (k < trimmed.size() && is_re_blank(trimmed[k])) ++k;
+        const std::string_view after = trimmed.substr(k);
         std::vector<std::string> words;
-        rest = extract_flags(trimmed.substr(k), words);
-        for (std::string_view w : words) {
+        std::vector<std::pair<std::size_t, std::size_t>> spans;
+        rest = extract_flags(after, words, spans);
+        for (std::size_t i = 0; i < words.size(); ++i) {
+            std::string_view w = words[i];
             w.remove_prefix(2);  // every flag word starts with "--"
             Flag f;
             const std::size_t eq = w.find('=');
             f.name = std::string(w.substr(0, eq));
             if (eq != std::string_view::npos) f.value = std::string(w.substr(eq + 1));
+            f.begin = offset(after) + spans[i].first;
+            f.end = offset(after) + spans[i].second;
             ins.flags.push_back(std::move(f));
         }
+        ins.text_begin = rest.empty() ? offset(after) + after.size() : offset(rest);
     }
-    ins.text = std::string(trim_space(rest));
+    const std::string_view text_view = trim_space(rest);
+    if (!text_view.empty()) ins.text_begin = offset(text_view);
+    ins.text = std::string(text_view);
     const std::string& kw = ins.keyword;
     const std::string_view text = ins.text;
 
@@ -988,7 +1009,7 @@ inline Instruction parse_instruction(std::string_view line, const Context& ctx, 
         }
     } else if (kw == "ONBUILD") {
         if (text.empty()) fail(ctx, "ONBUILD requires at least one argument");
-        ins.inner = std::make_shared<const Instruction>(parse_instruction(text, ctx, true));
+        ins.inner = std::make_shared<const Instruction>(parse_instruction(joined, text_view, ctx, true));
     } else if (!text.empty()) {  // MAINTAINER, STOPSIGNAL, USER, WORKDIR: parseString
         ins.args = {ins.text};
     }
@@ -1000,7 +1021,31 @@ inline bool takes_heredocs(const Instruction& ins) {
     return (t.keyword == "RUN" || t.keyword == "COPY" || t.keyword == "ADD") && !t.json_form;
 }
 
+// The source map's fields, set by parse_instruction to offsets in the joined line, as input offsets.
+inline void to_input(Instruction& ins, const SourceMap& map) {
+    ins.keyword_begin = map.raw(ins.keyword_begin);
+    ins.keyword_end = map.raw_end(ins.keyword_end);
+    ins.text_begin = map.raw(ins.text_begin);
+    for (Flag& f : ins.flags) {
+        f.begin = map.raw(f.begin);
+        f.end = map.raw_end(f.end);
+    }
+    ins.source = map;
+}
+
 }  // namespace detail::df
+
+inline std::size_t SourceMap::raw(std::size_t k) const {
+    if (pieces.empty()) return 0;
+    // The last piece that starts at or before k.
+    auto it =
+        std::upper_bound(pieces.begin(), pieces.end(), k, [](std::size_t v, const Piece& p) { return v < p.joined; });
+    if (it != pieces.begin()) --it;
+    if (k < it->joined) return it->raw;
+    return k - it->joined < it->size ? it->raw + (k - it->joined) : it->raw + it->size;
+}
+
+inline std::size_t SourceMap::raw_end(std::size_t k) const { return k == 0 ? raw(0) : raw(k - 1) + 1; }
 
 inline Dockerfile parse(std::string_view text, std::string_view filename) {
     using namespace detail::df;
@@ -1008,6 +1053,8 @@ inline Dockerfile parse(std::string_view text, std::string_view filename) {
     DirectiveParser directives;
     LineReader lines(text);
     Line line;
+    std::size_t comments_begin = std::string_view::npos;  // the comment lines since the last other line
+    auto input_offset = [&](std::string_view part) { return std::size_t(part.data() - text.data()); };
     while (lines.next(line)) {
         std::string_view body = trim_left_space(line.body);
         Context ctx {filename, lines.number(), df.escape};
@@ -1022,34 +1069,52 @@ inline Dockerfile parse(std::string_view text, std::string_view filename) {
                 df.escape = value[0];
             }
             df.directives.push_back({name, value, ctx.line});
+            continue;  // a directive is not a comment line above an instruction
         }
-        if (is_comment(body)) continue;
+        if (is_comment(body)) {
+            if (comments_begin == std::string_view::npos) comments_begin = line.begin;
+            continue;
+        }
 
         const std::size_t begin = line.begin;
         std::size_t end = line.end;
         bool more = strip_continuation(body, df.escape);
-        if (!more && body.empty()) continue;
-        std::string joined(body);
+        if (!more && body.empty()) {
+            comments_begin = std::string_view::npos;
+            continue;
+        }
+        std::string joined;
+        SourceMap map;
+        auto append = [&](std::string_view part) {
+            if (!part.empty()) map.pieces.push_back({joined.size(), input_offset(part), part.size()});
+            joined += part;
+        };
+        append(body);
         // Continuation lines keep their indentation; comment and blank lines among them vanish.
         while (more && lines.next(line)) {
             end = line.end;
             body = line.body;
             if (is_comment(body) || trim_left_space(body).empty()) continue;
             more = strip_continuation(body, df.escape);
-            joined += body;
+            append(body);
         }
         ctx.escape = df.escape;
-        Instruction parsed = parse_instruction(joined, ctx, false);
+        Instruction parsed = parse_instruction(joined, joined, ctx, false);
         parsed.first_line = ctx.line;
         parsed.begin = begin;
+        parsed.comments_begin = comments_begin == std::string_view::npos ? begin : comments_begin;
+        comments_begin = std::string_view::npos;
+        to_input(parsed, map);
 
         if (takes_heredocs(parsed) && joined.find("<<") != std::string::npos) {
             for (Marker& m : heredoc_markers(joined, ctx)) {
                 Heredoc& h = m.heredoc;
                 h.first_line = lines.number() + 1;
+                h.begin = h.end = end;
                 bool closed = false;
                 while (lines.next(line)) {
                     end = line.end;
+                    h.end = line.begin;
                     std::string_view candidate = line.body;
                     if (h.strip_tabs)
                         candidate.remove_prefix(std::min(candidate.find_first_not_of('\t'), candidate.size()));
@@ -1069,6 +1134,8 @@ inline Dockerfile parse(std::string_view text, std::string_view filename) {
         parsed.end = end;
         if (parsed.inner) {
             auto inner = std::make_shared<Instruction>(*parsed.inner);
+            to_input(*inner, map);
+            inner->comments_begin = parsed.comments_begin;
             inner->heredocs = parsed.heredocs;
             inner->first_line = parsed.first_line;
             inner->last_line = parsed.last_line;
