@@ -1,10 +1,9 @@
 // Implementation of xbuild/dockerfile/parser.hpp: a port of BuildKit's parser.go and
-// line_parsers.go, plus the part of its shell lexer that finds heredoc markers. Comments name
+// line_parsers.go; heredoc markers are found with the shell lexer of expand.hpp. Comments name
 // the Go function each piece mirrors, so a later BuildKit change can be followed. In parts:
 //   text.inl                 UTF-8 runes and Unicode white space, as Go's unicode.IsSpace
 //   parser_lines.inl         lines, comments, continuations, directives, errors, the source map
 //   parser_json.inl          the exec form's JSON arrays
-//   shell_lex.inl            the shell-word lexer that finds heredoc markers
 //   parser_instructions.inl  one instruction: keyword, flags, arguments, heredoc markers
 //   parser.inl               (this file) the whole file: instructions from lines
 #pragma once

@@ -12,7 +12,9 @@
 #include "../../strings.hpp"
 #include "parser_json.inl"
 #include "parser_lines.inl"
-#include "shell_lex.inl"
+#include <limits>
+
+#include "../expand.hpp"
 
 namespace xbuild::dockerfile::detail::df {
 
@@ -159,6 +161,9 @@ inline std::vector<std::string> parse_words(std::string_view rest, char escape) 
     return words;
 }
 
+// Heredoc markers (heredocsFromLine, ParseHeredoc): the line is split into shell words by
+// BuildKit's lexer (expand.hpp) with quotes and escapes kept and every variable unset; a word
+// `^(\d*)<<(-?)([^<]*)$` whose rest lexes to one word opens a heredoc.
 struct Marker {
     Heredoc heredoc;
     std::string written;  // "<<-'EOT'", for messages
@@ -166,9 +171,22 @@ struct Marker {
 
 inline std::vector<Marker> heredoc_markers(std::string_view line, const Context& ctx) {
     std::vector<Marker> markers;
+    // BuildKit's lexer (expand.hpp) with every variable unset and the backslash as escape.
+    auto lex = [](std::string_view s, bool raw_quotes, bool raw_escapes, bool skip_unset,
+                  std::vector<std::string>& out) {
+        ExpandOptions o;
+        o.skip_unset_env = skip_unset;
+        o.raw_quotes = raw_quotes;
+        o.raw_escapes = raw_escapes;
+        o.max_length = std::numeric_limits<std::size_t>::max();  // nothing expands: no growth
+        try {
+            out = expand_words(s, {}, o);
+            return true;
+        } catch (const ExpandError&) { return false; }
+    };
     std::vector<std::string> words;
     // A line the lexer cannot split has no heredocs (BuildKit ignores that error).
-    if (!ShellWords(line, true, true, false).words(words)) return markers;
+    if (!lex(line, true, true, false, words)) return markers;
     for (const std::string& w : words) {
         std::size_t i = 0;
         while (i < w.size() && is_digit(w[i])) ++i;
@@ -180,7 +198,7 @@ inline std::vector<Marker> heredoc_markers(std::string_view line, const Context&
         if (rest.empty() || rest.find('<') != std::string_view::npos) continue;
         std::vector<std::string> plain, raw;
         const std::string written = "<<" + std::string(chomp ? "-" : "") + std::string(rest);
-        if (!ShellWords(rest, false, false, true).words(plain) || !ShellWords(rest, true, false, true).words(raw))
+        if (!lex(rest, false, false, true, plain) || !lex(rest, true, false, true, raw))
             fail(ctx, "invalid heredoc marker " + written);
         if (plain.size() != 1 || raw.size() != 1) continue;
         // Not BuildKit: `<<2` is a shift in $((1 <<2)) far more often than a heredoc named 2.
