@@ -14,8 +14,20 @@ void check(const xbuild::dockerfile::Instruction& ins, std::size_t size) {
     if (ins.begin > ins.end || ins.end > size || ins.first_line < 1 || ins.first_line > ins.last_line) __builtin_trap();
     if (ins.keyword.empty()) __builtin_trap();
     for (const auto& h : ins.heredocs)
-        if (h.first_line <= ins.first_line || h.first_line > h.last_line || h.last_line > ins.last_line)
+        if (h.first_line <= ins.first_line || h.first_line > h.last_line || h.last_line > ins.last_line ||
+            h.begin > h.end || h.begin < ins.begin || h.end > ins.end)
             __builtin_trap();
+    // The source map stays inside the instruction's lines, in order.
+    if (ins.comments_begin > ins.begin || ins.keyword_begin < ins.begin || ins.keyword_begin >= ins.keyword_end ||
+        ins.keyword_end > ins.end || ins.text_begin < ins.keyword_end || ins.text_begin > ins.end)
+        __builtin_trap();
+    std::size_t at = ins.keyword_end;
+    for (const auto& f : ins.flags) {
+        if (f.begin < at || f.begin >= f.end || f.end > ins.text_begin) __builtin_trap();
+        at = f.end;
+    }
+    for (const auto& p : ins.source.pieces)
+        if (p.size == 0 || p.raw < ins.begin || p.raw + p.size > ins.end) __builtin_trap();
 }
 
 }  // namespace

@@ -412,6 +412,26 @@ TEST_CASE("expand_words: split on unquoted blanks (BuildKit wordsTest)") {
     }
 }
 
+TEST_CASE("expand_words: raw_quotes and raw_escapes keep quotes and escapes (the parser's heredoc lexer)") {
+    ExpandOptions both;
+    both.raw_quotes = both.raw_escapes = true;
+    CHECK(expand_words("a 'b c' \"d e\" f\\ g <<\"EOF\"", {}, both) ==
+          std::vector<std::string> {"a", "'b c'", "\"d e\"", "f\\ g", "<<\"EOF\""});
+    CHECK(expand_words("x$Y 'z'", {}, both) == std::vector<std::string> {"x", "'z'"});
+    ExpandOptions quotes;
+    quotes.raw_quotes = true;
+    CHECK(expand_word("'a'\"b\\\"c\"\\d", {}, quotes) == "'a'\"b\"c\"d");
+    ExpandOptions escapes;
+    escapes.raw_escapes = true;
+    CHECK(expand_word("'a'\"b\\\"c\"\\d", {}, escapes) == "ab\\\"c\\d");
+    // BuildKit writes an escape that escapes nothing inside double quotes twice.
+    CHECK(expand_word("\"a\\qb\"", {}, escapes) == "a\\\\qb");
+    ExpandOptions skip = both;
+    skip.skip_unset_env = true;
+    CHECK(expand_words("$X '${Y}'", {}, skip) == std::vector<std::string> {"$X", "'${Y}'"});
+    CHECK_THROWS_AS(expand_words("'open", {}, both), ExpandError);
+}
+
 TEST_CASE("referenced_variables: names in order, once") {
     const Case cases[] = {
         {"--platform=$BUILDPLATFORM", "BUILDPLATFORM"},

@@ -388,6 +388,64 @@ TEST_CASE("dockerfile: text is after keyword and flags, lines joined") {
     CHECK(copy.instructions[1].inner->args == std::vector<std::string> {"x"});
 }
 
+TEST_CASE("dockerfile: the source map says where keyword, flags, text and comments are") {
+    auto at = [](std::string_view text, std::size_t begin, std::size_t end) {
+        return std::string(text.substr(begin, end - begin));
+    };
+    // Keyword and flags split by continuations, a comment line inside, quotes in a flag.
+    const std::string text =
+        "# syntax=docker/dockerfile:1\n# note\n# xbuild:cross\nFR\\\nOM --platform=$BUILDPLATFORM \\\n"
+        "  # inside\n  --x=\"a b\"\\\n  golang AS build\n\n# far\n\nCOPY --from=0 -- a b\n";
+    const df::Dockerfile d = df::parse(text);
+    REQUIRE(d.instructions.size() == 2);
+    const df::Instruction& from = d.instructions[0];
+    CHECK(at(text, from.keyword_begin, from.keyword_end) == "FR\\\nOM");
+    REQUIRE(from.flags.size() == 2);
+    CHECK(at(text, from.flags[0].begin, from.flags[0].end) == "--platform=$BUILDPLATFORM");
+    CHECK(at(text, from.flags[1].begin, from.flags[1].end) == "--x=\"a b\"");
+    CHECK(from.flags[1].value == "a b");
+    CHECK(text.substr(from.text_begin, 6) == "golang");
+    // The comment lines right above, not the directive.
+    CHECK(at(text, from.comments_begin, from.begin) == "# note\n# xbuild:cross\n");
+    // The joined line maps back byte for byte.
+    const std::string joined = "FROM --platform=$BUILDPLATFORM   --x=\"a b\"  golang AS build";
+    for (std::size_t k = 0; k < joined.size(); ++k) {
+        CAPTURE(k);
+        CHECK(text[from.source.raw(k)] == joined[k]);
+    }
+    CHECK(from.source.raw_end(joined.size()) == text.find("build\n\n") + 5);
+    // A blank line ends the comment lines above; a lone `--` is not a flag.
+    const df::Instruction& copy = d.instructions[1];
+    CHECK(copy.comments_begin == copy.begin);
+    REQUIRE(copy.flags.size() == 1);
+    CHECK(at(text, copy.flags[0].begin, copy.flags[0].end) == "--from=0");
+    CHECK(text.substr(copy.text_begin, 3) == "a b");
+    CHECK(copy.text == "a b");
+
+    // Heredoc bodies, ONBUILD's trigger, a keyword with no text.
+    const std::string h = "FROM a\n# c\nONBUILD RUN --network=none <<EOF\nx\nEOF\nRUN <<-A cat <<B\n\tone\nA\ntwo\nB\n";
+    const df::Dockerfile e = df::parse(h);
+    REQUIRE(e.instructions.size() == 3);
+    const df::Instruction& on = e.instructions[1];
+    CHECK(at(h, on.keyword_begin, on.keyword_end) == "ONBUILD");
+    CHECK(at(h, on.comments_begin, on.begin) == "# c\n");
+    REQUIRE(on.inner);
+    CHECK(at(h, on.inner->keyword_begin, on.inner->keyword_end) == "RUN");
+    REQUIRE(on.inner->flags.size() == 1);
+    CHECK(at(h, on.inner->flags[0].begin, on.inner->flags[0].end) == "--network=none");
+    CHECK(h.substr(on.inner->text_begin, 5) == "<<EOF");
+    CHECK(at(h, on.heredocs[0].begin, on.heredocs[0].end) == "x\n");
+    const df::Instruction& run = e.instructions[2];
+    REQUIRE(run.heredocs.size() == 2);
+    CHECK(at(h, run.heredocs[0].begin, run.heredocs[0].end) == "\tone\n");
+    CHECK(at(h, run.heredocs[1].begin, run.heredocs[1].end) == "two\n");
+    const df::Instruction& a = e.instructions[0];
+    CHECK(a.text_begin == 5);
+    const df::Dockerfile f = df::parse("FROM a\nUSER\n");
+    CHECK(f.instructions[1].keyword_end == 11);
+    CHECK(f.instructions[1].text_begin == 11);
+}
+
 TEST_CASE("dockerfile: the examples' Dockerfiles") {
     // Instructions per file, as counted by hand; other files must just parse.
     const std::map<std::string, std::size_t> expected = {

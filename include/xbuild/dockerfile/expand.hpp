@@ -60,6 +60,9 @@ struct ExpandOptions {
     char escape = '\\';           // the Dockerfile's escape directive: '\\' or '`'
     bool skip_unset_env = false;  // keep $x, ${x}, ${x:-w}... as text when x is unset (and
                                   // raise no ${x?} error), to leave unknown build args alone
+    // BuildKit's RawQuotes and RawEscapes, which its parser sets to find heredoc markers: keep the
+    // quotes, and the escape chars, in the result ("'a'\\ b" stays so, as one word).
+    bool raw_quotes = false, raw_escapes = false;
     // Results longer than this are an error: a few nested ${v//?/$v} would grow without bound.
     std::size_t max_length = std::size_t {1} << 20;
 };

@@ -34,6 +34,15 @@
 // splice of that range leaves every other byte alone. "\r\n" ends a line as "\n" does; a UTF-8
 // BOM is skipped but keeps its bytes out of the first instruction's range.
 //
+// Source map: every instruction also says where its parts are in the input, so that later stages
+// (the planner, the rewrite) ask the parser instead of scanning the bytes again:
+//   ins.keyword_begin, ins.keyword_end   the keyword as written (`FR\<newline>OM` spans both lines)
+//   flag.begin, flag.end                 each flag word as written, quotes and escapes included
+//   ins.text_begin                       where `text` starts
+//   ins.source.raw(k)                    the input offset of byte k of the joined line
+//   ins.comments_begin                   the comment lines right above: [comments_begin, begin)
+//   heredoc.begin, heredoc.end           a heredoc's body lines, up to its closing line
+//
 // Safe on hostile input: linear time, bounded recursion; nothing but ParseError and
 // std::bad_alloc is thrown.
 #pragma once
@@ -55,17 +64,36 @@ struct Directive {
     int line = 0;
 };
 
+// Where the bytes of an instruction's joined line (its lines with the continuations, and the
+// comment and blank lines inside them, taken out) are in the input: a list of pieces, each a run
+// of bytes copied as is.
+//   ins.source.raw(0)            the offset of the joined line's first byte (the keyword's, or a blank)
+//   ins.source.raw_end(k)        the offset just past joined byte k - 1: the end of a range
+struct SourceMap {
+    struct Piece {
+        std::size_t joined = 0, raw = 0, size = 0;  // joined[joined, joined + size) is input[raw, raw + size)
+    };
+    std::vector<Piece> pieces;  // in order, none empty
+
+    // The input offset of joined byte k; past the end: just past the last piece.
+    std::size_t raw(std::size_t k) const;
+    // The input offset just past joined byte k - 1 (k == 0: raw(0)): where a range ending at k ends.
+    std::size_t raw_end(std::size_t k) const;
+};
+
 struct Heredoc {
     std::string delimiter;              // the word that closes the body, quotes removed: EOF
     bool strip_tabs = false;            // <<-EOF: leading tabs dropped from the body and the closing line
     bool quoted = false;                // <<"EOF", <<'EOF' (any quote in the word): the body is not expanded
     std::string content;                // the body lines as written, each with its line end ("" when none)
     int first_line = 0, last_line = 0;  // the body lines and the closing line
+    std::size_t begin = 0, end = 0;     // input offsets: the body's first line, the closing line
 };
 
 struct Flag {
     std::string name;                  // "platform" for --platform=$BUILDPLATFORM
     std::optional<std::string> value;  // nullopt for --link, "" for --link=
+    std::size_t begin = 0, end = 0;    // the word in the input, as written (`--from="a b"`)
 };
 
 struct Instruction {
@@ -85,6 +113,11 @@ struct Instruction {
     std::shared_ptr<const Instruction> inner;
     int first_line = 0, last_line = 0;
     std::size_t begin = 0, end = 0;
+    // The source map (input offsets; ONBUILD's inner has its own keyword, flags and text).
+    std::size_t keyword_begin = 0, keyword_end = 0;  // the keyword as written
+    std::size_t text_begin = 0;                      // text's first byte (empty text: past the flags)
+    std::size_t comments_begin = 0;                  // the comment lines right above start here; == begin when none
+    SourceMap source;                                // the joined line's bytes in the input
 };
 
 struct Dockerfile {

@@ -32,8 +32,9 @@ std::string_view mode_name(StageMode mode);  // "cross", "target", "unchanged"
 
 struct StagePlan {
     int index = 0;
-    std::string name;   // AS name, "" when none
-    int from_line = 0;  // the FROM instruction's line
+    std::string name;                  // AS name, "" when none
+    int from_line = 0;                 // the FROM instruction's line
+    std::size_t from_instruction = 0;  // the FROM's index in Dockerfile::instructions
     StageMode mode = StageMode::unchanged;
     std::string reason;       // why, for `xbuild dockerfile explain`
     std::vector<Edit> edits;  // the changes inside the stage (cross stages only)

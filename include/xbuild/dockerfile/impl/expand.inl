@@ -10,6 +10,8 @@
 #include <set>
 #include <utility>
 
+#include "text.inl"
+
 namespace xbuild::dockerfile {
 
 namespace detail {
@@ -17,43 +19,16 @@ namespace detail {
 // Substitutions nest at most this deep (${a:-${b:-...}}): the lexer recurses on them.
 inline constexpr int kMaxExpandDepth = 64;
 
-// The length of the UTF-8 character at s[i]: a valid sequence's length, else 1 (a stray byte
-// stands for itself).
-inline std::size_t utf8_length(std::string_view s, std::size_t i) {
-    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char c = b(i);
-    std::size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (n <= 1 || i + n > s.size()) return 1;
-    for (std::size_t k = 1; k < n; ++k)
-        if ((b(i + k) & 0xC0) != 0x80) return 1;
-    return n;
-}
+// Characters are runes as Go steps through text (an invalid byte is one of its own) and white
+// space is Go's unicode.IsSpace, so a no-break space splits words too: the parser's helpers.
+using df::rune_len;
 
-inline std::uint32_t utf8_decode(std::string_view ch) {
-    const auto b = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(ch[k])); };
-    switch (ch.size()) {
-        case 2: return (b(0) & 0x1F) << 6 | (b(1) & 0x3F);
-        case 3: return (b(0) & 0x0F) << 12 | (b(1) & 0x3F) << 6 | (b(2) & 0x3F);
-        case 4: return (b(0) & 0x07) << 18 | (b(1) & 0x3F) << 12 | (b(2) & 0x3F) << 6 | (b(3) & 0x3F);
-        default: return b(0);
-    }
-}
-
-// Go's unicode.IsSpace, which is what splits words (so a no-break space splits too).
-inline bool is_space_char(std::string_view ch) {
-    if (ch.size() == 1) {
-        const char c = ch[0];
-        return c == ' ' || (c >= '\t' && c <= '\r');
-    }
-    const std::uint32_t r = utf8_decode(ch);
-    return r == 0x85 || r == 0xA0 || r == 0x1680 || (r >= 0x2000 && r <= 0x200A) || r == 0x2028 || r == 0x2029 ||
-           r == 0x202F || r == 0x205F || r == 0x3000;
-}
+inline bool is_space_char(std::string_view ch) { return !ch.empty() && df::space_len(ch, 0) == ch.size(); }
 
 inline std::vector<std::string_view> utf8_chars(std::string_view s) {
     std::vector<std::string_view> out;
     for (std::size_t i = 0; i < s.size();) {
-        const std::size_t n = utf8_length(s, i);
+        const std::size_t n = rune_len(s, i);
         out.push_back(s.substr(i, n));
         i += n;
     }
@@ -79,7 +54,7 @@ class WordSplitter {
     }
     void add_expanded(std::string_view s) {
         for (std::size_t i = 0; i < s.size();) {
-            const std::size_t n = utf8_length(s, i);
+            const std::size_t n = rune_len(s, i);
             add_char(s.substr(i, n));
             i += n;
         }
@@ -125,7 +100,7 @@ inline std::vector<GlobToken> compile_glob(std::string_view pat) {
                 continue;
             }
             if (i + 1 >= pat.size()) throw ExpandError("invalid escape '\\' at the end");
-            const std::size_t n = utf8_length(pat, i + 1);
+            const std::size_t n = rune_len(pat, i + 1);
             const char e = pat[i + 1];
             if (e != '*' && e != '?' && e != '\\')
                 throw ExpandError("invalid escape '\\" + std::string(pat.substr(i + 1, n)) + "'");
@@ -133,7 +108,7 @@ inline std::vector<GlobToken> compile_glob(std::string_view pat) {
             i += 2;
             continue;
         }
-        const std::size_t n = utf8_length(pat, i);
+        const std::size_t n = rune_len(pat, i);
         toks.push_back({GlobToken::Literal, pat.substr(i, n)});
         i += n;
     }
@@ -214,7 +189,7 @@ class Lexer {
 
     std::string run(WordSplitter* words) {
         bool closed = false;
-        return until(-1, false, words, closed);
+        return until(-1, opt_.raw_escapes, words, closed);
     }
 
    private:
@@ -292,13 +267,13 @@ class Lexer {
                     if (words) words->add_raw(std::string_view(&opt_.escape, 1));
                 }
                 if (at_end()) break;  // a trailing escape is dropped
-                const std::string_view ch = in_.substr(pos_, utf8_length(in_, pos_));
+                const std::string_view ch = in_.substr(pos_, rune_len(in_, pos_));
                 pos_ += ch.size();
                 append(out, ch);
                 if (words) words->add_raw(ch);
                 continue;
             }
-            const std::string_view ch = in_.substr(pos_, utf8_length(in_, pos_));
+            const std::string_view ch = in_.substr(pos_, rune_len(in_, pos_));
             pos_ += ch.size();
             append(out, ch);
             if (words) words->add_char(ch);
@@ -329,12 +304,14 @@ class Lexer {
             throw ExpandError("unexpected end of statement while looking for matching single-quote in '" +
                               excerpt(start, in_.size()) + "'");
         pos_ = close + 1;
+        if (opt_.raw_quotes) return std::string(in_.substr(start, close + 1 - start));
         return std::string(in_.substr(start + 1, close - start - 1));
     }
 
     std::string double_quote(bool raw) {
         const std::size_t start = pos_++;
         std::string out;
+        if (opt_.raw_quotes) out += '"';
         for (;;) {
             if (at_end())
                 throw ExpandError("unexpected end of statement while looking for matching double-quote in '" +
@@ -342,6 +319,7 @@ class Lexer {
             const char c = in_[pos_];
             if (c == '"') {
                 ++pos_;
+                if (opt_.raw_quotes) out += '"';
                 return out;
             }
             if (c == '$') {
@@ -352,13 +330,15 @@ class Lexer {
             if (c == opt_.escape && !at_end()) {
                 const char e = in_[pos_];
                 if (e == '"' || e == '$' || e == opt_.escape) {
-                    if (raw) append(out, std::string_view(&opt_.escape, 1));
+                    if (raw || opt_.raw_escapes) append(out, std::string_view(&opt_.escape, 1));
                     append(out, std::string_view(&e, 1));
                     ++pos_;
                     continue;
                 }
             }
-            // Any other escape stays, with the character after it read normally.
+            // Any other escape stays, with the character after it read normally (with RawEscapes
+            // BuildKit writes it twice: once as kept, once as not escaping).
+            if (c == opt_.escape && opt_.raw_escapes) append(out, std::string_view(&c, 1));
             append(out, std::string_view(&c, 1));
         }
     }
@@ -410,7 +390,7 @@ class Lexer {
         if (at_end()) throw ExpandError("missing '}' in '" + excerpt(start, in_.size()) + "'");
         const std::size_t mod_at = pos_;
         char op = in_[pos_];
-        pos_ += utf8_length(in_, pos_);
+        pos_ += rune_len(in_, pos_);
         // The modifier is the character after the name, and the next one after a ':'.
         const auto unsupported = [&](std::size_t mod_end, std::size_t to) {
             return ExpandError("unsupported modifier '" + std::string(in_.substr(mod_at, mod_end - mod_at)) + "' in '" +
@@ -431,7 +411,7 @@ class Lexer {
         if (null_is_unset) {
             if (at_end()) throw ExpandError("missing '}' in '" + excerpt(start, in_.size()) + "'");
             op = in_[pos_];
-            pos_ += utf8_length(in_, pos_);
+            pos_ += rune_len(in_, pos_);
         }
         const bool is_pattern = op == '#' || op == '%';
         if (null_is_unset && is_pattern) throw unsupported(pos_, brace_end(pos_));

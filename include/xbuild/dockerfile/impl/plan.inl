@@ -31,14 +31,14 @@ inline std::string flag_value(const Instruction& in, std::string_view name) {
     return "";
 }
 
-// `# xbuild:cross` / `# xbuild:emulate` in the comment lines right above the FROM.
+// `# xbuild:cross` / `# xbuild:emulate` in the comment lines right above the FROM (the nearest).
 inline std::string override_comment(std::string_view text, const Instruction& from) {
-    std::vector<std::string_view> lines = split(text.substr(0, from.begin), '\n');
-    if (!lines.empty() && lines.back().empty()) lines.pop_back();  // the FROM starts a line
+    std::vector<std::string_view> lines =
+        split(text.substr(from.comments_begin, from.begin - from.comments_begin), '\n');
     for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
-        std::string_view line = trim(*it);
-        if (!line.starts_with('#')) break;
-        std::string_view body = trim(line.substr(1));
+        const std::string_view line = trim(*it);
+        if (!line.starts_with('#')) continue;  // the "" after the last "\n"
+        const std::string_view body = trim(line.substr(1));
         if (body == "xbuild:cross") return "cross";
         if (body == "xbuild:emulate") return "emulate";
     }
@@ -73,6 +73,7 @@ inline Plan plan_stages(std::string_view text, const Dockerfile& file, const Pla
         sp.index = int(i);
         sp.name = st.name;
         sp.from_line = st.from->first_line;
+        sp.from_instruction = std::size_t(st.from - file.instructions.data());
         const std::vector<const Instruction*>& body = st.instructions;
         auto decide = [&](StageMode mode, std::string reason) {
             sp.mode = mode;

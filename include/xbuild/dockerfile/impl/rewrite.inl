@@ -10,37 +10,19 @@ namespace detail {
 // The helpers' stage goes in before stage `inserted_at`: `COPY --from=N` naming that stage or a
 // later one by index must say N+1 to mean the same stage. (RUN --mount from= takes names only;
 // ONBUILD's COPY runs in another build, with that build's stages.)
-inline void renumber_stage_indexes(std::string_view text, const Dockerfile& file, int inserted_at, int stages,
-                                   std::vector<Edit>& edits) {
+inline void renumber_stage_indexes(const Dockerfile& file, int inserted_at, int stages, std::vector<Edit>& edits) {
     for (const Instruction& in : file.instructions) {
         if (in.keyword != "COPY") continue;
-        const auto words = flag_words(text, in, file.escape).words;
-        for (std::size_t f = 0; f < words.size() && f < in.flags.size(); ++f) {
+        for (const Flag& flag : in.flags) {
             // An index as BuildKit reads one (strconv.Atoi: "+2" and "02" too); the whole flag
             // word is written anew, however it was quoted.
-            const Flag& flag = in.flags[f];
             const auto index = flag.name == "from" && flag.value ? stg::go_atoi(*flag.value) : std::nullopt;
             if (!index || *index < inserted_at || *index >= stages) continue;
-            edits.push_back({words[f].first, words[f].second, "--from=" + std::to_string(*index + 1),
+            edits.push_back({flag.begin, flag.end, "--from=" + std::to_string(*index + 1),
                              "stage " + std::to_string(*index) + " is stage " + std::to_string(*index + 1) +
                                  " after the helpers' stage"});
         }
     }
-}
-
-// Where the helpers' stage goes: before the comment lines right above the first cross stage's
-// FROM, so that its `# xbuild:cross` (and the user's notes) stay with it; after the directives.
-inline std::size_t before_comments_above(std::string_view text, const Dockerfile& file, const Instruction& from) {
-    int first_free = 1;  // the first line that is not a parser directive
-    for (const auto& d : file.directives) first_free = std::max(first_free, d.line + 1);
-    std::size_t at = from.begin;
-    for (int line = from.first_line - 1; line >= first_free && at > 0; --line) {
-        const std::size_t nl = at >= 2 ? text.rfind('\n', at - 2) : std::string_view::npos;
-        const std::size_t start = nl == std::string_view::npos ? 0 : nl + 1;
-        if (!trim(text.substr(start, at - start)).starts_with('#')) break;
-        at = start;
-    }
-    return at;
 }
 
 }  // namespace detail
@@ -70,22 +52,20 @@ inline Rewritten rewrite(std::string_view text, const Dockerfile& file, const Pl
                                  "keeps the line numbers", d.line});
             }
     }
-    // The FROM of each cross stage, found again by position: the plan keeps line numbers.
-    std::vector<const Instruction*> froms;
-    for (const auto& in : file.instructions)
-        if (in.keyword == "FROM") froms.push_back(&in);
     bool first_cross = true;
     for (const StagePlan& s : plan.stages) {
-        if (s.mode != StageMode::cross || std::size_t(s.index) >= froms.size()) continue;
-        const Instruction& from = *froms[std::size_t(s.index)];
+        if (s.mode != StageMode::cross || s.from_instruction >= file.instructions.size()) continue;
+        const Instruction& from = file.instructions[s.from_instruction];
         if (first_cross) {
-            const std::size_t at = detail::before_comments_above(text, file, from);
+            // Before the comment lines right above the first cross stage's FROM, so that its
+            // `# xbuild:cross` (and the user's notes) stay with it.
+            const std::size_t at = from.comments_begin;
             edits.push_back({at, at, "FROM --platform=$BUILDPLATFORM " + options.xx_image + " AS xbuild-xx\n",
                              "the helpers' stage", from.first_line});
-            detail::renumber_stage_indexes(text, file, s.index, int(froms.size()), edits);
+            detail::renumber_stage_indexes(file, s.index, int(plan.stages.size()), edits);
             first_cross = false;
         }
-        const std::size_t k = detail::keyword_end(text, from, file.escape);
+        const std::size_t k = from.keyword_end;
         edits.push_back({k, k, " --platform=$BUILDPLATFORM", "runs on the build machine"});
         const bool ends_line = from.end > 0 && text[from.end - 1] == '\n';
         edits.push_back({from.end, from.end,

@@ -23,65 +23,6 @@ inline bool any_word_starts(const ShellCommand& c, std::string_view prefix) {
     return std::any_of(c.words.begin() + 1, c.words.end(), [&](const std::string& w) { return w.starts_with(prefix); });
 }
 
-// Where an instruction's flag words are in the original bytes ([begin, end) each, as written),
-// and where the text after them starts.
-struct FlagWords {
-    std::vector<std::pair<std::size_t, std::size_t>> words;
-    std::size_t rest = 0;
-};
-
-// Past an instruction's keyword in the original bytes. White space as the parser skips it (any
-// Unicode space), continuations and the lines BuildKit drops inside them may come before the
-// keyword and inside it (`FR\<newline>OM` is FROM).
-inline std::size_t keyword_end(std::string_view text, const Instruction& in, char escape) {
-    const std::string_view t = text.substr(0, in.end);
-    std::size_t i = in.begin;
-    auto skip_joins = [&] { i = past_joins(t, i, escape); };
-    for (;;) {
-        skip_joins();
-        const std::size_t n = i < t.size() ? df::space_len(t, i) : 0;
-        if (n == 0) break;
-        i += n;
-    }
-    for (std::size_t letter = 0; letter < in.keyword.size() && i < t.size(); ++letter) {
-        skip_joins();
-        i = std::min(i + 1, t.size());
-    }
-    return i;
-}
-
-// The parser's flag words (extractBuilderFlags on the joined line: words split at any Unicode
-// space, ' and " quotes, \ escapes, a lone "--" ends them), found in the raw bytes, so that
-// words[k] is the one that gave in.flags[k].
-inline FlagWords flag_words(std::string_view text, const Instruction& in, char escape) {
-    const std::string_view t = text.substr(0, in.end);
-    FlagWords out;
-    std::size_t i = keyword_end(text, in, escape);
-    auto skip_joins = [&] { i = past_joins(t, i, escape); };
-    auto space_at = [&] { return i < t.size() ? df::space_len(t, i) : 0; };
-    auto skip_spaces = [&] {
-        for (skip_joins(); const std::size_t n = space_at(); skip_joins()) i += n;
-    };
-    for (skip_spaces(); i + 1 < t.size() && t[i] == '-' && t[i + 1] == '-'; skip_spaces()) {
-        const std::size_t begin = i;
-        char quote = 0;
-        for (skip_joins(); i < t.size() && (quote || space_at() == 0); skip_joins()) {
-            const char ch = t[i++];
-            if (ch == '\\' && i < t.size() && past_joins(t, i, escape) == i) i++;  // not a continuation's escape
-            else if (quote ? ch == quote : (ch == '\'' || ch == '"')) quote = quote ? 0 : ch;
-        }
-        if (i - begin == 2) break;  // "--": no flag, the text follows
-        out.words.emplace_back(begin, i);
-    }
-    out.rest = std::min(i, in.end);
-    return out;
-}
-
-// The offset of the shell text inside the original bytes of a RUN: past the keyword and flags.
-inline std::size_t shell_text_offset(std::string_view text, const Instruction& in, char escape) {
-    return flag_words(text, in, escape).rest;
-}
-
 // A plain word (no quotes or expansions) the rewrite may repeat in xx-verify.
 inline bool plain_word(std::string_view w) {
     return !w.empty() && w.find_first_of("'\"$`\\*?[](){};&|<>") == std::string_view::npos;
@@ -322,16 +263,6 @@ inline void route_shell(std::string_view text, std::size_t begin, std::size_t en
     }
 }
 
-// The offset where line `line` of an instruction starts (a heredoc's body, its closing line).
-inline std::size_t line_start(std::string_view text, const Instruction& in, int line) {
-    std::size_t at = in.begin;
-    for (int l = in.first_line; l < line && at < in.end; ++l) {
-        const std::size_t nl = text.find('\n', at);
-        at = nl == std::string_view::npos || nl >= in.end ? in.end : nl + 1;
-    }
-    return at;
-}
-
 inline bool is_shell(std::string_view program) { return word_in(program, {"sh", "bash", "dash", "ash"}); }
 
 // `<<EOF`, `<<-'EOF'`, `0<<EOF`: the word that feeds a heredoc to standard input.
@@ -387,17 +318,15 @@ inline void route_run(std::string_view text, const Instruction& in, char escape,
         }
     };
     if (in.json_form) return unsure_of_builds_in(join(in.args, " "), "exec form");
-    const std::size_t base = shell_text_offset(text, in, escape);
+    const std::size_t base = in.text_begin;
     // The RUN's own lines end where the first heredoc's body begins.
-    const std::size_t end =
-        in.heredocs.empty() ? in.end : std::max(base, line_start(text, in, in.heredocs.front().first_line));
+    const std::size_t end = in.heredocs.empty() ? in.end : std::max(base, in.heredocs.front().begin);
     const Heredoc* script = shell_script_heredoc(in, text.substr(base, end - base), escape);
     std::set<std::string> outputs;  // go build -o paths: running one needs the target
     route_shell(text, base, end, escape, in.first_line, Lines::dockerfile, facts, outputs);
     for (const Heredoc& h : in.heredocs) {
         if (&h == script) {  // a shell script: its escape is the shell's backslash, not the Dockerfile's
-            route_shell(text, line_start(text, in, h.first_line), line_start(text, in, h.last_line), '\\', h.first_line,
-                        Lines::shell, facts, outputs);
+            route_shell(text, h.begin, h.end, '\\', h.first_line, Lines::shell, facts, outputs);
         } else {
             unsure_of_builds_in(h.content, "a heredoc that is not the RUN's shell script");
         }

@@ -4,6 +4,8 @@
 #include <array>
 #include <algorithm>
 
+#include "../parser.hpp"
+
 namespace xbuild::dockerfile {
 
 namespace detail {
@@ -26,29 +28,40 @@ inline constexpr std::array<std::string_view, 12> reserved_words = {"if",   "the
                                                                     "done", "while", "until", "!",    "{",  "}"};
 inline constexpr std::array<std::string_view, 5> wrappers = {"env", "sudo", "time", "exec", "command"};
 
-// The length of the line continuation at t[i] (escape, blanks, newline: BuildKit's `\\[ \t]*$`
-// on lines that lost their "\r"), 0 when there is none.
-inline std::size_t continuation_length(std::string_view t, std::size_t i, char escape) {
-    if (i >= t.size() || t[i] != escape) return 0;
-    std::size_t j = i + 1;
-    while (j < t.size() && (t[j] == ' ' || t[j] == '\t' || t[j] == '\r')) j++;
-    return j < t.size() && t[j] == '\n' ? j + 1 - i : 0;
+// A RUN's lines are joined by the parser's rule (parser_lines.inl: strip_continuation, and the
+// comment and blank lines it drops inside a continuation), applied here to the raw lines.
+
+// The line of t that holds offset i: [i, its "\n"), without the "\r"s before it (trimNewline).
+inline std::string_view rest_of_line(std::string_view t, std::size_t i) {
+    const std::size_t nl = t.find('\n', i);
+    std::string_view line = t.substr(i, nl == std::string_view::npos ? std::string_view::npos : nl - i);
+    while (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    return line;
 }
 
-// Whether t[from, nl) ends with a continuation (nl: the offset of a newline).
+// The length of the line continuation at t[i] (the escape that the parser strips as the line's
+// continuation, the blanks after it, the line end), 0 when there is none.
+inline std::size_t continuation_length(std::string_view t, std::size_t i, char escape) {
+    const std::size_t nl = t.find('\n', i);
+    if (i >= t.size() || t[i] != escape || nl == std::string_view::npos) return 0;
+    std::string_view line = rest_of_line(t, i);
+    return df::strip_continuation(line, escape) && line.empty() ? nl + 1 - i : 0;
+}
+
+// Whether the line that ends at t[nl] (a newline; from `from` on) ends with a continuation.
 inline bool ends_continued(std::string_view t, std::size_t from, std::size_t nl, char escape) {
-    std::size_t k = nl;
-    while (k > from && (t[k - 1] == ' ' || t[k - 1] == '\t' || t[k - 1] == '\r')) k--;
-    return k > from && t[k - 1] == escape;
+    const std::size_t start = t.rfind('\n', nl == 0 ? 0 : nl - 1);
+    const std::size_t line_start = start == std::string_view::npos || start < from || start >= nl ? from : start + 1;
+    std::string_view line = rest_of_line(t.substr(0, nl), line_start);
+    return df::strip_continuation(line, escape);
 }
 
 // Past the comment and empty lines that BuildKit drops from inside a continuation.
 inline std::size_t skip_dropped_lines(std::string_view t, std::size_t i) {
     while (i < t.size()) {
-        std::size_t j = i;
-        while (j < t.size() && (t[j] == ' ' || t[j] == '\t' || t[j] == '\r')) j++;
-        if (j < t.size() && t[j] != '#' && t[j] != '\n') break;
-        const std::size_t nl = t.find('\n', j);
+        const std::string_view line = rest_of_line(t, i);
+        if (!df::is_comment(line) && !df::trim_left_space(line).empty()) break;
+        const std::size_t nl = t.find('\n', i);
         if (nl == std::string_view::npos) break;  // the last line is the instruction's own
         i = nl + 1;
     }
