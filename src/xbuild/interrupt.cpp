@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <mutex>
 #include <system_error>
@@ -31,10 +32,16 @@ void watch() {
     while (::read(wake_fds[0], &sig, 1) != 1) {}
     {
         std::lock_guard<std::mutex> lock(paths_mutex);
-        for (auto it = paths.rbegin(); it != paths.rend(); ++it) {
-            std::error_code ec;
-            std::filesystem::remove_all(*it, ec);
-        }
+        // The command goes on while this runs: a file it makes in a folder remove_all already
+        // listed makes the last rmdir fail. So again, until the path is gone (the writers never
+        // make a registered root again: a layout's blob folders need their root to exist).
+        for (auto it = paths.rbegin(); it != paths.rend(); ++it)
+            for (int attempt = 0; attempt < 100; attempt++) {
+                std::error_code ec;
+                std::filesystem::remove_all(*it, ec);
+                if (!std::filesystem::exists(std::filesystem::symlink_status(*it, ec))) break;
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
         paths.clear();
     }
     ::signal(sig, SIG_DFL);
