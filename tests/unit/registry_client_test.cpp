@@ -4,29 +4,17 @@
 #include "xbuild/registry/client.hpp"
 
 #include <doctest/doctest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <string>
+
+#include "loopback.hpp"
 
 using namespace xbuild::registry;
 
 namespace {
 
-// A loopback port nothing listens on (bound, read, closed).
-std::string dead_registry() {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(s >= 0);
-    sockaddr_in a {};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    REQUIRE(::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-    ::close(s);
-    return "127.0.0.1:" + std::to_string(ntohs(a.sin_port));
-}
+// A loopback port nothing listens on.
+std::string dead_registry() { return "127.0.0.1:" + std::to_string(test_support::dead_loopback_port()); }
 
 ClientOptions quick() {
     ClientOptions o;

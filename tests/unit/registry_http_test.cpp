@@ -4,31 +4,18 @@
 #include "xbuild/registry/http.hpp"
 
 #include <doctest/doctest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include "loopback.hpp"
+
 using namespace xbuild::registry;
 
 namespace {
 
-// A loopback port nothing listens on (bound, read, closed).
-int dead_port() {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(s >= 0);
-    sockaddr_in a {};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    REQUIRE(::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-    ::close(s);
-    return ntohs(a.sin_port);
-}
+int dead_port() { return test_support::dead_loopback_port(); }
 
 }  // namespace
 
