@@ -1,10 +1,12 @@
 // libFuzzer target: Dockerfiles, the text xbuild reads and rewrites. Whatever parses must have
 // positions a caller can splice with: in range, in order, not overlapping, whole lines; and its
-// rewrite must parse again, map every line, and be left alone by a second rewrite.
+// rewrite must parse again, map every line, and be left alone by a second rewrite; the typed
+// instructions throw only ParseError.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "xbuild/dockerfile/instructions.hpp"
 #include "xbuild/dockerfile/parser.hpp"
 #include "xbuild/dockerfile/rewrite.hpp"
 
@@ -55,6 +57,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             prev_line = ins.last_line;
         }
         namespace df_ = xbuild::dockerfile;
+        // The typed layer: its checks throw nothing but ParseError on the instruction's line;
+        // without them it throws nothing, and keeps the instruction it read.
+        for (const auto& ins : df.instructions) {
+            try {
+                (void)df_::parse_instruction(ins);
+            } catch (const df_::ParseError& e) {
+                if (e.line != ins.first_line) __builtin_trap();
+            }
+            if (&df_::source_of(df_::parse_instruction(ins, "Dockerfile", {false, false})) != &ins) __builtin_trap();
+        }
         df_::Plan plan;
         try {
             plan = df_::plan_stages(text, df);  // the stage rules can refuse what parsed

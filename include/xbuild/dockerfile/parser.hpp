@@ -24,9 +24,9 @@
 //     `<<-WORD`, `<<"WORD"` or `<<'WORD'` shell word of the line opens one, and their bodies
 //     follow the instruction's last line, in order, each closed by a line equal to WORD.
 //
-// Instruction checks beyond the parser's (argument counts, flag names, FROM's AS) are left to the
-// caller, as BuildKit leaves them to its instructions package; unknown keywords and the ONBUILD
-// rules are checked here. Errors are ParseError, whose message names the file and line:
+// Instruction checks beyond the parser's (argument counts, flag names, FROM's AS) are left to
+// instructions.hpp (parse_instruction: the typed form of each keyword), as BuildKit leaves them
+// to its instructions package; unknown keywords and the ONBUILD rules are checked here. Errors are ParseError, whose message names the file and line:
 //   "Dockerfile:12: unterminated heredoc <<EOF"
 //
 // Positions: lines are 1-based; [begin, end) are byte offsets of an instruction's whole lines in

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "edit.hpp"
+#include "instructions.hpp"
 #include "parser.hpp"
 
 namespace xbuild::dockerfile {

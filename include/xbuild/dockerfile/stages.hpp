@@ -68,6 +68,7 @@
 
 #include "../platform.hpp"
 #include "expand.hpp"
+#include "instructions.hpp"
 #include "parser.hpp"
 
 namespace xbuild::dockerfile {

@@ -25,12 +25,6 @@ inline bool Plan::any_cross() const {
 
 namespace detail {
 
-inline std::string flag_value(const Instruction& in, std::string_view name) {
-    for (const auto& f : in.flags)
-        if (f.name == name && f.value) return *f.value;
-    return "";
-}
-
 // `# xbuild:cross` / `# xbuild:emulate` in the comment lines right above the FROM (the nearest).
 inline std::string override_comment(std::string_view text, const Instruction& from) {
     std::vector<std::string_view> lines =
@@ -83,16 +77,20 @@ inline Plan plan_stages(std::string_view text, const Dockerfile& file, const Pla
         for (const Instruction* in : body) {
             if (in->keyword == "RUN") route_run(text, *in, file.escape, facts);
             if (in->keyword != "ENV") continue;
-            for (const auto& a : in->args) {
-                if (a == "CGO_ENABLED=0") facts.cgo_disabled = true;
-                if (a == "CGO_ENABLED=1") facts.cgo_enabled = true;
-                if (a.starts_with("GOOS=") || a.starts_with("GOARCH=") || a.starts_with("CARGO_BUILD_TARGET="))
-                    facts.already_cross.push_back("line " + std::to_string(in->first_line) + ": ENV " + a);
+            // The `k=v` form only, values as written: what the line says, not what it expands to.
+            const auto env = std::get<Env>(parse_instruction(*in, "Dockerfile", {false, false}));
+            if (env.legacy) continue;
+            for (const auto& [key, value] : env.pairs) {
+                if (key == "CGO_ENABLED" && value == "0") facts.cgo_disabled = true;
+                if (key == "CGO_ENABLED" && value == "1") facts.cgo_enabled = true;
+                if (key == "GOOS" || key == "GOARCH" || key == "CARGO_BUILD_TARGET")
+                    facts.already_cross.push_back("line " + std::to_string(in->first_line) + ": ENV " + key + "=" +
+                                                  value);
             }
         }
         route_stage(facts);
         const std::string over = detail::override_comment(text, *st.from);
-        const std::string pinned = detail::flag_value(*st.from, "platform");
+        const std::string& pinned = st.platform_raw;  // FROM --platform, as written
 
         if (!options.enabled) decide(StageMode::unchanged, "the rewrite is off (XBUILD_REWRITE=0)");
         else if (!st.reachable) decide(StageMode::unchanged, "not needed to build the target stage");

@@ -1,7 +1,7 @@
 // Implementation of xbuild/dockerfile/stages.hpp. Follows BuildKit's dockerfile2llb.go
 // (toDispatchState, buildMetaArgs, dispatchArg, dispatchEnv, toCommand, detectRunMount,
-// isReachable, hasCircularDependency) and instructions/parse.go (parseFrom, parseArg, parseEnv);
-// comments name the Go function a piece mirrors.
+// isReachable, hasCircularDependency); the instructions are read through instructions.hpp, as
+// BuildKit's through its instructions package. Comments name the Go function a piece mirrors.
 #pragma once
 
 #include <cstdint>
@@ -24,38 +24,21 @@ inline constexpr std::string_view kDefaultPath = "/usr/local/sbin:/usr/local/bin
 
 inline std::string go_quoted(std::string_view s) { return detail::df::go_quoted(s); }
 
-// An ARG word: name[=value], the value as written.
-inline std::pair<std::string, std::optional<std::string>> split_arg(std::string_view word) {
-    const std::size_t eq = word.find('=');
-    if (eq == std::string_view::npos) return {std::string(word), std::nullopt};
-    return {std::string(word.substr(0, eq)), std::string(word.substr(eq + 1))};
+// The typed form of `ins`, the errors of the checks asked for as StageError.
+inline Command typed(const Instruction& ins, std::string_view filename, InstructionChecks checks) {
+    try {
+        return parse_instruction(ins, filename, checks);
+    } catch (const ParseError& e) { fail(filename, e.line, e.message); }
 }
 
-// The key/raw-value pairs of an ENV: `k=v ...`, or the legacy `k v` (first word without '=').
-inline std::vector<std::pair<std::string, std::string>> env_pairs(const Instruction& ins) {
-    std::vector<std::pair<std::string, std::string>> out;
-    if (ins.args.size() == 2 && ins.args[0].find('=') == std::string::npos) {
-        out.emplace_back(ins.args[0], ins.args[1]);
-        return out;
-    }
-    for (const std::string& w : ins.args) {
-        const std::size_t eq = w.find('=');
-        out.emplace_back(w.substr(0, eq), eq == std::string::npos ? std::string() : w.substr(eq + 1));
-    }
-    return out;
-}
+// No checks: what the stage graph reads of lines it has checked already (or never checks).
+inline constexpr InstructionChecks kUnchecked {.check_flags = false, .check_args = false};
 
-// parseArg / parseEnv: the checks BuildKit makes on every stage, needed or not.
+// parseArg / parseEnv: the checks BuildKit makes on every stage, needed or not (argument
+// counts and blank names; flags are not looked at).
 inline void check_arg_env(const Instruction& ins, std::string_view filename) {
     if (ins.keyword != "ARG" && ins.keyword != "ENV") return;
-    if (ins.args.empty()) fail(filename, ins.first_line, ins.keyword + " requires at least one argument");
-    if (ins.keyword == "ARG") {
-        for (const std::string& w : ins.args)
-            if (split_arg(w).first.empty()) fail(filename, ins.first_line, "ARG names can not be blank");
-    } else {
-        for (const auto& kv : env_pairs(ins))
-            if (kv.first.empty()) fail(filename, ins.first_line, "ENV names can not be blank");
-    }
+    typed(ins, filename, {.check_flags = false, .check_args = true});
 }
 
 // defaultArgs: the automatic platform ARGs, a --build-arg of the same name replacing one.
@@ -89,8 +72,8 @@ inline std::string expand_at(std::string_view word, const Vars& vars, char escap
 inline void apply(const Instruction& ins, Vars& env, const Vars& meta, const BuildContext& ctx, char escape,
                   std::string_view filename, int line) {
     if (ins.keyword == "ARG") {
-        for (const std::string& word : ins.args) {
-            auto [name, def] = split_arg(word);
+        const Arg arg = std::get<Arg>(typed(ins, filename, kUnchecked));
+        for (const auto& [name, def] : arg.pairs) {
             std::optional<std::string> value;
             if (auto it = ctx.build_args.find(name); it != ctx.build_args.end()) {
                 value = it->second;  // taken as it is
@@ -104,7 +87,8 @@ inline void apply(const Instruction& ins, Vars& env, const Vars& meta, const Bui
     } else if (ins.keyword == "ENV") {
         // Every pair sees the scope before the line.
         const Vars before = env;
-        for (const auto& [key, raw] : env_pairs(ins))
+        const Env env_line = std::get<Env>(typed(ins, filename, kUnchecked));
+        for (const auto& [key, raw] : env_line.pairs)
             env[expand_at(key, before, escape, filename, line)] = expand_at(raw, before, escape, filename, line);
     }
 }
@@ -127,59 +111,6 @@ inline std::optional<std::int64_t> go_atoi(std::string_view s) {
     }
     if (neg) return v == (std::uint64_t {1} << 63) ? INT64_MIN : -static_cast<std::int64_t>(v);
     return static_cast<std::int64_t>(v);
-}
-
-// encoding/csv, as BuildKit reads a --mount value: ',' separates fields; a field that starts
-// with '"' is quoted, "" standing for ". Malformed quoting is taken literally.
-inline std::vector<std::string> csv_fields(std::string_view s) {
-    std::vector<std::string> out;
-    std::size_t i = 0;
-    for (;;) {
-        std::string f;
-        if (i < s.size() && s[i] == '"') {
-            std::size_t k = i + 1;
-            bool closed = false;
-            std::string q;
-            while (k < s.size()) {
-                if (s[k] == '"') {
-                    if (k + 1 < s.size() && s[k + 1] == '"') {
-                        q += '"';
-                        k += 2;
-                        continue;
-                    }
-                    closed = true;
-                    ++k;
-                    break;
-                }
-                q += s[k++];
-            }
-            if (closed && (k == s.size() || s[k] == ',')) {
-                out.push_back(std::move(q));
-                if (k == s.size()) return out;
-                i = k + 1;
-                continue;
-            }
-        }
-        const std::size_t comma = s.find(',', i);
-        out.emplace_back(s.substr(i, comma == std::string_view::npos ? std::string_view::npos : comma - i));
-        if (comma == std::string_view::npos) return out;
-        i = comma + 1;
-    }
-}
-
-// reValidName: ^[a-z][a-z0-9-_\.]*$
-inline bool valid_stage_name(std::string_view s) {
-    if (s.empty() || s[0] < 'a' || s[0] > 'z') return false;
-    for (char c : s)
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')) return false;
-    return true;
-}
-
-inline std::optional<std::string> flag_value(const Instruction& ins, std::string_view name) {
-    std::optional<std::string> v;
-    for (const Flag& f : ins.flags)
-        if (f.name == name) v = f.value.value_or("");
-    return v;
 }
 
 // A stage's environment before its first instruction, given its base stage's final one (or
@@ -238,8 +169,8 @@ inline StageGraph build_stage_graph(const Dockerfile& df, const BuildContext& ct
         } else if (ins.keyword == "ARG") {
             check_arg_env(ins, filename);
             // buildMetaArgs: a --build-arg as it is, else the default expanded with the globals so far.
-            for (const std::string& word : ins.args) {
-                auto [name, def] = split_arg(word);
+            const Arg arg = std::get<Arg>(typed(ins, filename, kUnchecked));
+            for (const auto& [name, def] : arg.pairs) {
                 GlobalArg ga {name, def, std::nullopt, &ins};
                 if (auto it = ctx.build_args.find(name); it != ctx.build_args.end()) ga.value = it->second;
                 else if (def) ga.value = expand_at(*def, g.meta_args, g.escape, filename, ins.first_line);
@@ -257,27 +188,14 @@ inline StageGraph build_stage_graph(const Dockerfile& df, const BuildContext& ct
     for (Stage& st : g.stages) {
         const Instruction& from = *st.from;
         const int line = from.first_line;
-        for (const Flag& f : from.flags) {
-            if (f.name != "platform") fail(filename, line, "unknown flag: " + f.name);
-            if (!f.value) fail(filename, line, "missing a value on flag: platform");
-        }
-        if (from.flags.size() > 1) fail(filename, line, "duplicate flag specified: platform");
-        const auto& args = from.args;
-        if (args.size() == 3 && to_lower(args[1]) == "as") {
-            st.name = to_lower(args[2]);
-            if (!valid_stage_name(st.name))
-                fail(filename, line,
-                     "invalid name for build stage: " + go_quoted(args[2]) +
-                         ", name can't start with a number or contain symbols");
-        } else if (args.size() != 1) {
-            fail(filename, line, "FROM requires either one or three arguments");
-        }
-        st.base_raw = args[0];
+        const From typed_from = std::get<From>(typed(from, filename, {}));
+        st.name = typed_from.stage_name;
+        st.base_raw = typed_from.image;
         st.base = expand_at(st.base_raw, g.meta_args, g.escape, filename, line);
         if (st.base.empty()) fail(filename, line, "base name (" + st.base_raw + ") should not be blank");
 
-        if (!from.flags.empty()) {
-            st.platform_raw = *from.flags[0].value;
+        if (typed_from.platform) {
+            st.platform_raw = *typed_from.platform;
             const std::string p = expand_at(st.platform_raw, g.meta_args, g.escape, filename, line);
             if (p.empty()) fail(filename, line, "empty platform value from expression " + st.platform_raw);
             try {
@@ -302,8 +220,10 @@ inline StageGraph build_stage_graph(const Dockerfile& df, const BuildContext& ct
             fail(filename, line, "duplicate stage name " + go_quoted(st.name));
 
         for (const Instruction* ins : st.instructions)
-            if (ins->keyword == "ARG")
-                for (const std::string& w : ins->args) st.declared_args.insert(split_arg(w).first);
+            if (ins->keyword == "ARG") {
+                const Arg arg = std::get<Arg>(typed(*ins, filename, kUnchecked));
+                for (const auto& pair : arg.pairs) st.declared_args.insert(pair.first);
+            }
     }
 
     // toCommand and detectRunMount: what COPY --from and RUN --mount from= name, any stage now.
@@ -324,7 +244,7 @@ inline StageGraph build_stage_graph(const Dockerfile& df, const BuildContext& ct
     for (Stage& st : g.stages) {
         for (const Instruction* ins : st.instructions) {
             if (ins->keyword == "COPY") {
-                const std::optional<std::string> from = flag_value(*ins, "from");
+                const std::optional<std::string> from = std::get<Copy>(typed(*ins, filename, kUnchecked)).from;
                 if (!from || from->empty()) continue;
                 if (const auto index = go_atoi(*from)) {
                     if (*index < 0 || *index >= static_cast<std::int64_t>(g.stages.size()))
@@ -334,13 +254,10 @@ inline StageGraph build_stage_graph(const Dockerfile& df, const BuildContext& ct
                     st.copies_from.push_back(ref_to(*from, ins));
                 }
             } else if (ins->keyword == "RUN") {
-                for (const Flag& f : ins->flags) {
-                    if (f.name != "mount" || !f.value) continue;
-                    for (const std::string& field : csv_fields(*f.value)) {
-                        const std::size_t eq = field.find('=');
-                        if (eq == std::string::npos || to_lower(field.substr(0, eq)) != "from") continue;
-                        const std::string value = field.substr(eq + 1);
-                        if (value.empty()) continue;
+                const Run run = std::get<Run>(typed(*ins, filename, kUnchecked));
+                for (const Mount& m : run.mounts) {
+                    for (const auto& [key, value] : m.fields) {
+                        if (key != "from" || value.empty()) continue;
                         const std::size_t dollar = value.find('$');
                         if (dollar != std::string::npos && dollar + 1 < value.size())
                             fail(filename, ins->first_line,
