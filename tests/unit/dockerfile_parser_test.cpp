@@ -489,3 +489,12 @@ TEST_CASE("dockerfile: the examples' Dockerfiles") {
     }
     CHECK(seen == expected.size());
 }
+
+TEST_CASE("dockerfile: directives keep their lines' bytes (a BOM stays out)") {
+    const std::string text = "\xEF\xBB\xBF# syntax=r/fe\r\n# escape=`\nFROM a\n";
+    const auto df = xbuild::dockerfile::parse(text);
+    REQUIRE(df.directives.size() == 2);
+    CHECK(text.substr(df.directives[0].begin, df.directives[0].end - df.directives[0].begin) == "# syntax=r/fe\r\n");
+    CHECK(text.substr(df.directives[1].begin, df.directives[1].end - df.directives[1].begin) == "# escape=`\n");
+    CHECK(df.directives[1].line == 2);
+}

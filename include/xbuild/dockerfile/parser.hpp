@@ -62,6 +62,7 @@ namespace xbuild::dockerfile {
 struct Directive {
     std::string name, value;
     int line = 0;
+    std::size_t begin = 0, end = 0;  // the line's bytes, its "\n" included (a BOM before line 1 is not)
 };
 
 // Where the bytes of an instruction's joined line (its lines with the continuations, and the

@@ -59,7 +59,7 @@ inline Dockerfile parse(std::string_view text, std::string_view filename) {
                     fail(ctx, "invalid escape token '" + value + "' does not match ` or \\");
                 df.escape = value[0];
             }
-            df.directives.push_back({name, value, ctx.line});
+            df.directives.push_back({name, value, ctx.line, line.begin, line.end});
             continue;  // a directive is not a comment line above an instruction
         }
         if (is_comment(body)) {

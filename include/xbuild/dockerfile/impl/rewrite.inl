@@ -34,20 +34,11 @@ inline Rewritten rewrite(std::string_view text, const Dockerfile& file, const Pl
     if (options.strip_syntax) {
         // Drop the syntax line, and close the directive block with an empty line instead: the
         // other directives (escape) still apply and every instruction keeps its line number.
-        auto line_start = [&](int n) {
-            std::size_t pos = 0;
-            for (int l = 1; l < n && pos < text.size(); ++l) {
-                std::size_t nl = text.find('\n', pos);
-                pos = nl == std::string_view::npos ? text.size() : nl + 1;
-            }
-            return pos;
-        };
-        int last = 0;
-        for (const auto& d : file.directives) last = std::max(last, d.line);
+        std::size_t after = 0;  // where the directive lines end
+        for (const auto& d : file.directives) after = std::max(after, d.end);
         for (const auto& d : file.directives)
             if (d.name == "syntax") {
-                edits.push_back({line_start(d.line), line_start(d.line + 1), "", "the loop guard: no syntax line", 0});
-                const std::size_t after = line_start(last + 1);
+                edits.push_back({d.begin, d.end, "", "the loop guard: no syntax line", 0});
                 edits.push_back({after, after, after > 0 && text[after - 1] != '\n' ? "\n\n" : "\n",
                                  "keeps the line numbers", d.line});
             }
