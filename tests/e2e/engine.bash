@@ -151,8 +151,14 @@ engine_start() {
 
   # dockerd adds iptables chains and rules, sets FORWARD's policy to DROP and turns on
   # ip_forward, and leaves all of it when it stops: engine_stop puts them back as they were.
-  iptables -t filter -S >/dev/null 2>&1; iptables -t nat -S >/dev/null 2>&1   # both tables in the snapshot
+  # A table nothing has used yet is not in the save (nf_tables makes tables on first use), and a
+  # restore leaves alone the tables its file does not name: so the save names filter and nat
+  # always, empty when they were absent, and the restore empties what dockerd made there.
   if iptables-save > "$ENGINE_DIR/iptables.saved" 2>/dev/null; then
+    grep -q '^\*filter' "$ENGINE_DIR/iptables.saved" ||
+      printf '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n' >> "$ENGINE_DIR/iptables.saved"
+    grep -q '^\*nat' "$ENGINE_DIR/iptables.saved" ||
+      printf '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n' >> "$ENGINE_DIR/iptables.saved"
     cat /proc/sys/net/ipv4/ip_forward > "$ENGINE_DIR/ip_forward.saved"
     ENGINE_NET_SAVED=1
   fi

@@ -11,11 +11,16 @@ ok()   { echo "ok   $*"; pass=$((pass + 1)); }
 bad()  { echo "FAIL $*"; fail=$((fail + 1)); }
 finish() { engine_stop; echo "$pass passed, $fail failed"; [ "$fail" = 0 ]; }
 docker0_before=$(ip link show docker0 >/dev/null 2>&1 && echo yes)
-# The rules and ip_forward, without the chains' packet counters (traffic moves them meanwhile).
-net_state() { iptables-save 2>/dev/null | grep -v '^#' | sed 's/ \[[0-9]*:[0-9]*\]$//'; cat /proc/sys/net/ipv4/ip_forward; }
-# Listing a table creates it, empty, on a kernel where nothing has used it yet (a fresh machine):
-# list both first, as engine_start does, so the snapshot compares rules, not that side effect.
-iptables -t filter -S >/dev/null 2>&1; iptables -t nat -S >/dev/null 2>&1
+# The rules and ip_forward, without the chains' packet counters (traffic moves them meanwhile). A
+# table with no rules, no chains of its own and every policy ACCEPT filters nothing: the same as
+# no table (nf_tables makes tables on first use, and engine_stop's restore leaves them empty).
+net_state() {
+  iptables-save 2>/dev/null | grep -v '^#' | sed 's/ \[[0-9]*:[0-9]*\]$//' |
+    awk '/^\*/ { block = $0 "\n"; idle = 1; next }
+         /^COMMIT/ { if (!idle) printf "%sCOMMIT\n", block; block = ""; next }
+         { block = block $0 "\n"; if (!($1 ~ /^:/ && $2 == "ACCEPT")) idle = 0 }'
+  cat /proc/sys/net/ipv4/ip_forward
+}
 net_before=$(net_state)
 
 t0=$SECONDS
@@ -71,7 +76,10 @@ left=""
 [ -e "$sock" ] && left+=" $sock"
 pgrep -f "$ENGINE_DIR_WAS" >/dev/null 2>&1 && left+=" processes"
 [ -z "$docker0_before" ] && ip link show docker0 >/dev/null 2>&1 && left+=" docker0"
-[ "$(net_state)" = "$net_before" ] || left+=" iptables/ip_forward changes"
+if [ "$(net_state)" != "$net_before" ]; then
+  left+=" iptables/ip_forward changes"
+  diff <(echo "$net_before") <(net_state) | sed "s/^/    /"
+fi
 [ -n "$(compgen -G '/tmp/xbe.*' || true)" ] && left+=" $(compgen -G '/tmp/xbe.*' | tr '\n' ' ')"
 [ -z "$left" ] && ok "engine_stop ($((SECONDS - t)) s): nothing left" || bad "engine_stop left:$left"
 echo "$pass passed, $fail failed"
