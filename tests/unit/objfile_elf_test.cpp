@@ -319,13 +319,7 @@ TEST_CASE("ELF: hostile counts and offsets") {
     s.interp = "/lib64/ld-linux-x86-64.so.2";
     s.needed = {"libc.so.6"};
     const Bytes good = make_elf(s);
-    auto with = [&](std::size_t off, std::uint64_t v, int n) {
-        Writer w;
-        w.b.assign(reinterpret_cast<const unsigned char*>(good.data()),
-                   reinterpret_cast<const unsigned char*>(good.data()) + good.size());
-        w.put(off, v, n);
-        return w.bytes();
-    };
+    auto with = [&](std::size_t off, std::uint64_t v, int n) { return patched(good, off, v, n); };
     {  // e_phnum PN_XNUM: the count is in section 0's sh_info
         std::uint64_t shoff = 0;
         for (int i = 0; i < 8; ++i) shoff |= std::uint64_t(std::to_integer<unsigned>(good[40 + i])) << (8 * i);

@@ -72,13 +72,7 @@ TEST_CASE("PE: errors") {
     Bytes dos = good;
     dos[0x80] = std::byte('X');
     CHECK(error_of(dos).find("MS-DOS executable") != std::string::npos);
-    auto with = [&](std::size_t off, std::uint64_t v, int n) {
-        Writer w;
-        w.b.assign(reinterpret_cast<const unsigned char*>(good.data()),
-                   reinterpret_cast<const unsigned char*>(good.data()) + good.size());
-        w.put(off, v, n);
-        return w.bytes();
-    };
+    auto with = [&](std::size_t off, std::uint64_t v, int n) { return patched(good, off, v, n); };
     CHECK(error_of(with(0x3c, 0xfffffff0, 4)) == "PE header beyond end of file");
     CHECK(error_of(with(0x86, 0xfff, 2)) == "PE section table beyond end of file");  // NumberOfSections
     CHECK(error_of(with(0x86, 0xffff, 2)) == "PE file with 65535 sections");

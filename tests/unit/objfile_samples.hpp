@@ -75,6 +75,16 @@ struct Writer {
     }
 };
 
+// A copy of `sample` with the n-byte little-endian value v written at off (a header field broken
+// on purpose).
+inline Bytes patched(const Bytes& sample, std::size_t off, std::uint64_t v, int n) {
+    Writer w;
+    w.b.assign(reinterpret_cast<const unsigned char*>(sample.data()),
+               reinterpret_cast<const unsigned char*>(sample.data()) + sample.size());
+    w.put(off, v, n);
+    return w.bytes();
+}
+
 inline std::string uleb(std::uint64_t v) {
     std::string out;
     do {
