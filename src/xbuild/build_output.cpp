@@ -192,17 +192,17 @@ std::string tag_part(const std::string& name) {
 
 }  // namespace
 
-void assemble_output(const OutputSpec& spec, const std::vector<PlatformImage>& images, OutputStage& stage) {
-    const fs::path layout_dir =
-        spec.type == OutputSpec::Type::oci && !spec.tar ? stage.dir() / "out" : stage.dir() / "layout";
-    oci::Layout layout = oci::Layout::create(layout_dir);
-    std::vector<oci::Descriptor> entries;
-    for (const auto& image : images) entries.push_back(add_platform(image, layout, stage.dir()));
+oci::Layout output_layout(const OutputSpec& spec, OutputStage& stage) {
+    return oci::Layout::create(spec.type == OutputSpec::Type::oci && !spec.tar ? stage.dir() / "out"
+                                                                               : stage.dir() / "layout");
+}
 
+std::string finish_output(const OutputSpec& spec, oci::Layout& layout, const std::vector<oci::Descriptor>& entries,
+                          OutputStage& stage) {
     if (spec.type == OutputSpec::Type::docker) {
         if (entries.size() != 1) throw std::runtime_error("type=docker holds one platform");
         oci::write_docker_archive(layout, {{entries.front(), spec.names}}, stage.dir() / "out.tar");
-        return;
+        return "";
     }
     const oci::Index index = reg::make_index(entries, reg::IndexFamily::oci);
     const oci::Descriptor top = layout.put_blob(oci::to_json(index), std::string(oci::media_type::oci_index));
@@ -214,6 +214,14 @@ void assemble_output(const OutputSpec& spec, const std::vector<PlatformImage>& i
         for (const auto& name : spec.names) layout.tag(top, tag_part(name));
     }
     if (spec.tar) oci::write_layout_tar(layout, stage.dir() / "out.tar");
+    return top.digest.str();
+}
+
+void assemble_output(const OutputSpec& spec, const std::vector<PlatformImage>& images, OutputStage& stage) {
+    oci::Layout layout = output_layout(spec, stage);
+    std::vector<oci::Descriptor> entries;
+    for (const auto& image : images) entries.push_back(add_platform(image, layout, stage.dir()));
+    finish_output(spec, layout, entries, stage);
 }
 
 }  // namespace xbuild::cli

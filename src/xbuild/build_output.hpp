@@ -24,6 +24,8 @@
 #include <vector>
 
 #include "interrupt.hpp"
+#include "xbuild/oci/image.hpp"
+#include "xbuild/oci/layout.hpp"
 #include "xbuild/platform.hpp"
 
 namespace xbuild::cli {
@@ -83,5 +85,14 @@ struct PlatformImage {
 // Makes the oci or docker output of the platforms' images in the stage (then commit() it).
 // Throws (std::runtime_error and the image library's errors).
 void assemble_output(const OutputSpec& spec, const std::vector<PlatformImage>& images, OutputStage& stage);
+
+// The two halves of assemble_output, for callers that make the images themselves (cross_image.hpp):
+// the empty layout of an oci or docker output in the stage, to put the platforms' images in; then
+// the output of those images (`entries`: their manifests' descriptors, platform set): an index
+// tagged with the names (the tag part of each; none: one unnamed entry) and the tar, or the docker
+// archive. Returns the index's digest ("" for docker, which has no index).
+xbuild::oci::Layout output_layout(const OutputSpec& spec, OutputStage& stage);
+std::string finish_output(const OutputSpec& spec, xbuild::oci::Layout& layout,
+                          const std::vector<xbuild::oci::Descriptor>& entries, OutputStage& stage);
 
 }  // namespace xbuild::cli
