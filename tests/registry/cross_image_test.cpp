@@ -332,6 +332,24 @@ TEST_CASE("push: the images and their index in a registry, the base's layers wit
     const fs::path rootfs = unpack(image, "arm64", t.path);
     CHECK(read_file(rootfs / "opt/app/bin/hello") == "hello linux/arm64\n");
     CHECK(read_file(rootfs / "etc/base-release") == "base arm64\n");
+
+    // A base in the registry: its layers are mounted into the target repository, and the images
+    // are the same as with the same base in a layout.
+    const std::string base = registry.host() + "/library/base:1";
+    tool({"skopeo", "copy", "--all", "--dest-tls-verify=false", "oci:" + (t.path / "base").string() + ":1",
+          "docker://" + base});
+    recipe.base = base;
+    const std::string other = registry.host() + "/team/other:1";
+    std::vector<std::string> log;
+    xbuild::registry::Client logged({.log = [&](const std::string& line) { log.push_back(line); }});
+    const auto from_registry = write_cross_image(output("type=image,push=true,name=" + other), recipe, roots, logged);
+    int mounted = 0;
+    for (const auto& line : log) mounted += line.find("mounted from library/base") != std::string::npos;
+    CHECK(mounted == 2);  // the base's layer of each platform
+    CHECK(from_registry.index_digest == pushed.index_digest);
+    const fs::path again = unpack("docker://" + other, "amd64", t.path);
+    CHECK(read_file(again / "etc/base-release") == "base amd64\n");
+    CHECK(read_file(again / "opt/app/bin/hello") == "hello linux/amd64\n");
 }
 
 TEST_CASE("errors name the field, the platform, what to do; the output is left as it was") {
@@ -350,6 +368,22 @@ TEST_CASE("errors name the field, the platform, what to do; the output is left a
                          doctest::Contains("has no image for linux/riscv64 (it has: linux/amd64, linux/arm64)"),
                          std::invalid_argument);
     CHECK_FALSE(fs::exists(dest));
+
+    // A base that is one image (no index): its config's platform is what it has.
+    {
+        auto layout = oci::Layout::open(t.path / "base");
+        const auto index = oci::parse_index(layout.read_blob(layout.find("1")->digest));
+        layout.tag(index.manifests.front(), "amd64-only");
+    }
+    auto single = recipe;
+    single.base = "oci-layout://" + (t.path / "base").string() + ":amd64-only";
+    CHECK_THROWS_WITH_AS(write_cross_image(spec, single, roots, client),
+                         doctest::Contains("has no image for linux/arm64 (it has: linux/amd64)"),
+                         std::invalid_argument);
+    roots.resize(1);
+    CHECK_NOTHROW(
+        write_cross_image(output("type=oci,dest=" + (t.path / "single.tar").string()), single, roots, client));
+    roots = make_roots(t.path);
 
     CHECK_THROWS_WITH_AS(write_cross_image(output("type=image,name=reg.example/app"), recipe, roots, client),
                          doctest::Contains("add push=true, or use type=oci/docker"), std::invalid_argument);
