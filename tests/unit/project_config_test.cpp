@@ -340,3 +340,26 @@ TEST_CASE("load_config: <dir>/xbuild.toml, nullopt without one, errors name the 
         CHECK(contains(e.what(), (other.path / "xbuild.toml").string()));
     }
 }
+
+TEST_CASE("characters toml++ 3.3 cannot classify: an error where they stand, fine in values and comments") {
+    // Non-ASCII in string values and comments is what real files hold.
+    const Config c = parse_config(
+        "# café ☕\n[image]\nlabels = { title = \"Café «crème»\", t = 'ÿ' }\nenv = { A = \"\"\"\nπ \\\\ é\"\"\" }\n");
+    CHECK(c.image.labels.at("title") == "Café «crème»");
+    CHECK(c.image.env.at(0).second == "π \\ é");
+
+    ConfigError outside = error_of("a = 1\n\xef\xbb\xbb = 2\n");  // U+FEFB
+    CHECK(outside.line() == 2);
+    CHECK(outside.column() == 1);
+    CHECK(contains(outside.what(), "U+FEFB"));
+    CHECK(error_of("\xcc\xaa").line() == 1);  // U+032A, tomlplusplus#295
+    CHECK(error_of("x = tru\xc3\xa9\n").column() == 8);
+
+    CHECK(contains(error_of("[image.labels]\n\"caf\xc3\xa9\" = \"x\"\n").what(), "U+00E9 in a quoted key"));
+    CHECK(contains(error_of("[\"caf\xc3\xa9\"]\n").what(), "in a quoted key"));
+    // tomlplusplus#190: after a line-ending backslash.
+    ConfigError ml = error_of("[image]\nuser = \"\"\"\\\n  \xc2\xa7\"\"\"\n");
+    CHECK(ml.line() == 3);
+    CHECK(ml.column() == 3);
+    CHECK(contains(ml.what(), "line-ending backslash"));
+}

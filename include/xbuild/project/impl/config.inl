@@ -9,6 +9,7 @@
 #include "../../fs.hpp"
 #include "../../platform.hpp"
 #include "config_reader.inl"
+#include "config_toml_guard.inl"
 
 namespace xbuild::project {
 
@@ -215,6 +216,7 @@ inline Config read_config(const Reader& r, const toml::table& root) {
 
 inline Config parse_config(std::string_view text, std::string_view source_name) {
     detail::Reader reader(source_name);
+    detail::guard_toml(reader, text);
     toml::table root;
     try {
         root = toml::parse(text, source_name);
