@@ -20,4 +20,7 @@ void add_manifest_commands(CLI::App& app);
 // `xbuild layer create|inspect|list|extract`: image layers from and into directories (layer_cmd.cpp).
 void add_layer_commands(CLI::App& app);
 
+// `xbuild run`: a binary built for another platform run on this machine, as xx-run (run_cmd.cpp).
+void add_run_command(CLI::App& app);
+
 }  // namespace xbuild::cli

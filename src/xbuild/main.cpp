@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
     xbuild::cli::add_imagetools_commands(app);
     xbuild::cli::add_manifest_commands(app);
     xbuild::cli::add_layer_commands(app);
+    xbuild::cli::add_run_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
