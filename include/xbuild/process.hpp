@@ -74,6 +74,7 @@ struct SpawnOptions {
     Stdio err = Stdio::inherit;               // inherit, null or to_stdout
     bool new_process_group = false;           // the child leads a group of its own: signal() reaches
                                               // its children too, and the terminal's Ctrl-C does not
+    std::string cwd {};                       // the child's working folder ("" = this process's)
 };
 
 // A running child and the pipes to it (movable, not copyable). The destructor closes the pipes

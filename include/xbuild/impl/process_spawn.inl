@@ -130,6 +130,7 @@ inline Process Process::spawn(const std::string& program, const std::vector<std:
     setup.connect(STDIN_FILENO, options.in, child_in);
     setup.connect(STDOUT_FILENO, options.out, child_out);
     setup.connect(STDERR_FILENO, options.err, -1);
+    if (!options.cwd.empty()) posix_spawn_file_actions_addchdir_np(&setup.actions, options.cwd.c_str());
     if (options.new_process_group) {
         posix_spawnattr_init(&setup.attr);
         setup.with_attr = true;

@@ -73,9 +73,10 @@ class CcToolchain {
     // `--print-cmake-defines`: -D flags for cmake that select clang for the target.
     std::string cmake_defines() const;
     // `--print-meson-cross-file`: a complete Meson cross file; exe_wrapper runs xx-run.
-    std::string meson_cross_file() const;
+    // `tool_dir`: where the prefixed tools and xx-run are (default: the folder of the running xx).
+    std::string meson_cross_file(const std::string& tool_dir = {}) const;
     // `--print-cmake-toolchain`: a CMake toolchain file with the target's values filled in.
-    std::string cmake_toolchain() const;
+    std::string cmake_toolchain(const std::string& tool_dir = {}) const;
 
     // The tool names `--setup-target-triple` links (<triple>-clang, -clang++, -pkg-config, ...).
     std::vector<std::string> prefixed_tool_names() const;

@@ -295,9 +295,9 @@ inline std::string CcToolchain::cmake_defines() const {
            " -DCMAKE_ASM_COMPILER_TARGET=" + triple_;
 }
 
-inline std::string CcToolchain::meson_cross_file() const {
+inline std::string CcToolchain::meson_cross_file(const std::string& tool_dir) const {
     const Target& t = env_.target();
-    const std::string dir = detail::xx_dir() + "/";
+    const std::string dir = (tool_dir.empty() ? detail::xx_dir() : tool_dir) + "/";
     const std::string platform = platform_of(t).str();
     auto tool = [&](std::string_view name) { return detail::quote_meson(dir + triple_ + "-" + std::string(name)); };
     std::string s;
@@ -329,9 +329,9 @@ inline std::string CcToolchain::meson_cross_file() const {
     return s;
 }
 
-inline std::string CcToolchain::cmake_toolchain() const {
+inline std::string CcToolchain::cmake_toolchain(const std::string& tool_dir) const {
     const Target& t = env_.target();
-    const std::string dir = detail::xx_dir() + "/";
+    const std::string dir = (tool_dir.empty() ? detail::xx_dir() : tool_dir) + "/";
     const std::string platform = platform_of(t).str();
     auto tool = [&](std::string_view name) { return "\"" + dir + triple_ + "-" + std::string(name) + "\""; };
     std::string s;
