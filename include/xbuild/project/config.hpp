@@ -14,7 +14,7 @@
 //   packages = ["./cmd/app"]    # default: every main package (./...)
 //   ldflags = "-s -w"
 //   tags = ["netgo"]
-//   cgo = false                 # CGO_ENABLED; absent: the toolchain's choice
+//   cgo = true                  # CGO_ENABLED; absent: off (static programs, as ko builds them)
 //   flags = ["-trimpath"]       # extra `go build` flags
 //
 //   [rust]
