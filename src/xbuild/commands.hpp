@@ -2,6 +2,9 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace xbuild::cli {
 
@@ -22,5 +25,16 @@ void add_layer_commands(CLI::App& app);
 
 // `xbuild run`: a binary built for another platform run on this machine, as xx-run (run_cmd.cpp).
 void add_run_command(CLI::App& app);
+
+// `xbuild cross` and `xbuild test`: standalone cross-builds of a project folder (cross_cmd.cpp).
+void add_cross_commands(CLI::App& app);
+
+// True when the first argument starts the short form `xbuild --platform LIST ...` / `-p LIST`.
+inline bool starts_cross_build(std::string_view first) {
+    return first == "-p" || first == "--platform" || first.rfind("--platform=", 0) == 0 || first.rfind("-p=", 0) == 0;
+}
+
+// Takes what follows `--` off the command line (the command `xbuild cross` runs per platform).
+std::vector<std::string> split_command_tail(int& argc, char** argv);
 
 }  // namespace xbuild::cli

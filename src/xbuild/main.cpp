@@ -1,12 +1,22 @@
 // xbuild: cross-build Go, Rust and C/C++ projects and Dockerfiles for many platforms.
 #include <cstdio>
 #include <exception>
+#include <string_view>
+#include <vector>
 
 #include "commands.hpp"
 #include "interrupt.hpp"
 
 int main(int argc, char** argv) {
     xbuild::cli::install_interrupt_cleanup();
+    // `xbuild --platform LIST [PATH] [-- CMD]`, the design's short form, is `xbuild cross ...`.
+    std::vector<char*> args(argv, argv + argc);
+    if (argc > 1 && xbuild::cli::starts_cross_build(argv[1])) args.insert(args.begin() + 1, const_cast<char*>("cross"));
+    argc = static_cast<int>(args.size());
+    argv = args.data();
+    // The command after `--` is `xbuild cross`'s, not options for CLI11 (`xbuild run` takes its own).
+    if (argc > 1 && (std::string_view(argv[1]) == "cross" || std::string_view(argv[1]) == "test"))
+        xbuild::cli::split_command_tail(argc, argv);
     CLI::App app {"xbuild: native-speed cross compilation for container and local builds"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "xbuild 0.1.0");
@@ -16,6 +26,7 @@ int main(int argc, char** argv) {
     xbuild::cli::add_manifest_commands(app);
     xbuild::cli::add_layer_commands(app);
     xbuild::cli::add_run_command(app);
+    xbuild::cli::add_cross_commands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
