@@ -10,6 +10,8 @@
 #    push` (the same digest), exported to an OCI layout and pushed back by skopeo (the same digest);
 #  - -o type=oci (skopeo reads it, byte-identical twice), type=docker (docker load, run), type=local
 #    (a folder per platform, merged), --load (tagged as named), type=docker for two refused;
+#  - `xbuild cross` of examples/go (no Dockerfile): an OCI index of three platforms that skopeo reads
+#    and the engine runs per platform, and the same pushed with type=image,push=true;
 #  - a Dockerfile that fails on arm64 only: exit 1, amd64 still reported ok, arm64 FAILED with its
 #    error and the end of its log.
 # Base images come from mmdebstrap (golang-go for amd64, a plain Debian for amd64, arm64 and armhf)
@@ -200,4 +202,31 @@ else bad "results:"; show "$work/fail.out"; show "$work/fail.err" 30; fi
 if grep -q "^linux/arm64: .*the end of its log:" "$work/fail.err" && grep -q "no luck on this machine" "$work/fail.err"; then
   ok "the arm64 log's tail is reported, with the step's own message"
 else bad "no log tail for arm64"; show "$work/fail.err" 30; fi
+# Standalone cross-builds (`xbuild cross`, no Dockerfile): examples/go for three platforms as one
+# OCI index, read by skopeo, copied to the registry, and run by the engine per platform; then the
+# same pushed directly with type=image.
+cross_ref=$ENGINE_REGISTRY/xbuild-e2e/cross-go
+if "$xbuild" cross --progress plain --platform linux/amd64,linux/arm64,linux/arm/v7 --build-dir "$work/cross-build" \
+     -o "type=oci,dest=$work/cross.tar" "$top/examples/go" >"$work/cross.out" 2>"$work/cross.err" &&
+   got=$(skopeo inspect --raw "oci-archive:$work/cross.tar" | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+print(" ".join(sorted("/".join(filter(None, [d["platform"]["os"], d["platform"]["architecture"], d["platform"].get("variant")]))
+                      for d in m["manifests"])))') && [ "$got" = "linux/amd64 linux/arm/v7 linux/arm64" ]; then
+  ok "xbuild cross -o type=oci: skopeo reads an index of $got"
+else bad "xbuild cross -o type=oci: ${got:-}"; show "$work/cross.err" 30; fi
+if skopeo copy -q --all --dest-tls-verify=false "oci-archive:$work/cross.tar" "docker://$cross_ref:oci" 2>"$work/cross-copy.err"; then
+  for p in linux/arm64 linux/arm/v7 linux/amd64; do
+    got=$(edocker run --rm --pull always --platform "$p" "$cross_ref:oci" -version 2>&1 | tail -n 1)
+    if [[ "$got" == "server $p "* || ( $p = linux/arm/v7 && "$got" == "server linux/arm "* ) ]]; then
+      ok "docker run --platform $p of the cross-built image: $got"
+    else bad "docker run --platform $p of the cross-built image: $got"; fi
+  done
+else bad "skopeo copy of the cross-built OCI archive"; show "$work/cross-copy.err"; fi
+if "$xbuild" cross --progress plain --platform linux/amd64,linux/arm64 --build-dir "$work/cross-build" \
+     -o "type=image,name=$cross_ref:pushed,push=true" "$top/examples/go" >"$work/cross-push.out" 2>"$work/cross-push.err" &&
+   got=$(edocker run --rm --pull always --platform linux/arm64 "$cross_ref:pushed" -version 2>&1 | tail -n 1) &&
+   [[ "$got" == "server linux/arm64 "* ]]; then
+  ok "xbuild cross -o type=image,push=true: docker run --platform linux/arm64 says $got"
+else bad "xbuild cross -o type=image,push=true: ${got:-}"; show "$work/cross-push.err" 30; fi
 done_

@@ -30,8 +30,8 @@ arches=()
 cleanup() { for a in "${arches[@]}"; do multiarch_end "$a"; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-# How a foreign program is run: xx-run (the xx helper), or `xbuild run` once it is there.
-runner=${CROSS_BUILD_RUNNER:-xx-run}
+# How a foreign program is run: `xbuild run` (the issue's executor), or CROSS_BUILD_RUNNER=xx-run.
+runner=${CROSS_BUILD_RUNNER:-xbuild}
 # run_on PLATFORM PROGRAM [ARGS...]
 run_on() {
   local p=$1; shift
@@ -40,6 +40,7 @@ run_on() {
     *) "$bin/xx-run" --platform "$p" -- "$@" ;;
   esac
 }
+export -f run_on; export runner bin
 # verify PLATFORM FILE...: the files are built for PLATFORM.
 verify() { local p=$1; shift; TARGETPLATFORM=$p "$bin/xx-verify" "$@"; }
 # folder PLATFORM: the folder `-o type=local` gives it when several platforms are built.

@@ -75,6 +75,8 @@ TEST_CASE("collect_objects: programs anywhere in a tree, keeping their paths") {
     write(from.path / "src/tool", program("linux/riscv64"));
     write(from.path / "src/tool.o", make_elf({.bits = 64, .machine = row("linux/riscv64").elf_machine, .type = 1}));
     write(from.path / ".git/objects/x", program("linux/riscv64"));
+    write(from.path / "CMakeFiles/3.25.1/CompilerIdC/a.out", program("linux/amd64"));
+    write(from.path / "meson-private/sanitycheckc.exe", program("linux/amd64"));
     write(from.path / "Makefile", std::string("all:\n"));
     CHECK(collect_objects(from.path, stage.path) == 1);
     CHECK(fs::exists(stage.path / "src/tool"));

@@ -4,7 +4,8 @@
 //  - collect_programs: cargo's profile folder -> the stage (programs and shared libraries at its
 //    top, not the build's bookkeeping: *.d, .fingerprint/, deps/, ...);
 //  - collect_objects: a Makefile without `install` -> every program and library of the tree,
-//    keeping relative paths (object files *.o and static archives are not results);
+//    keeping relative paths (object files *.o and static archives are not results, nor what
+//    CMakeFiles/, meson-*/ and hidden folders hold);
 //  - filter_artifacts: `[artifacts] include/exclude` of xbuild.toml, fnmatch(3) patterns on the
 //    path relative to the stage, where `*` also crosses folders ("bin/*", "*.a");
 //  - verify_artifacts: every object file is built for the platform, as xx-verify checks it; a

@@ -23,6 +23,12 @@ inline std::optional<ObjectInfo> program_info(const fs::path& file) {
     return std::nullopt;
 }
 
+// Folders where build systems keep their own probes and bookkeeping (CMake's compiler checks,
+// Meson's sanity-check programs), and hidden ones (.git): never results.
+inline bool build_system_folder(const std::string& name) {
+    return name.empty() || name.front() == '.' || name == "CMakeFiles" || name.rfind("meson-", 0) == 0;
+}
+
 inline void copy_into(const fs::path& file, const fs::path& to) {
     fs::create_directories(to.parent_path());
     fs::copy_file(file, to, fs::copy_options::overwrite_existing);
@@ -51,7 +57,7 @@ inline std::size_t collect_objects(const std::filesystem::path& from, const std:
     std::error_code ec;
     for (auto it = std::filesystem::recursive_directory_iterator(from, ec);
          it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_directory() && it->path().filename() == ".git") {
+        if (it->is_directory() && detail::build_system_folder(it->path().filename().string())) {
             it.disable_recursion_pending();
             continue;
         }
