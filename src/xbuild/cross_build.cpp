@@ -244,10 +244,11 @@ void run_cross(const CrossOptions& o) {
             std::string files;
             for (const auto& a : listings[i])
                 if (!a.description.empty()) files += (files.empty() ? "" : ", ") + a.path;
-            std::printf(
-                "%-16s ok      %6.1f s  %s\n", name.c_str(), r.seconds,
-                o.test ? "tests passed"
-                       : (std::to_string(listings[i].size()) + " files" + (files.empty() ? "" : ": " + files)).c_str());
+            std::printf("%-16s ok      %6.1f s  %s\n", name.c_str(), r.seconds,
+                        o.test ? "tests passed"
+                               : (std::to_string(listings[i].size()) + (listings[i].size() == 1 ? " file" : " files") +
+                                  (files.empty() ? "" : ": " + files))
+                                     .c_str());
             continue;
         }
         failed = true;

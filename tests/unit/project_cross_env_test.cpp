@@ -40,6 +40,7 @@ TEST_CASE("prepare_cross: the target's variables, tools first on PATH, links to 
     CHECK(value_of(setup.env, "TARGETARCH") == "arm64");
     CHECK(value_of(setup.env, "GOARCH") == "arm64");
     CHECK(value_of(setup.env, "CGO_ENABLED") == "0");
+    CHECK(value_of(setup.env, "XX_AUTO_INSTALL") == "0");
     CHECK(value_of(setup.env, "CC") == "aarch64-linux-gnu-clang");
     CHECK(value_of(setup.env, "PKG_CONFIG") == "aarch64-linux-gnu-pkg-config");
     CHECK(value_of(setup.env, "CARGO_BUILD_TARGET") == "aarch64-unknown-linux-gnu");

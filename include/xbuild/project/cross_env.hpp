@@ -11,7 +11,9 @@
 //  - Cargo's (CARGO_BUILD_TARGET, CARGO_TARGET_<TRIPLE>_LINKER and _RUNNER, CC_<triple>, ...)
 //    as xx-cargo sets them, when Rust has a triple for the target;
 //  - the C tools (CC, CXX, AR, RANLIB, STRIP, NM, OBJCOPY, PKG_CONFIG) as the prefixed names;
-//  - CMake's toolchain file and Meson's cross file, written into the tool folder.
+//  - CMake's toolchain file and Meson's cross file, written into the tool folder;
+//  - XX_AUTO_INSTALL=0: the helpers name a missing target std or library with the package that has
+//    it, and install nothing (set XX_AUTO_INSTALL=1 to let them, as root).
 // Variables the user set in the environment win, as they do for the helpers.
 //
 //   auto setup = xbuild::project::prepare_cross(parse_platform("linux/arm64"), "/tmp/b/tools", xx_path, {});

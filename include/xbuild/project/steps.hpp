@@ -4,7 +4,7 @@
 // (cross_env.hpp) in the environment:
 //   go         go build -trimpath -buildvcs=false [-ldflags ..] [-tags ..] -o <stage>/ <packages, default ./...>
 //              test: go test -exec <xx-run> [-tags ..] <packages>
-//   cargo      cargo build --target <rust triple> --target-dir <build>/target --profile <release> [features]
+//   cargo      xx-cargo build (--target <rust triple>) --target-dir <build>/target --profile <release> [features]
 //              then the profile folder's programs are collected; test: cargo test (runner: xx-run)
 //   cmake      cmake -S <src> -B <build>/cmake [-G Ninja] -DCMAKE_TOOLCHAIN_FILE=.. -DCMAKE_BUILD_TYPE=Release
 //              -DCMAKE_INSTALL_PREFIX=/usr/local, cmake --build, cmake --install with DESTDIR=<stage>;

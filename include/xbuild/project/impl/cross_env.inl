@@ -111,6 +111,9 @@ inline CrossSetup prepare_cross(const xbuild::Platform& platform, const std::str
     const EnvLookup env_with_path = detail::overlay({{"PATH", tool_dir + ":" + path}}, env);
     for (const std::string& change : toolchain::GoToolchain(target, env_with_path).env_changes(tool_dir, true))
         add_unless_set(change);
+    // The helpers install nothing unless asked (XX_AUTO_INSTALL=1): a missing target library or std
+    // is named, with the package that has it, instead.
+    add_unless_set("XX_AUTO_INSTALL=0");
     for (const auto& [variable, tool] : detail::c_tool_variables)
         add_unless_set(std::string(variable) + "=" + setup.triple + "-" + std::string(tool));
 

@@ -42,8 +42,9 @@ inline StepPlan cargo_steps(const StepContext& ctx) {
     const RustSettings& rust = ctx.config.rust;
     const std::string profile = rust.profile.empty() ? "release" : rust.profile;
     const std::filesystem::path target_dir = ctx.build_dir / "target";
-    std::vector<std::string> argv {"cargo",        ctx.test ? "test" : "build", "--target",  ctx.cross.rust_triple,
-                                   "--target-dir", target_dir.string(),         "--profile", profile};
+    // xx-cargo adds --target, and says which package or rustup target gives a missing std.
+    std::vector<std::string> argv {
+        "xx-cargo", ctx.test ? "test" : "build", "--target-dir", target_dir.string(), "--profile", profile};
     if (!rust.features.empty()) argv.insert(argv.end(), {"--features", joined(rust.features, ',')});
     if (rust.all_features) argv.push_back("--all-features");
     if (rust.no_default_features) argv.push_back("--no-default-features");
