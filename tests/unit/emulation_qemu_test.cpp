@@ -109,15 +109,7 @@ bool has_env(const xbuild::Command& c, const std::string& entry) {
     return std::find(c.env.begin(), c.env.end(), entry) != c.env.end();
 }
 
-std::string error_of(auto&& f, int* status = nullptr) {
-    try {
-        f();
-    } catch (const em::RunError& e) {
-        if (status) *status = e.status();
-        return e.what();
-    }
-    return "no error";
-}
+std::string error_of(auto&& f, int* status = nullptr) { return test_support::error_status_of<em::RunError>(f, status); }
 
 }  // namespace
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "objfile_samples.hpp"
+#include "test_support.hpp"
 
 namespace em = xbuild::emulation;
 using objfile_test::make_elf;
@@ -69,15 +70,7 @@ std::vector<std::byte> static_binary(std::string_view platform) {
     return make_elf({.bits = t.bits, .big = t.endian == xbuild::Endian::big, .machine = t.elf_machine});
 }
 
-std::string error_of(auto&& f, int* status = nullptr) {
-    try {
-        f();
-    } catch (const em::RunError& e) {
-        if (status) *status = e.status();
-        return e.what();
-    }
-    return "no error";
-}
+std::string error_of(auto&& f, int* status = nullptr) { return test_support::error_status_of<em::RunError>(f, status); }
 
 }  // namespace
 

@@ -27,6 +27,19 @@ inline std::string value_of(const std::vector<std::string>& changes, const std::
     return "";
 }
 
+// The message of the `Error` that `f` throws, "no error" when it throws none; its status() is
+// stored through `status` when given (xx-run's RunError: 126, 127).
+template <class Error, class F>
+std::string error_status_of(F&& f, int* status = nullptr) {
+    try {
+        f();
+    } catch (const Error& e) {
+        if (status) *status = e.status();
+        return e.what();
+    }
+    return "no error";
+}
+
 // os/arch[/variant] of a table row.
 inline std::string platform_name(const xbuild::Target& t) {
     std::string p = std::string(t.os) + "/" + std::string(t.arch);
