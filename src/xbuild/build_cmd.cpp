@@ -473,7 +473,10 @@ void add_build_command(CLI::App& app) {
         "One build per platform, each image tagged NAME:TAG-<os>-<arch>[-<variant>] (NAME:<os>-<arch>... when NAME "
         "has\n"
         "no tag), e.g. -t reg:5000/app:1.0 --platform linux/amd64,linux/arm/v7 gives reg:5000/app:1.0-linux-amd64 and\n"
-        "reg:5000/app:1.0-linux-arm-v7. Exit status: 0 all built, 1 some platform failed, 2 usage or set-up error.");
+        "reg:5000/app:1.0-linux-arm-v7. Exit status: 0 all built, 1 some platform failed, 2 usage or set-up error.\n"
+        "A project folder without a Dockerfile (go.mod, Cargo.toml, CMakeLists.txt, ...) is built here, with no "
+        "engine,\n"
+        "by `xbuild cross`.");
     build->add_option("context", o->context, "the build context: a folder");
     build->add_option("-f,--file", o->file, "the Dockerfile (default: CONTEXT/Dockerfile)");
     build->add_option("--platform", o->platforms, "target platforms, comma-separated (default: this machine's)");
