@@ -11,18 +11,16 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <fstream>
 #include <mutex>
 #include <random>
 #include <sstream>
 #include <thread>
 
+#include "registry_fixture.hpp"
 #include "xbuild/oci/image.hpp"
 #include "xbuild/process.hpp"
 #include "xbuild/registry/client.hpp"
@@ -33,50 +31,11 @@ using namespace xbuild::registry;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string t = (fs::temp_directory_path() / "xbuild-regtest-XXXXXX").string();
-        REQUIRE(::mkdtemp(t.data()) != nullptr);
-        path = t;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
-void write_file(const fs::path& p, std::string_view data) {
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << data;
-}
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-
-int free_port() {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a {};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(s);
-    return ntohs(a.sin_port);
-}
-
-bool port_open(int port) {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a {};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    const bool ok = ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    ::close(s);
-    return ok;
-}
+using registry_fixture::free_port;
+using registry_fixture::port_open;
+using registry_fixture::read_file;
+using registry_fixture::TempDir;
+using registry_fixture::write_file;
 
 bool have(const char* program) { return find_program(program).has_value(); }
 
@@ -93,50 +52,7 @@ void run(const std::vector<std::string>& argv) {
     REQUIRE_MESSAGE(c.status == 0, argv[0] << " " << (argv.size() > 1 ? argv[1] : "") << " failed");
 }
 
-// A docker-registry process serving `root` on 127.0.0.1:port; killed on destruction.
-struct Registry {
-    TempDir dir;
-    int port = free_port();
-    pid_t pid = -1;
-    std::string extra_config;  // http.tls / auth sections, indented for the top level
-
-    std::string host() const { return "127.0.0.1:" + std::to_string(port); }
-    fs::path storage() const { return dir.path / "storage"; }
-
-    void start(bool wait = true) {
-        const auto config = dir.path / "config.yml";
-        std::string yml =
-            "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    "
-            "rootdirectory: " +
-            storage().string() + "\n  delete:\n    enabled: true\nhttp:\n  addr: " + host() + "\n" + extra_config;
-        write_file(config, yml);
-        const auto log = dir.path / "registry.log";
-        pid = ::fork();
-        REQUIRE(pid >= 0);
-        if (pid == 0) {
-            FILE* f = std::fopen(log.c_str(), "w");
-            if (f) {
-                ::dup2(fileno(f), 1);
-                ::dup2(fileno(f), 2);
-            }
-            ::execl("/usr/bin/docker-registry", "docker-registry", "serve", config.c_str(),
-                    static_cast<char*>(nullptr));
-            ::_exit(127);
-        }
-        if (wait) wait_up();
-    }
-    void wait_up() {
-        for (int i = 0; i < 200 && !port_open(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
-        REQUIRE_MESSAGE(port_open(port), "registry did not start: " << read_file(dir.path / "registry.log"));
-    }
-    ~Registry() {
-        if (pid > 0) {
-            ::kill(pid, SIGTERM);
-            int st = 0;
-            ::waitpid(pid, &st, 0);
-        }
-    }
-};
+using registry_fixture::Registry;
 
 std::string b64(std::string_view in, bool url) {
     std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');

@@ -5,18 +5,11 @@
 // own reader. Needs skopeo, umoci and docker-registry on PATH (./x installs them).
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "cross_image.hpp"
+#include "registry_fixture.hpp"
 #include "xbuild/oci/layer.hpp"
 #include "xbuild/oci/layout.hpp"
 #include "xbuild/process.hpp"
@@ -28,27 +21,10 @@ using nlohmann::json;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string t = (fs::temp_directory_path() / "xbuild-crossimg-XXXXXX").string();
-        REQUIRE(::mkdtemp(t.data()) != nullptr);
-        path = t;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
-void write_file(const fs::path& p, std::string_view data) {
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << data;
-}
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
+using registry_fixture::read_file;
+using registry_fixture::Registry;
+using registry_fixture::TempDir;
+using registry_fixture::write_file;
 
 // Runs a tool; fails the case (with its output) unless it succeeds. Returns its standard output.
 std::string tool(const std::vector<std::string>& argv) {
@@ -60,65 +36,6 @@ std::string tool(const std::vector<std::string>& argv) {
     REQUIRE_MESSAGE(c.status == 0, line << "failed:\n" << c.out);
     return c.out;
 }
-
-int free_port() {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a {};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-    socklen_t len = sizeof a;
-    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(s);
-    return ntohs(a.sin_port);
-}
-
-bool port_open(int port) {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a {};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    const bool ok = ::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    ::close(s);
-    return ok;
-}
-
-// A docker-registry serving a temp folder on 127.0.0.1; killed on destruction.
-struct Registry {
-    TempDir dir;
-    int port = free_port();
-    pid_t pid = -1;
-    std::string host() const { return "127.0.0.1:" + std::to_string(port); }
-    Registry() {
-        REQUIRE_MESSAGE(fs::exists("/usr/bin/docker-registry"), "apt-get install docker-registry (./x deps)");
-        const auto config = dir.path / "config.yml";
-        write_file(config,
-                   "version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n"
-                   "  filesystem:\n    rootdirectory: " +
-                       (dir.path / "storage").string() + "\nhttp:\n  addr: " + host() + "\n");
-        const auto log = dir.path / "registry.log";
-        pid = ::fork();
-        REQUIRE(pid >= 0);
-        if (pid == 0) {
-            FILE* f = std::fopen(log.c_str(), "w");
-            if (f) {
-                ::dup2(fileno(f), 1);
-                ::dup2(fileno(f), 2);
-            }
-            ::execl("/usr/bin/docker-registry", "docker-registry", "serve", config.c_str(),
-                    static_cast<char*>(nullptr));
-            ::_exit(127);
-        }
-        for (int i = 0; i < 200 && !port_open(port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
-        REQUIRE_MESSAGE(port_open(port), "registry did not start: " << read_file(log));
-    }
-    ~Registry() {
-        ::kill(pid, SIGTERM);
-        int st = 0;
-        ::waitpid(pid, &st, 0);
-    }
-};
 
 const xbuild::Platform amd64 = xbuild::parse_platform("linux/amd64");
 const xbuild::Platform arm64 = xbuild::parse_platform("linux/arm64");
@@ -312,7 +229,9 @@ TEST_CASE("docker: a docker-load archive of one platform") {
 
 TEST_CASE("push: the images and their index in a registry, the base's layers with them") {
     TempDir t;
+    REQUIRE_MESSAGE(fs::exists("/usr/bin/docker-registry"), "apt-get install docker-registry (./x deps)");
     Registry registry;
+    registry.start();
     make_base(t.path / "base");
     auto roots = make_roots(t.path);
     ImageRecipe recipe;
