@@ -120,6 +120,17 @@ Plan make_plan(const CrossOptions& o, const std::string& command_name) {
     return plan;
 }
 
+// The outputs that are folders or files inside the project, relative to it ("dist").
+std::vector<std::string> inside(const fs::path& project_dir, const std::vector<OutputSpec>& outputs) {
+    std::vector<std::string> found;
+    for (const OutputSpec& spec : outputs) {
+        if (spec.dest.empty()) continue;
+        const fs::path rel = fs::absolute(spec.dest).lexically_normal().lexically_relative(project_dir);
+        if (!rel.empty() && *rel.begin() != "..") found.push_back(rel.generic_string());
+    }
+    return found;
+}
+
 // The image's settings: xbuild.toml's [image], with defaults for where the files go.
 ImageRecipe image_recipe(const project::Config& c, project::ProjectKind kind) {
     ImageRecipe r;
@@ -201,6 +212,7 @@ void run_cross(const CrossOptions& o) {
                                       .cross = setup,
                                       .jobs = inner_jobs,
                                       .command = o.command,
+                                      .skip_in_copy = inside(plan.project_dir, plan.outputs),
                                       .test = o.test};
             project::StepPlan steps = project::plan_steps(ctx);
             jobs.push_back({platform, steps.steps, setup.env, dir / (o.test ? "test.log" : "build.log")});

@@ -113,6 +113,9 @@ TEST_CASE("configure and make: --host, the tools on make's command line, install
     REQUIRE(build != make.steps.end());
     CHECK(has(build->argv, "CC=aarch64-linux-gnu-clang"));
     CHECK(build->cwd == "/b/make");  // a copy: platforms never share one tree
+    const Step& copy = make.steps[1];
+    CHECK(copy.argv[0] == "sh");
+    CHECK(has(copy.argv, "--exclude=./.git"));
     CHECK(make.steps.back().name == "install");
     CHECK_FALSE(make.steps.back().only_if.empty());
     CHECK(make.collect.from == Collect::From::tree);
@@ -139,4 +142,18 @@ TEST_CASE("cargo for a platform Rust has no target for") {
                                   .stage = "/b/stage",
                                   .cross = s}),
                       doctest::Contains("Rust has no target for linux/arm64"));
+}
+
+TEST_CASE("make: outputs inside the project are left out of the copy") {
+    const CrossSetup s = arm64_setup();
+    Config c;
+    auto p = plan_steps({.kind = ProjectKind::make,
+                         .config = c,
+                         .source = "/src",
+                         .build_dir = "/b",
+                         .stage = "/b/stage",
+                         .cross = s,
+                         .skip_in_copy = {"dist", "out/images"}});
+    CHECK(has(p.steps[1].argv, "--exclude=./dist"));
+    CHECK(has(p.steps[1].argv, "--exclude=./out/images"));
 }

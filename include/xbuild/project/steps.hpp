@@ -13,7 +13,8 @@
 //              meson install --destdir <stage>; test: meson test (exe_wrapper: xx-run)
 //   configure  <src>/configure --host=<triple> --prefix=/usr/local in <build>/configure, make -jN,
 //              make install DESTDIR=<stage>; test: make check
-//   make       the tree copied to <build>/make (builds must not share one tree), make -jN with CC, CXX,
+//   make       the tree copied to <build>/make (builds must not share one tree; without .git and the
+//              outputs of earlier runs), make -jN with CC, CXX,
 //              AR, ... on the command line, make install DESTDIR=<stage> PREFIX=/usr/local when the
 //              Makefile has an install target, else its programs are collected; test: make check or test
 //   command    the user's command in the project folder, with XBUILD_OUTPUT=<stage> (what it writes
@@ -73,7 +74,9 @@ struct StepContext {
     const CrossSetup& cross;
     unsigned jobs = 1;                 // parallel jobs inside the build (make -j, cmake --build -j)
     std::vector<std::string> command;  // kind command: the argv after `--` (or config.command)
-    bool test = false;                 // plan the tests instead of the build
+    // make: folders of the project not to copy (relative: "dist", where the outputs go); .git never is.
+    std::vector<std::string> skip_in_copy;
+    bool test = false;  // plan the tests instead of the build
 };
 
 // The steps for ctx. Throws std::invalid_argument for a plan that cannot be made (kind command

@@ -134,7 +134,17 @@ inline StepPlan make_steps(const StepContext& ctx) {
     append(build, ctx.config.make.args);
     StepPlan plan;
     plan.steps.push_back({"copy", {"mkdir", "-p", dir.string()}, ctx.build_dir, {}, {}});
-    plan.steps.push_back({"copy", {"cp", "-a", "--", ctx.source.string() + "/.", dir.string()}, ctx.build_dir, {}, {}});
+    // tar rather than cp: it can leave out .git and the outputs (a local output inside the project
+    // would otherwise come back as results of the next run).
+    std::vector<std::string> copy {"sh",
+                                   "-c",
+                                   "src=$1 dst=$2; shift 2; tar -C \"$src\" -cf - \"$@\" . | tar -C \"$dst\" -xpf -",
+                                   "sh",
+                                   ctx.source.string(),
+                                   dir.string(),
+                                   "--exclude=./.git"};
+    for (const std::string& skip : ctx.skip_in_copy) copy.push_back("--exclude=./" + skip);
+    plan.steps.push_back({"copy", copy, ctx.build_dir, {}, {}});
     plan.steps.push_back({"build", build, dir, {}, {}});
     if (ctx.test) {
         std::vector<std::string> check {"make", "check"};
