@@ -101,6 +101,9 @@ Plan make_plan(const CrossOptions& o, const std::string& command_name) {
         try {
             for (const auto& text : outputs) {
                 OutputSpec spec = parse_output(text);
+                // xbuild.toml's paths are the project's, wherever xbuild runs from.
+                if (o.outputs.empty() && !spec.dest.empty() && fs::path(spec.dest).is_relative())
+                    spec.dest = (plan.project_dir / spec.dest).string();
                 if (spec.type == OutputSpec::Type::tar)
                     throw std::invalid_argument(
                         "-o type=tar: not made by standalone builds; use type=local or type=oci");

@@ -8,7 +8,8 @@
 //   fail-fast = true            # stop the other platforms after the first failure
 //   kind = "go"                 # go cargo cmake meson configure make command; auto-detected when absent
 //   command = ["make", "dist"]  # the argv to run for kind = "command" (which command alone implies)
-//   output = ["type=local,dest=out"]   # -o values as buildx spells them: a string or an array
+//   output = ["type=local,dest=out"]   # -o values as buildx spells them, a string or an array;
+//                                      # a relative dest is inside the project folder
 //
 //   [go]
 //   packages = ["./cmd/app"]    # default: every main package (./...)
