@@ -139,9 +139,11 @@ oci::ImageConfig::History history_entry(const Checked& checked) {
 
 void apply_recipe(oci::ImageConfig& cfg, const ImageRecipe& recipe, const Checked& checked) {
     auto& c = cfg.config;
-    for (const auto& [name, value] : recipe.env) {
-        const std::string entry = name + "=" + value;
-        auto same = [&](const std::string& e) { return e.compare(0, name.size() + 1, name + "=") == 0; };
+    for (const auto& variable : recipe.env) {
+        // A named prefix, not the structured binding: clang 14 cannot capture those in a lambda.
+        const std::string prefix = variable.first + "=";
+        const std::string entry = prefix + variable.second;
+        auto same = [&](const std::string& e) { return e.compare(0, prefix.size(), prefix) == 0; };
         bool replaced = false;
         for (auto& e : c.env)
             if (same(e)) e = entry, replaced = true;
