@@ -341,25 +341,27 @@ TEST_CASE("load_config: <dir>/xbuild.toml, nullopt without one, errors name the 
     }
 }
 
-TEST_CASE("characters toml++ 3.3 cannot classify: an error where they stand, fine in values and comments") {
+TEST_CASE("characters toml++ 3.3 cannot classify are read as TOML says, wherever they stand") {
     // Non-ASCII in string values and comments is what real files hold.
     const Config c = parse_config(
         "# café ☕\n[image]\nlabels = { title = \"Café «crème»\", t = 'ÿ' }\nenv = { A = \"\"\"\nπ \\\\ é\"\"\" }\n");
     CHECK(c.image.labels.at("title") == "Café «crème»");
     CHECK(c.image.env.at(0).second == "π \\ é");
+    // Quoted keys and a line-ending backslash (tomlplusplus#190) too.
+    const Config q =
+        parse_config("[image.labels]\n\"caf\xc3\xa9\" = \"x\"\n[image]\nuser = \"\"\"\\\n  \xc2\xa7\"\"\"\n");
+    CHECK(q.image.labels.at("caf\xc3\xa9") == "x");
+    CHECK(q.image.user == "\xc2\xa7");
 
-    ConfigError outside = error_of("a = 1\n\xef\xbb\xbb = 2\n");  // U+FEFB
+    // Outside strings they are not TOML: toml++'s error, at the character, naming it as it is.
+    ConfigError outside = error_of("a = 1\n\xc3\xa9 = 2\n");
     CHECK(outside.line() == 2);
     CHECK(outside.column() == 1);
-    CHECK(contains(outside.what(), "U+FEFB"));
-    CHECK(error_of("\xcc\xaa").line() == 1);  // U+032A, tomlplusplus#295
-    CHECK(error_of("x = tru\xc3\xa9\n").column() == 8);
-
-    CHECK(contains(error_of("[image.labels]\n\"caf\xc3\xa9\" = \"x\"\n").what(), "U+00E9 in a quoted key"));
-    CHECK(contains(error_of("[\"caf\xc3\xa9\"]\n").what(), "in a quoted key"));
-    // tomlplusplus#190: after a line-ending backslash.
-    ConfigError ml = error_of("[image]\nuser = \"\"\"\\\n  \xc2\xa7\"\"\"\n");
-    CHECK(ml.line() == 3);
-    CHECK(ml.column() == 3);
-    CHECK(contains(ml.what(), "line-ending backslash"));
+    CHECK_FALSE(contains(outside.what(), "\xf3"));  // no stand-in (U+F00E9 starts with F3) in the message
+    CHECK(error_of("\xcc\xaa").line() == 1);        // U+032A, tomlplusplus#295
+    CHECK(error_of("x = tru\xc3\xa9\n").line() == 1);
+    // What the fuzzer found past a first, scanning guard: a string that is not a string to toml++.
+    CHECK(error_of("platfroms = -\"lin'uxeeeef\xc3\xa9 \xc2\xab\x63reee\xcc\x35\x30= 1 }\n").line() == 1);
+    // The stand-ins' own plane is refused.
+    CHECK(contains(error_of("# \xf3\xb0\x80\x80\n").what(), "private-use plane"));
 }

@@ -51,8 +51,8 @@
 // TOML syntax (toml++'s description), unknown keys and tables (with the valid keys of that
 // table), wrong types ("go.tags: expected an array of strings, got integer") and bad values
 // (jobs < 1, an unknown kind, a platform parse_platform rejects, with its message). Non-ASCII text
-// is fine in string values and comments; elsewhere (quoted keys too) some of it is refused before
-// toml++ 3.3 would misread it (impl/config_toml_guard.inl).
+// is read as TOML says; the characters toml++ 3.3 cannot classify never reach it
+// (impl/config_toml_shield.inl). Code points U+F0000-U+FFFFF are refused.
 //
 //   auto cfg = xbuild::project::load_config(dir);   // nullopt: no xbuild.toml in dir
 //   if (cfg && !cfg->platforms.empty()) platforms = cfg->platforms;

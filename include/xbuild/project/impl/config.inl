@@ -9,7 +9,7 @@
 #include "../../fs.hpp"
 #include "../../platform.hpp"
 #include "config_reader.inl"
-#include "config_toml_guard.inl"
+#include "config_toml_shield.inl"
 
 namespace xbuild::project {
 
@@ -216,12 +216,18 @@ inline Config read_config(const Reader& r, const toml::table& root) {
 
 inline Config parse_config(std::string_view text, std::string_view source_name) {
     detail::Reader reader(source_name);
-    detail::guard_toml(reader, text);
-    toml::table root;
+    const std::string shielded = detail::shield_toml(reader, text);
     try {
-        root = toml::parse(text, source_name);
-    } catch (const toml::parse_error& err) { reader.fail(err.source(), std::string(err.description())); }
-    return detail::read_config(reader, root);
+        toml::table root;
+        try {
+            root = toml::parse(shielded, source_name);
+        } catch (const toml::parse_error& err) { reader.fail(err.source(), std::string(err.description())); }
+        Config cfg = detail::read_config(reader, root);
+        detail::unshield_config(cfg);
+        return cfg;
+    } catch (const ConfigError& e) {  // its message may quote the text: the characters back
+        throw ConfigError(e.source(), e.line(), e.column(), detail::unshield(e.message()));
+    }
 }
 
 inline std::optional<Config> load_config(const std::filesystem::path& project_dir) {
