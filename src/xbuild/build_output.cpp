@@ -128,16 +128,18 @@ OutputStage::~OutputStage() {
     if (!committed_) fs::remove_all(dir_, ec);
 }
 
+std::string platform_folder(const xbuild::Platform& platform) {
+    std::string folder = platform.str();
+    for (char& c : folder)
+        if (c == '/') c = '_';
+    return folder;
+}
+
 std::string OutputStage::engine_output(const xbuild::Platform& platform, bool several) const {
     if (spec_.type == OutputSpec::Type::tar) return "type=tar,dest=" + (dir_ / "out.tar").string();
     if (spec_.type != OutputSpec::Type::local) return "";
     fs::path dest = dir_ / "out";
-    if (spec_.platform_split.value_or(several)) {  // buildx's names: linux_arm64, linux_arm_v7
-        std::string sub = platform.str();
-        for (char& c : sub)
-            if (c == '/') c = '_';
-        dest /= sub;
-    }
+    if (spec_.platform_split.value_or(several)) dest /= platform_folder(platform);
     return "type=local,dest=" + dest.string();
 }
 

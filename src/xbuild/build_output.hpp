@@ -52,6 +52,9 @@ inline bool assembled(const OutputSpec& spec) {
     return spec.type == OutputSpec::Type::oci || spec.type == OutputSpec::Type::docker;
 }
 
+// A platform's folder in a local output of several, as buildx names it: linux_arm64, linux_arm_v7.
+std::string platform_folder(const xbuild::Platform& platform);
+
 // The staging place of one output: a hidden folder beside dest, removed unless commit() moved the
 // result into place.
 class OutputStage {

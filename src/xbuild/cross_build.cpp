@@ -16,6 +16,7 @@
 #include "xbuild/project/cross_env.hpp"
 #include "xbuild/project/detect.hpp"
 #include "xbuild/project/steps.hpp"
+#include "xbuild/strings.hpp"
 
 namespace xbuild::cli {
 
@@ -23,14 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace project = xbuild::project;
-
-// "linux_arm_v7": a platform as buildx names its folder.
-std::string folder_name(const xbuild::Platform& p) {
-    std::string s = p.str();
-    for (char& c : s)
-        if (c == '/') c = '_';
-    return s;
-}
 
 // Where a project's platforms build, kept between runs so builds are incremental:
 // $XDG_CACHE_HOME/xbuild/cross/<folder name>-<hash of its path>.
@@ -70,10 +63,7 @@ Plan make_plan(const CrossOptions& o, const std::string& command_name) {
     } catch (const project::ConfigError& e) { usage_failure(command_name, e.what()); }
     const project::Config& c = plan.config;
 
-    std::string platforms;
-    for (const auto& p : o.platforms) platforms += (platforms.empty() ? "" : ",") + p;
-    if (platforms.empty())
-        for (const auto& p : c.platforms) platforms += (platforms.empty() ? "" : ",") + p;
+    const std::string platforms = xbuild::join(o.platforms.empty() ? c.platforms : o.platforms, ",");
     try {
         plan.platforms = xbuild::parse_platform_list(platforms.empty() ? "local" : platforms);
     } catch (const xbuild::PlatformError& e) { usage_failure(command_name, std::string("--platform: ") + e.what()); }
@@ -158,7 +148,7 @@ void write_local(const OutputSpec& spec, const std::vector<PlatformRoot>& roots)
     OutputStage stage(spec);
     const bool split = spec.platform_split.value_or(roots.size() > 1);
     for (const auto& r : roots) {
-        const fs::path to = stage.dir() / "out" / (split ? folder_name(r.platform) : "");
+        const fs::path to = stage.dir() / "out" / (split ? platform_folder(r.platform) : "");
         fs::create_directories(to);
         fs::copy(r.root, to,
                  fs::copy_options::recursive | fs::copy_options::copy_symlinks | fs::copy_options::overwrite_existing);
@@ -173,9 +163,7 @@ std::string describe_output(const OutputSpec& spec) {
         case OutputSpec::Type::docker: return "docker " + spec.dest;
         default: break;
     }
-    std::string names;
-    for (const auto& n : spec.names) names += (names.empty() ? "" : ", ") + n;
-    return "image " + names;
+    return "image " + xbuild::join(spec.names, ", ");
 }
 
 }  // namespace
@@ -198,7 +186,7 @@ void run_cross(const CrossOptions& o) {
     std::vector<project::StepPlan> step_plans;
     std::vector<fs::path> stages;
     for (const auto& platform : plan.platforms) {
-        const fs::path dir = root / folder_name(platform);
+        const fs::path dir = root / platform_folder(platform);
         const fs::path stage = dir / (o.test ? "test-stage" : "stage");
         try {
             fs::create_directories(dir);
@@ -238,9 +226,7 @@ void run_cross(const CrossOptions& o) {
         auto listing = project::verify_artifacts(stages[i], jobs[i].platform);
         listings[i] = listing.files;
         if (listing.files.empty()) return "the build left nothing to collect (no program, nothing installed)";
-        std::string problems;
-        for (const auto& p : listing.problems) problems += (problems.empty() ? "" : "; ") + p;
-        return problems.empty() ? "" : "wrong platform: " + problems;
+        return listing.problems.empty() ? "" : "wrong platform: " + xbuild::join(listing.problems, "; ");
     };
 
     std::fprintf(stderr, "xbuild %s: %s project %s for %zu platform%s (%u at once); logs in %s\n", command_name.c_str(),

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "../../process.hpp"
+#include "../../strings.hpp"
 
 namespace xbuild::project {
 
@@ -11,12 +12,6 @@ namespace detail {
 
 inline void append(std::vector<std::string>& to, const std::vector<std::string>& items) {
     to.insert(to.end(), items.begin(), items.end());
-}
-
-inline std::string joined(const std::vector<std::string>& items, char sep) {
-    std::string out;
-    for (const std::string& s : items) out += (out.empty() ? "" : std::string(1, sep)) + s;
-    return out;
 }
 
 inline std::string jobs_flag(unsigned jobs) { return "-j" + std::to_string(jobs == 0 ? 1 : jobs); }
@@ -27,7 +22,7 @@ inline StepPlan go_steps(const StepContext& ctx) {
     if (ctx.test) argv.insert(argv.end(), {"-exec", ctx.cross.runner()});
     argv.insert(argv.end(), {"-trimpath", "-buildvcs=false"});
     if (!go.ldflags.empty()) argv.push_back("-ldflags=" + go.ldflags);
-    if (!go.tags.empty()) argv.push_back("-tags=" + joined(go.tags, ','));
+    if (!go.tags.empty()) argv.push_back("-tags=" + xbuild::join(go.tags, ","));
     append(argv, go.flags);
     // `-o DIR/` with several packages writes every main package's program into DIR.
     if (!ctx.test) argv.insert(argv.end(), {"-o", ctx.stage.string() + "/"});
@@ -45,7 +40,7 @@ inline StepPlan cargo_steps(const StepContext& ctx) {
     // xx-cargo adds --target, and says which package or rustup target gives a missing std.
     std::vector<std::string> argv {
         "xx-cargo", ctx.test ? "test" : "build", "--target-dir", target_dir.string(), "--profile", profile};
-    if (!rust.features.empty()) argv.insert(argv.end(), {"--features", joined(rust.features, ',')});
+    if (!rust.features.empty()) argv.insert(argv.end(), {"--features", xbuild::join(rust.features, ",")});
     if (rust.all_features) argv.push_back("--all-features");
     if (rust.no_default_features) argv.push_back("--no-default-features");
     for (const std::string& bin : rust.bins) argv.insert(argv.end(), {"--bin", bin});
