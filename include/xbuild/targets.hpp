@@ -64,6 +64,12 @@ struct Target {
     // --- QEMU user mode -------------------------------------------------------------------
     std::string_view qemu;      // qemu-<qemu> / qemu-<qemu>-static
     std::string_view qemu_cpu;  // QEMU_CPU the variant needs, "" for the default
+    // binfmt_misc (emulation/binfmt_handler.hpp): the mask QEMU's qemu-binfmt-conf.sh registers,
+    // as raw bytes, where it differs from the one derived from bits/endian/elf_machine ("": derived)
+    std::string_view binfmt_mask;
+    // Machine code that calls exit(0): the probe binary `xbuild binfmt --install` runs (raw bytes)
+    std::string_view exit0_code;
+    std::uint32_t exit0_elf_flags = 0;  // e_flags that probe needs (ppc64le: ELFv2 ABI)
 
     // --- object files (xx-verify, xx-run) ---------------------------------------------------
     std::string_view machine_name;  // for messages: "x86-64", "ARM aarch64", ...

@@ -98,6 +98,8 @@ constexpr Target on(std::string_view os, Target t, std::string_view triple_arch,
     t.rust_gnu = t.rust_musl = rust;
     t.debian_go = "";
     t.qemu = t.qemu_cpu = "";
+    t.binfmt_mask = t.exit0_code = "";
+    t.exit0_elf_flags = 0;
     return t;
 }
 constexpr Target on_windows(Target t, std::string_view triple_arch, std::string_view rust,
@@ -146,7 +148,52 @@ constexpr Target linked_by_gnu_ld(Target t) {
     return t;
 }
 
-inline constexpr Target linux_amd64 = amd64("", "v1", "", "");
+// binfmt_misc columns (emulation/binfmt_handler.hpp): QEMU's mask where it is not the derived one,
+// and the instructions of the probe: exit(0) as the CPU's Linux syscall.
+constexpr Target with_binfmt(Target t, std::string_view exit0_code, std::string_view binfmt_mask = "",
+                             std::uint32_t exit0_elf_flags = 0) {
+    t.exit0_code = exit0_code;
+    t.binfmt_mask = binfmt_mask;
+    t.exit0_elf_flags = exit0_elf_flags;
+    return t;
+}
+using namespace std::string_view_literals;
+// xor %edi,%edi; mov $60,%eax; syscall
+inline constexpr std::string_view exit0_amd64 = "\x31\xff\xb8\x3c\x00\x00\x00\x0f\x05"sv;
+// xor %ebx,%ebx; mov $1,%eax; int $0x80
+inline constexpr std::string_view exit0_386 = "\x31\xdb\xb8\x01\x00\x00\x00\xcd\x80"sv;
+// mov x0,#0; mov x8,#93; svc #0
+inline constexpr std::string_view exit0_arm64 = "\x00\x00\x80\xd2\xa8\x0b\x80\xd2\x01\x00\x00\xd4"sv;
+// mov r0,#0; mov r7,#1; svc #0 (ARM state)
+inline constexpr std::string_view exit0_arm = "\x00\x00\xa0\xe3\x01\x70\xa0\xe3\x00\x00\x00\xef"sv;
+// li a0,0; li a7,93; ecall
+inline constexpr std::string_view exit0_riscv64 = "\x13\x05\x00\x00\x93\x08\xd0\x05\x73\x00\x00\x00"sv;
+// li r0,1; li r3,0; sc
+inline constexpr std::string_view exit0_ppc64le = "\x01\x00\x00\x38\x00\x00\x60\x38\x02\x00\x00\x44"sv;
+// lghi %r2,0; svc 1
+inline constexpr std::string_view exit0_s390x = "\xa7\x29\x00\x00\x0a\x01"sv;
+// li.w $a0,0; li.w $a7,93; syscall 0
+inline constexpr std::string_view exit0_loong64 = "\x04\x00\x80\x02\x0b\x74\x81\x02\x00\x00\x2b\x00"sv;
+// o32: li $a0,0; li $v0,4001; syscall (big-endian, then little-endian)
+inline constexpr std::string_view exit0_mips = "\x24\x04\x00\x00\x24\x02\x0f\xa1\x00\x00\x00\x0c"sv;
+inline constexpr std::string_view exit0_mipsle = "\x00\x00\x04\x24\xa1\x0f\x02\x24\x0c\x00\x00\x00"sv;
+// n64: li $a0,0; li $v0,5058; syscall
+inline constexpr std::string_view exit0_mips64 = "\x24\x04\x00\x00\x24\x02\x13\xc2\x00\x00\x00\x0c"sv;
+inline constexpr std::string_view exit0_mips64le = "\x00\x00\x04\x24\xc2\x13\x02\x24\x0c\x00\x00\x00"sv;
+// QEMU's masks (qemu-binfmt-conf.sh, Debian's /usr/share/binfmts/qemu-*) that are not the derived
+// one: OSABI 0-3 only (ppc64le, s390x, loong64); e_machine's high byte free (ppc64le); EI_ABIVERSION
+// 0-1 (mips) or free (loong64); the 32-bit mips entries leave n32 (EF_MIPS_ABI2 in e_flags) out.
+inline constexpr std::string_view mask_ppc64le = "\xff\xff\xff\xff\xff\xff\xff\xfc\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\x00"sv;
+inline constexpr std::string_view mask_s390x = "\xff\xff\xff\xff\xff\xff\xff\xfc\xff\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff"sv;
+inline constexpr std::string_view mask_loong64 = "\xff\xff\xff\xff\xff\xff\xff\xfc\x00\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff"sv;
+inline constexpr std::string_view mask_mips64le = "\xff\xff\xff\xff\xff\xff\xff\x00\xfe\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff"sv;
+inline constexpr std::string_view mask_mips64 = "\xff\xff\xff\xff\xff\xff\xff\x00\xfe\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff"sv;
+inline constexpr std::string_view mask_mipsle = "\xff\xff\xff\xff\xff\xff\xff\x00\xfe\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff"
+    "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x20"sv;
+inline constexpr std::string_view mask_mips = "\xff\xff\xff\xff\xff\xff\xff\x00\xfe\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff"
+    "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x20"sv;
+
+inline constexpr Target linux_amd64 = with_binfmt(amd64("", "v1", "", ""), exit0_amd64);
 constexpr Target with_zig_arch(Target t, std::string_view zig_arch) {
     t.zig_arch = zig_arch;
     return t;
@@ -155,29 +202,29 @@ constexpr Target with_file_machine(Target t, std::string_view file_machine) {
     t.file_machine = file_machine;
     return t;
 }
-inline constexpr Target linux_386 = with_file_machine(with_zig_arch(plain(
+inline constexpr Target linux_386 = with_binfmt(with_file_machine(with_zig_arch(plain(
     "386", "i386", "i486 i586 i686", "i386 i486 i586 i686", "i386", "x86", "i386", "i386-linux-gnu",
     "i686", "i586", "", "x86", "GO386", "sse2", "i686-unknown-linux-gnu", "i686-unknown-linux-musl", "i386",
-    "Intel 80386", 32, little, EM_386), "x86"), "Intel 80386|Intel i386");
+    "Intel 80386", 32, little, EM_386), "x86"), "Intel 80386|Intel i386"), exit0_386);
 constexpr Target with_32bit(Target t, std::string_view arch32, std::string_view implied_variant) {
     t.runs_32bit = arch32;
     t.implied_variant = implied_variant;
     return t;
 }
-inline constexpr Target linux_arm64 = with_32bit(plain(
+inline constexpr Target linux_arm64 = with_binfmt(with_32bit(plain(
     "arm64", "aarch64", "arm64", "aarch64", "arm64", "aarch64", "aarch64", "aarch64-linux-gnu",
     "aarch64", "aarch64", "", "aarch64", "", "", "aarch64-unknown-linux-gnu", "aarch64-unknown-linux-musl",
-    "aarch64", "ARM aarch64", 64, little, EM_AARCH64), "arm", "v8");
-inline constexpr Target linux_armv7 = arm(
+    "aarch64", "ARM aarch64", 64, little, EM_AARCH64), "arm", "v8"), exit0_arm64);
+inline constexpr Target linux_armv7 = with_binfmt(arm(
     "v7", true, "armv7l", "armv7", "armhf", "armhf", "armv7", "armv7hl", "arm-linux-gnueabihf", "armv7",
     "eabihf", "eabihf", "7", "armv7-unknown-linux-gnueabihf", "armv7-unknown-linux-musleabihf", "",
-    "", 10, 13);
+    "", 10, 13), exit0_arm, "", 0x05000000);
 
 inline constexpr Target table[] = {
     linux_amd64,
-    amd64("v2", "v2", "max", "x86-64-v2"),
-    amd64("v3", "v3", "max", "x86-64-v3"),
-    amd64("v4", "v4", "max", "x86-64-v4"),
+    with_binfmt(amd64("v2", "v2", "max", "x86-64-v2"), exit0_amd64),
+    with_binfmt(amd64("v3", "v3", "max", "x86-64-v3"), exit0_amd64),
+    with_binfmt(amd64("v4", "v4", "max", "x86-64-v4"), exit0_amd64),
     linux_386,
     linux_arm64,
     linux_armv7,
@@ -185,47 +232,47 @@ inline constexpr Target table[] = {
     // accepts v5TE code: Debian's armel baseline, which v6 CPUs run, and the tag lld gives any
     // program it links (crt1.o's), so `clang --target=arm-linux-gnueabi` output verifies.
     // Its Go std comes from Debian's armhf: only GOARM=5 picks armel's (xx-go, go_std.hpp).
-    with_debian_go(accepting_arm_arch_from(linked_by_gnu_ld(arm("v6", false, "armv6l", "armv6", "armel", "armel",
+    with_binfmt(with_debian_go(accepting_arm_arch_from(linked_by_gnu_ld(arm("v6", false, "armv6l", "armv6", "armel", "armel",
         "armhf", "armv6hl", "arm-linux-gnueabi", "armv6", "eabi", "eabihf", "6", "arm-unknown-linux-gnueabi",
-        "arm-unknown-linux-musleabihf", "arm1176", "armv6", 6, 9)), 4), "armhf"),
-    arm("v5", false, "armv5l", "armv5 armv5tel armv5tejl", "", "armel", "armel", "armv5tel",
+        "arm-unknown-linux-musleabihf", "arm1176", "armv6", 6, 9)), 4), "armhf"), exit0_arm, "", 0x05000000),
+    with_binfmt(arm("v5", false, "armv5l", "armv5 armv5tel armv5tejl", "", "armel", "armel", "armv5tel",
         "arm-linux-gnueabi", "armv5", "eabi", "eabi", "5", "armv5te-unknown-linux-gnueabi",
-        "armv5te-unknown-linux-musleabi", "arm926", "armv5te", 0, 5),
+        "armv5te-unknown-linux-musleabi", "arm926", "armv5te", 0, 5), exit0_arm, "", 0x05000000),
     // 32-bit code on an ARMv8 CPU: the armhf ABI, and v7's names (as the xx shell helper prints).
     // Its binaries are v7 code unless built with -march=armv8-a: both are built for arm/v8.
-    accepting_arm_arch_from(
+    with_binfmt(accepting_arm_arch_from(
         arm("v8", false, "armv7l", "armv8l", "", "armhf", "armv7", "armv7hl", "arm-linux-gnueabihf",
             "armv7", "eabihf", "eabihf", "7", "armv7-unknown-linux-gnueabihf",
             "armv7-unknown-linux-musleabihf", "", "", 14, 255),
-        10),
-    plain("riscv64", "riscv64", "", "", "riscv64", "riscv64", "riscv64", "riscv64-linux-gnu", "riscv64",
+        10), exit0_arm, "", 0x05000000),
+    with_binfmt(plain("riscv64", "riscv64", "", "", "riscv64", "riscv64", "riscv64", "riscv64-linux-gnu", "riscv64",
           "riscv64", "", "riscv64", "", "", "riscv64gc-unknown-linux-gnu", "riscv64gc-unknown-linux-musl",
-          "riscv64", "RISC-V", 64, little, EM_RISCV),
-    plain("ppc64le", "ppc64le", "", "ppc64el powerpc64le", "ppc64el", "ppc64le", "ppc64le",
+          "riscv64", "RISC-V", 64, little, EM_RISCV), exit0_riscv64),
+    with_binfmt(plain("ppc64le", "ppc64le", "", "ppc64el powerpc64le", "ppc64el", "ppc64le", "ppc64le",
           "powerpc64le-linux-gnu", "powerpc64le", "powerpc64le", "", "ppc64", "", "",
           "powerpc64le-unknown-linux-gnu", "powerpc64le-unknown-linux-musl", "ppc64le",
-          "64-bit PowerPC", 64, little, EM_PPC64),
-    plain("s390x", "s390x", "", "", "s390x", "s390x", "s390x", "s390x-linux-gnu", "s390x", "s390x", "", "s390x",
+          "64-bit PowerPC", 64, little, EM_PPC64), exit0_ppc64le, mask_ppc64le, 2),
+    with_binfmt(plain("s390x", "s390x", "", "", "s390x", "s390x", "s390x", "s390x-linux-gnu", "s390x", "s390x", "", "s390x",
           "", "", "s390x-unknown-linux-gnu", "s390x-unknown-linux-musl", "s390x", "IBM S/390", 64, big,
-          EM_S390),
-    with_debian_go(plain("loong64", "loongarch64", "", "loongarch64", "loong64", "loongarch64", "loongarch64",
+          EM_S390), exit0_s390x, mask_s390x),
+    with_binfmt(with_debian_go(plain("loong64", "loongarch64", "", "loongarch64", "loong64", "loongarch64", "loongarch64",
           "loongarch64-linux-gnu", "loongarch64", "loongarch64", "", "loongarch64", "", "",
           "loongarch64-unknown-linux-gnu", "loongarch64-unknown-linux-musl", "loongarch64", "LoongArch",
-          64, little, EM_LOONGARCH), ""),
-    with_debian_go(plain("mips", "mips", "", "", "mips", "mips", "mips", "mips-linux-gnu", "mips", "mips", "", "mips",
+          64, little, EM_LOONGARCH), ""), exit0_loong64, mask_loong64),
+    with_binfmt(with_debian_go(plain("mips", "mips", "", "", "mips", "mips", "mips", "mips-linux-gnu", "mips", "mips", "", "mips",
           "GOMIPS", "hardfloat", "mips-unknown-linux-gnu", "mips-unknown-linux-musl", "mips", "MIPS", 32, big,
-          EM_MIPS), ""),
-    plain("mipsle", "mipsle", "", "mipsel", "mipsel", "mipsle", "mipsel", "mipsel-linux-gnu", "mipsel",
+          EM_MIPS), ""), exit0_mips, mask_mips),
+    with_binfmt(plain("mipsle", "mipsle", "", "mipsel", "mipsel", "mipsle", "mipsel", "mipsel-linux-gnu", "mipsel",
           "mipsel", "", "mips", "GOMIPS", "hardfloat", "mipsel-unknown-linux-gnu", "mipsel-unknown-linux-musl",
-          "mipsel", "MIPS", 32, little, EM_MIPS),
-    with_debian_go(plain("mips64", "mips64", "", "", "mips64", "mips64", "mips64", "mips64-linux-gnuabi64", "mips64",
+          "mipsel", "MIPS", 32, little, EM_MIPS), exit0_mipsle, mask_mipsle),
+    with_binfmt(with_debian_go(plain("mips64", "mips64", "", "", "mips64", "mips64", "mips64", "mips64-linux-gnuabi64", "mips64",
           "mips64", "abi64", "mips64", "GOMIPS64", "hardfloat", "mips64-unknown-linux-gnuabi64",
-          "mips64-unknown-linux-muslabi64", "mips64", "MIPS", 64, big, EM_MIPS), ""),
+          "mips64-unknown-linux-muslabi64", "mips64", "MIPS", 64, big, EM_MIPS), ""), exit0_mips64, mask_mips64),
     // A mips64el kernel says `mips64` too; the exact pass of find_target_by_uname gives mips64 that name.
-    plain("mips64le", "mips64le", "mips64", "mips64el", "mips64el", "mips64le", "mips64el",
+    with_binfmt(plain("mips64le", "mips64le", "mips64", "mips64el", "mips64el", "mips64le", "mips64el",
           "mips64el-linux-gnuabi64", "mips64el", "mips64el", "abi64", "mips64", "GOMIPS64", "hardfloat",
           "mips64el-unknown-linux-gnuabi64", "mips64el-unknown-linux-muslabi64", "mips64el", "MIPS", 64,
-          little, EM_MIPS),
+          little, EM_MIPS), exit0_mips64le, mask_mips64le),
 
     run_by_wine(on_windows(linux_amd64, "x86_64", "x86_64-pc-windows-gnu", PE_AMD64, "X64"), "libstd-rust-dev-windows"),
     run_by_wine(on_windows(linux_386, "i686", "i686-pc-windows-gnu", PE_I386, "X86")),
