@@ -29,6 +29,9 @@ void add_run_command(CLI::App& app);
 // `xbuild cross` and `xbuild test`: standalone cross-builds of a project folder (cross_cmd.cpp).
 void add_cross_commands(CLI::App& app);
 
+// `xbuild platforms`: what this machine can build, and how (platforms_cmd.cpp).
+void add_platforms_command(CLI::App& app);
+
 // True when the first argument starts the short form `xbuild --platform LIST ...` / `-p LIST`.
 inline bool starts_cross_build(std::string_view first) {
     return first == "-p" || first == "--platform" || first.rfind("--platform=", 0) == 0 || first.rfind("-p=", 0) == 0;

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
     xbuild::cli::add_layer_commands(app);
     xbuild::cli::add_run_command(app);
     xbuild::cli::add_cross_commands(app);
+    xbuild::cli::add_platforms_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
