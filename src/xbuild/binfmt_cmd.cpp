@@ -150,6 +150,16 @@ bool install(const std::string& dir, const std::vector<const Target*>& rows) {
     return ok;
 }
 
+// An --uninstall item: an entry name as it is, or a platform (arm64, linux/riscv64) as its handler's name.
+std::string entry_name(const std::string& item) {
+    if (item.find('-') != std::string::npos) return item;  // qemu-aarch64
+    try {
+        const Target& row = xbuild::target_of(xbuild::parse_platform(item));
+        if (em::has_handler(row)) return em::handler_name(row);
+    } catch (const std::exception&) {}
+    return item;
+}
+
 void uninstall(const std::string& dir, const std::string& list) {
     const auto entries = em::read_binfmt_entries(dir);
     std::vector<std::string> names;
@@ -158,8 +168,9 @@ void uninstall(const std::string& dir, const std::string& list) {
             if (em::is_xbuild_handler(e)) names.push_back(e.name);
     } else {
         for (std::string_view item : xbuild::split(list, ',')) {
-            const std::string name {xbuild::trim(item)};
+            std::string name {xbuild::trim(item)};
             if (name.empty()) continue;
+            name = entry_name(name);
             bool known = false;
             for (const em::BinfmtEntry& e : entries) known = known || e.name == name;
             if (!known) usage_failure("binfmt", "--uninstall: no binfmt_misc entry named '" + name + "' in " + dir);
@@ -201,7 +212,8 @@ void add_binfmt_command(CLI::App& app) {
         "QEMU binfmt_misc handlers: status JSON, --install, --uninstall (as tonistiigi/binfmt, no container)");
     cmd->add_option("--install", o->install,
                     "register handlers for these platforms (arm64,riscv64,linux/arm/v7,...) or `all`; root only");
-    cmd->add_option("--uninstall", o->uninstall, "remove these entries (qemu-aarch64,...) or `all` xbuild registers");
+    cmd->add_option("--uninstall", o->uninstall,
+                    "remove these entries (qemu-aarch64,riscv64,...) or `all` xbuild registers; root only");
     cmd->add_option("--mount", o->mount,
                     "binfmt_misc mount point (default $XBUILD_BINFMT_MISC or /proc/sys/fs/binfmt_misc)")
         ->group("");

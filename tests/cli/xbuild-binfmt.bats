@@ -66,7 +66,7 @@ in_namespace() {
     echo "== run"; "$BIN/machine-arm64"
     echo "== uninstall one"; $XBUILD binfmt --uninstall qemu-aarch64 2>&1
     echo "== listing"; ls /proc/sys/fs/binfmt_misc
-    echo "== uninstall all"; $XBUILD binfmt --uninstall all 2>&1
+    echo "== uninstall all"; $XBUILD binfmt --install arm64 >/dev/null 2>&1; $XBUILD binfmt --uninstall all 2>&1
     echo "== listing after"; ls /proc/sys/fs/binfmt_misc'
   echo "$output"
   local before=${output%%== install*}
@@ -85,8 +85,11 @@ in_namespace() {
   local listing=${output#*== listing$'\n'}
   listing=${listing%%== uninstall all*}
   assert_equal "$listing" $'qemu-riscv64\nregister\nstatus\n'
-  assert_output --partial "uninstalled qemu-riscv64"
+  assert_output --partial $'uninstalled qemu-aarch64\nxbuild binfmt: uninstalled qemu-riscv64'
   assert_output --partial $'== listing after\nregister\nstatus'
+  # a platform names its handler too
+  run -0 in_namespace '$XBUILD binfmt --install riscv64 >/dev/null 2>&1; $XBUILD binfmt --uninstall linux/riscv64 2>&1'
+  assert_output --partial "uninstalled qemu-riscv64"
 }
 
 @test "xbuild binfmt: a second --install skips what is registered and what is native" {
