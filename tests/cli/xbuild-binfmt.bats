@@ -111,6 +111,19 @@ in_namespace() {
   ]'
 }
 
+@test "xbuild binfmt: a handler whose probe fails is removed again" {
+  # An interpreter found first on PATH that runs nothing: the probe exits 3 through it.
+  mkdir -p "$BATS_TEST_TMPDIR/fake"
+  printf '#!/bin/sh\nexit 3\n' > "$BATS_TEST_TMPDIR/fake/qemu-riscv64-static"
+  chmod 755 "$BATS_TEST_TMPDIR/fake/qemu-riscv64-static"
+  run -1 in_namespace "PATH='$BATS_TEST_TMPDIR/fake':\$PATH \$XBUILD binfmt --install riscv64,arm64 2>&1"
+  assert_output --partial "linux/riscv64: failed, the probe binary did not run through qemu-riscv64; removed it again"
+  assert_output --partial "linux/arm64: installed qemu-aarch64"
+  assert_output --partial '"emulators": [
+    "qemu-aarch64"
+  ]'
+}
+
 @test "xbuild binfmt: unknown names exit 2 and say which" {
   run -2 in_namespace '$XBUILD binfmt --install arm64,nonsense'
   assert_output --partial "--install: unknown platform 'nonsense'; valid: all, "
