@@ -26,6 +26,9 @@ void add_layer_commands(CLI::App& app);
 // `xbuild run`: a binary built for another platform run on this machine, as xx-run (run_cmd.cpp).
 void add_run_command(CLI::App& app);
 
+// `xbuild binfmt`: QEMU binfmt_misc handlers, status/--install/--uninstall (binfmt_cmd.cpp).
+void add_binfmt_command(CLI::App& app);
+
 // `xbuild cross` and `xbuild test`: standalone cross-builds of a project folder (cross_cmd.cpp).
 void add_cross_commands(CLI::App& app);
 

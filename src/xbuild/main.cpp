@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     xbuild::cli::add_manifest_commands(app);
     xbuild::cli::add_layer_commands(app);
     xbuild::cli::add_run_command(app);
+    xbuild::cli::add_binfmt_command(app);
     xbuild::cli::add_cross_commands(app);
     xbuild::cli::add_platforms_command(app);
     try {
