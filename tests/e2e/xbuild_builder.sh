@@ -10,6 +10,7 @@
 #  - `xbuild build --builder duo --platform linux/amd64,linux/arm64 --push`: each platform on its
 #    node (the progress says so, node 2 has the arm64 image and node 1 not), one index of both in
 #    the registry, and each platform's image runs and prints its machine;
+#  - -o type=oci: each image saved from its node, one index of both in a layout tar;
 #  - a builder with an unreachable node: a clear error, exit status 2.
 #
 #   bash tests/e2e/xbuild_builder.sh [BUILD_DIR]    # BUILD_DIR/bin holds xbuild (default: build)
@@ -125,6 +126,14 @@ for pm in linux/amd64=x86_64 linux/arm64=aarch64; do
   if [ "$got" = "${pm#*=}" ]; then ok "docker run --platform ${pm%=*} $name: $got"
   else bad "docker run --platform ${pm%=*}: '$got'"; show "$work/run.err"; fi
 done
+
+# -o type=oci: each platform's image saved from the node that built it, joined in one layout tar.
+if "$xbuild" build --builder duo --no-frontend --progress plain --platform linux/amd64,linux/arm64 \
+     -o "type=oci,dest=$work/duo.tar" "$work" >"$work/oci.log" 2>&1 &&
+   [ "$(skopeo inspect --raw "oci-archive:$work/duo.tar" | jq -r '[.manifests[].platform | .os + "/" + .architecture] | sort | join(",")')" = \
+     "linux/amd64,linux/arm64" ]; then
+  ok "-o type=oci: one index of both nodes' images"
+else bad "-o type=oci"; show "$work/oci.log"; fi
 
 # A node that does not answer: refused before anything is built.
 "$xbuild" builder create gone --node unix:///nonexistent/xb.sock --platform linux/arm64 >/dev/null 2>&1
