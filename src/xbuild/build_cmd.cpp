@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "build_engine.hpp"
+#include "builder_nodes.hpp"
 #include "build_output.hpp"
 #include "build_progress.hpp"
 #include "build_tags.hpp"
@@ -55,7 +56,7 @@ struct BuildOptions {
     bool push = false;
     std::string frontend;
     bool no_frontend = false;
-    std::string builder = "docker";
+    std::string builder;  // "" for the current builder (xbuild builder use), else docker
     std::string buildkit_addr;
     std::string docker;
     int jobs = 1;
@@ -272,9 +273,11 @@ void push_indexes(const BuildOptions& o, const std::vector<xbuild::Platform>& pl
 
 // -o type=oci/docker: each platform's image from the engine, joined by xbuild in the stage.
 void export_images(const OutputSpec& output, OutputStage& stage, const std::vector<PlatformJob>& jobs,
-                   const Engine& engine, const std::string& tmp) {
+                   const std::vector<Engine>& engines, const std::string& tmp) {
     std::vector<PlatformImage> images;
-    for (const auto& j : jobs) {
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        const auto& j = jobs[i];
+        const auto& engine = engines[i];  // the node that built it keeps its image
         PlatformImage image {j.platform, fs::path(tmp) / (platform_suffix(j.platform) + ".tar"), false};
         if (engine.kind == Engine::Kind::buildkit) {
             image.oci_layout_tar = true;
@@ -283,7 +286,9 @@ void export_images(const OutputSpec& output, OutputStage& stage, const std::vect
             std::ifstream iid(j.iidfile);
             std::getline(iid, id);
             if (id.empty()) usage_error("-o: the engine gave no image ID for " + j.platform.str());
-            const auto saved = xbuild::capture_program({engine.program, "save", "-o", image.archive.string(), id});
+            auto save = engine.client();
+            save.insert(save.end(), {"save", "-o", image.archive.string(), id});
+            const auto saved = xbuild::capture_program(save);
             if (saved.status != 0) {
                 std::fprintf(stderr, "xbuild build: -o: docker save %s failed (exit status %d)\n", id.c_str(),
                              saved.status);
@@ -302,7 +307,9 @@ void load_tags(const BuildOptions& o, const PlatformJob& j, const Engine& engine
     std::ifstream iid(j.iidfile);
     std::getline(iid, id);
     for (const auto& name : o.tags) {
-        const auto tagged = xbuild::capture_program({engine.program, "tag", id, name});
+        auto tag = engine.client();
+        tag.insert(tag.end(), {"tag", id, name});
+        const auto tagged = xbuild::capture_program(tag);
         if (tagged.status != 0) {
             std::fprintf(stderr, "xbuild build: --load: docker tag %s %s failed\n", id.c_str(), name.c_str());
             throw CLI::RuntimeError(1);
@@ -359,27 +366,35 @@ void run_build(BuildOptions o) {
             } catch (const std::invalid_argument& e) { usage_error(std::string("-t: ") + e.what()); }
         }
 
-    // Who builds.
+    // Who builds: a configured builder's nodes (one engine per platform), else one engine for all.
+    const std::string docker = o.docker.empty() ? env_or("XBUILD_DOCKER", "") : o.docker;
     const bool buildkit = o.builder == "buildkit" || !o.buildkit_addr.empty();
+    std::optional<NodePlan> nodes;
     Engine engine;
     try {
-        if (buildkit) {
+        nodes = plan_builder(o.builder, !o.buildkit_addr.empty(), platforms, docker);
+        if (nodes) {
+            engine = nodes->engines.front();
+        } else if (buildkit) {
             const std::string addr = o.buildkit_addr.empty() ? env_or("BUILDKIT_HOST", "") : o.buildkit_addr;
             if (addr.empty())
                 usage_error("--builder buildkit needs the daemon's address: --buildkit-addr ADDR (or BUILDKIT_HOST)");
             engine = find_buildctl(addr);
         } else {
-            engine = find_docker(o.docker.empty() ? env_or("XBUILD_DOCKER", "") : o.docker);
+            engine = find_docker(docker);
         }
     } catch (const EngineError& e) { usage_error(e.what()); }
+    const std::vector<Engine> engines = nodes ? nodes->engines : std::vector<Engine>(platforms.size(), engine);
+    for (const auto& e : engines)
+        if (e.kind == Engine::Kind::buildkit) engine = e;  // the checks below hold for every node
     if (o.load && engine.kind == Engine::Kind::buildkit)
         usage_error("--load with --builder buildkit: use -o type=docker,dest=FILE, then docker load -i FILE");
     if (engine.kind == Engine::Kind::buildkit && output && assembled(*output) && !o.tags.empty())
         usage_error("--builder buildkit takes one output: -o type=" +
                     std::string(output->type == OutputSpec::Type::oci ? "oci" : "docker") + " or -t NAME, not both");
-    CacheFlags cache;
+    std::vector<CacheFlags> cache;
     try {
-        cache = cache_flags(engine, o.cache_from, o.cache_to);
+        for (const auto& e : engines) cache.push_back(cache_flags(e, o.cache_from, o.cache_to));
     } catch (const std::invalid_argument& e) { usage_error(e.what()); }
 
     // The frontend: the Dockerfile's own `# syntax=`, else --frontend through BUILDKIT_SYNTAX.
@@ -394,8 +409,12 @@ void run_build(BuildOptions o) {
 
     std::vector<std::string> names;
     for (const auto& p : platforms) names.push_back(p.str());
-    std::fprintf(stderr, "xbuild build: %s for %s with %s, %s\n", dockerfile.c_str(), xbuild::join(names, ", ").c_str(),
-                 engine.describe().c_str(), frontend_note.c_str());
+    if (nodes)
+        std::fprintf(stderr, "xbuild build: %s with builder %s: %s; %s\n", dockerfile.c_str(), nodes->builder.c_str(),
+                     nodes->describe.c_str(), frontend_note.c_str());
+    else
+        std::fprintf(stderr, "xbuild build: %s for %s with %s, %s\n", dockerfile.c_str(),
+                     xbuild::join(names, ", ").c_str(), engine.describe().c_str(), frontend_note.c_str());
 
     // A private folder for the engine's image ID files.
     std::string tmp = (fs::temp_directory_path() / "xbuild-build.XXXXXX").string();
@@ -416,6 +435,7 @@ void run_build(BuildOptions o) {
     const auto build_args = resolved_build_args(o.build_args);
     for (std::size_t i = 0; i < platforms.size(); ++i) {
         auto& j = jobs[i];
+        const Engine& engine = engines[i];
         j.platform = platforms[i];
         j.tags = tags[i];
         BuildRequest r {.context = o.context,
@@ -441,19 +461,19 @@ void run_build(BuildOptions o) {
             if (r.output.empty() && engine.kind == Engine::Kind::buildkit)
                 r.output = "type=oci,dest=" + tmp + "/" + platform_suffix(platforms[i]) + ".tar";
         }
-        r.cache = cache;
+        r.cache = cache[i];
         j.steps = build_commands(engine, r);
     }
 
-    BuildView view(o.progress, names);
+    BuildView view(o.progress, nodes ? nodes->labels : names);
     run_jobs(jobs, o.jobs, view);
     view.finish();
     if (const int status = report(jobs); status != 0) throw CLI::RuntimeError(status);
     if (o.push) push_indexes(o, platforms);
-    if (o.load) load_tags(o, jobs.front(), engine);
+    if (o.load) load_tags(o, jobs.front(), engines.front());
     if (stage) {
         try {
-            if (assembled(*output)) export_images(*output, *stage, jobs, engine, tmp);
+            if (assembled(*output)) export_images(*output, *stage, jobs, engines, tmp);
             stage->commit();
         } catch (const CLI::Error&) { throw; } catch (const std::exception& e) {
             std::fprintf(stderr, "xbuild build: -o %s: %s\n", output->dest.c_str(), e.what());
@@ -499,11 +519,12 @@ void add_build_command(CLI::App& app) {
             kDefaultFrontend + ")");
     build->add_flag("--no-frontend", o->no_frontend,
                     "build the Dockerfile as written (its own # syntax= still applies)");
-    build
-        ->add_option("--builder", o->builder,
-                     "docker: the Docker Engine (DOCKER_HOST); buildkit: a BuildKit daemon through buildctl")
-        ->check(CLI::IsMember({"docker", "buildkit"}))
-        ->capture_default_str();
+    build->add_option("--builder", o->builder,
+                      "docker: the Docker Engine (DOCKER_HOST); buildkit: a BuildKit daemon through buildctl; or a "
+                      "builder of\n"
+                      "nodes made with `xbuild builder create` (each platform built on its node) (default: the builder "
+                      "`xbuild\n"
+                      "builder use` chose, else docker)");
     build->add_option("--buildkit-addr", o->buildkit_addr,
                       "the BuildKit daemon's address (implies --builder buildkit; default: $BUILDKIT_HOST)");
     build->add_option(

@@ -12,7 +12,13 @@ namespace fs = std::filesystem;
 
 std::string Engine::describe() const {
     if (kind == Kind::buildkit) return "buildctl (" + program + ") at " + address;
-    return "docker " + (version.empty() ? std::string() : version + " ") + "(" + program + ")";
+    return "docker " + (version.empty() ? std::string() : version + " ") + "(" + program + ")" +
+           (host.empty() ? "" : " at " + host);
+}
+
+std::vector<std::string> Engine::client() const {
+    if (host.empty()) return {program};
+    return {program, "-H", host};
 }
 
 std::string docker_client_problem(const std::string& path, std::string* version) {
@@ -150,8 +156,8 @@ CacheFlags cache_flags(const Engine& engine, const std::vector<std::string>& fro
 namespace {
 
 std::vector<xbuild::Command> docker_commands(const Engine& engine, const BuildRequest& r) {
-    std::vector<std::string> argv = {engine.program,   "build", "--progress=plain", "--platform",
-                                     r.platform.str(), "-f",    r.dockerfile};
+    std::vector<std::string> argv = engine.client();
+    argv.insert(argv.end(), {"build", "--progress=plain", "--platform", r.platform.str(), "-f", r.dockerfile});
     for (const auto& t : r.tags) argv.insert(argv.end(), {"-t", t});
     if (!r.syntax.empty()) argv.insert(argv.end(), {"--build-arg", "BUILDKIT_SYNTAX=" + r.syntax});
     for (const auto& a : r.build_args) argv.insert(argv.end(), {"--build-arg", a});
@@ -165,7 +171,11 @@ std::vector<xbuild::Command> docker_commands(const Engine& engine, const BuildRe
     std::vector<xbuild::Command> out;
     out.push_back({engine.program, argv, {"DOCKER_BUILDKIT=1"}});
     if (r.push)
-        for (const auto& t : r.tags) out.push_back({engine.program, {engine.program, "push", t}, {}});
+        for (const auto& t : r.tags) {
+            auto push = engine.client();
+            push.insert(push.end(), {"push", t});
+            out.push_back({engine.program, push, {}});
+        }
     return out;
 }
 

@@ -30,9 +30,11 @@ class EngineError : public std::runtime_error {
 struct Engine {
     enum class Kind { docker, buildkit };
     Kind kind = Kind::docker;
-    std::string program;           // the docker client or buildctl, a path
-    std::string version;           // "20.10.24" (docker), "" when unknown
-    std::string address;           // buildkit only
+    std::string program;  // the docker client or buildctl, a path
+    std::string version;  // "20.10.24" (docker), "" when unknown
+    std::string address;  // buildkit only
+    std::string host;     // docker only: -H HOST (a builder's node), "" for DOCKER_HOST or the default
+    std::vector<std::string> client() const;  // the program, with -H HOST when there is one
     std::string describe() const;  // "docker 20.10.24 (/usr/bin/docker)", "buildctl (/usr/bin/buildctl) at tcp://..."
 };
 

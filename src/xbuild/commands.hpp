@@ -14,6 +14,9 @@ void add_dockerfile_commands(CLI::App& app);
 // `xbuild build`: a Dockerfile built with BuildKit for each platform (build_cmd.cpp).
 void add_build_command(CLI::App& app);
 
+// `xbuild builder create|ls|inspect|use|rm`: builders of several native nodes (builder_cmd.cpp).
+void add_builder_commands(CLI::App& app);
+
 // `xbuild imagetools inspect|create`: images and multi-platform indexes (imagetools_cmd.cpp).
 void add_imagetools_commands(CLI::App& app);
 

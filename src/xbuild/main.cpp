@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "xbuild 0.1.0");
     xbuild::cli::add_dockerfile_commands(app);
     xbuild::cli::add_build_command(app);
+    xbuild::cli::add_builder_commands(app);
     xbuild::cli::add_imagetools_commands(app);
     xbuild::cli::add_manifest_commands(app);
     xbuild::cli::add_layer_commands(app);

@@ -11,6 +11,7 @@ setup() {
   mkdir -p bin ctx
   export CALLS=$BATS_TEST_TMPDIR/calls.log FAKE_FAIL="" FAKE_VERSION=20.10.24+dfsg1
   unset XBUILD_FRONTEND XBUILD_DOCKER BUILDKIT_HOST
+  export XBUILD_CONFIG_DIR=$BATS_TEST_TMPDIR/config  # no `xbuild builder use` of the user's applies
   cat > bin/docker <<'SH'
 #!/bin/bash
 case "$1" in
