@@ -9,6 +9,8 @@ bats_require_minimum_version 1.5.0
 setup() {
   load test_helper
   cd "$BATS_TEST_TMPDIR"
+  # No builder of the user's: this machine alone, unless a test makes one.
+  export XBUILD_CONFIG_DIR=$BATS_TEST_TMPDIR/config
 }
 
 # The line of PLATFORM in the table just printed.
@@ -60,6 +62,26 @@ for part in ("go", "rust", "c", "emulation"):
     assert isinstance(p[part]["found"], bool), (part, p)
     assert p[part]["found"] or "detail" in p[part], (part, p)
 EOF
+}
+
+@test "with a builder, each platform names the node xbuild build sends it to" {
+  xbuild builder create duo --node unix:///nonexistent/one.sock --platform linux/amd64 --use
+  xbuild builder create duo --append --node tcp://192.0.2.1:2375 --platform linux/arm64
+  run xbuild platforms -p linux/amd64,linux/arm64,linux/riscv64
+  [ "$status" -eq 0 ] || fail "exited $status: $output"
+  assert_output --partial "builder duo: duo0 (linux/amd64) duo1 (linux/arm64)"
+  [[ "$(row_of linux/arm64)" =~ duo1\ native$ ]] || fail "linux/arm64: $(row_of linux/arm64)"
+  [[ "$(row_of linux/riscv64)" =~ duo0\ cross$ ]] || fail "linux/riscv64: $(row_of linux/riscv64)"
+  run xbuild platforms --format json -p linux/arm64
+  [ "$status" -eq 0 ] || fail "exited $status: $output"
+  python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["builder"]=="duo"; assert d["platforms"][0]["node"]=={"name":"duo1","native":True}, d' "$output" ||
+    fail "json: $output"
+  # --builder docker: this machine alone again; an unknown builder is refused.
+  run xbuild platforms --builder docker -p linux/arm64
+  [ "$status" -eq 0 ] && refute_output --partial "duo1" || fail "--builder docker: $output"
+  run xbuild platforms --builder nope
+  [ "$status" -eq 2 ] || fail "exited $status: $output"
+  assert_output --partial "no such builder: nope"
 }
 
 @test "a bad --platform is refused, naming it" {

@@ -146,6 +146,9 @@ engine_start() {
   # Short paths: containerd's socket lives under the exec root, and socket paths are limited.
   ENGINE_DIR=$(mktemp -d /tmp/xbe.XXXXXX) || return 1
   mkdir -p "$ENGINE_DIR"/{data,exec,registry,config}
+  # xbuild's builders of the test's own: a builder the user chose (`xbuild builder use`) must not
+  # decide where the tests' `xbuild build` runs.
+  export XBUILD_CONFIG_DIR="$ENGINE_DIR/xbuild-config"
 
   engine_binfmt_setup || { engine_stop; return 1; }
 
