@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include "fake_machine.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -14,31 +16,7 @@ using namespace xbuild::toolchain;
 
 namespace {
 
-// A machine with the given programs on PATH (in /usr/bin), files, and environment.
-struct FakeMachine {
-    std::set<std::string> programs;
-    std::set<std::string> files;
-    std::map<std::string, std::vector<std::string>> dirs;
-    std::map<std::string, std::string, std::less<>> env;
-
-    Probe probe() const {
-        return {
-            [this](std::string_view name) -> std::optional<std::string> {
-                if (programs.count(std::string(name))) return "/usr/bin/" + std::string(name);
-                return std::nullopt;
-            },
-            [this](const std::string& path) { return files.count(path) > 0; },
-            [this](const std::string& dir) {
-                auto it = dirs.find(dir);
-                return it == dirs.end() ? std::vector<std::string> {} : it->second;
-            },
-            [this](std::string_view name) {
-                auto it = env.find(name);
-                return it == env.end() ? std::string() : it->second;
-            },
-        };
-    }
-};
+using test_support::FakeMachine;
 
 TargetEnv target(const std::string& platform, const std::string& distro = "debian") {
     return TargetEnv::resolve(

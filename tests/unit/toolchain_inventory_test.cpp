@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include "fake_machine.hpp"
+
 #include <map>
 #include <set>
 #include <string>
@@ -14,27 +16,13 @@ using namespace xbuild::toolchain;
 namespace {
 
 // A Debian amd64 machine with the given programs (in /usr/bin), files, folders and program outputs.
-struct FakeMachine {
-    std::set<std::string> programs;
-    std::set<std::string> files;
-    std::map<std::string, std::vector<std::string>> dirs;
+struct FakeMachine : test_support::FakeMachine {
     std::map<std::vector<std::string>, std::string> outputs;
     mutable int runs = 0;
 
     InventoryProbe probe() const {
         InventoryProbe p;
-        p.files = {
-            [this](std::string_view name) -> std::optional<std::string> {
-                if (programs.count(std::string(name))) return "/usr/bin/" + std::string(name);
-                return std::nullopt;
-            },
-            [this](const std::string& path) { return files.count(path) > 0; },
-            [this](const std::string& dir) {
-                auto it = dirs.find(dir);
-                return it == dirs.end() ? std::vector<std::string> {} : it->second;
-            },
-            [](std::string_view) { return std::string(); },
-        };
+        p.files = test_support::FakeMachine::probe();
         p.os_release = parse_os_release("ID=debian\nVERSION_ID=12\n");
         p.machine = "x86_64";
         p.capture = [this](const std::vector<std::string>& argv) -> std::optional<std::string> {
