@@ -45,7 +45,10 @@ struct Target {
     std::string_view macos_min;           // darwin rows: default MACOSX_VERSION_MIN
 
     // --- C/C++ (xx-cc) -------------------------------------------------------------------------
-    std::string_view cc_march;           // -march the variant needs beyond the triple's default ("" none)
+    std::string_view cc_march;  // -march the variant needs beyond the triple's default ("" none)
+    // /proc/cpuinfo `flags` a CPU of the arch needs to run the variant's code (amd64 v2..v4: the
+    // x86-64 psABI levels), space-separated; "" when every CPU of the arch runs it.
+    std::string_view cpu_flags;
     bool needs_gnu_ld = false;           // lld 14 cannot link it right (s390x, riscv64, mips eh_frame, arm/v6 tags)
     std::string_view lld_cflags;         // what makes lld work anyway when GNU ld is missing (riscv64)
     bool static_prefers_gnu_ld = false;  // XX_CC_PREFER_STATIC_LINKER=1 picks GNU ld (386, ppc64le)

@@ -92,6 +92,9 @@ nlohmann::ordered_json status_json(const std::string& dir) {
     };
     if (const Target* self = compiled_for_target()) {
         add(self);
+        // The variants this CPU runs (linux/amd64/v2, v3: their instructions are in /proc/cpuinfo).
+        for (const Target& row : targets())
+            if (row.os == "linux" && row.arch == self->arch && em::runs_natively(row)) add(&row);
         for (const Target& row : targets())
             if (row.os == "linux" && row.arch == self->runs_32bit && (row.variant.empty() || row.default_variant))
                 add(&row);

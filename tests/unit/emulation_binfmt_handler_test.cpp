@@ -148,6 +148,27 @@ TEST_CASE("binfmt handler: native rows") {
     CHECK_FALSE(em::runs_natively(row("riscv64")));
 }
 
+TEST_CASE("binfmt handler: a variant runs natively only on a CPU with its instructions") {
+    const Target* self = xbuild::compiled_for_target();
+    if (self == nullptr) return;
+    const std::string base = "flags\t\t: fpu vme de pse tsc msr";
+    for (const Target& t : xbuild::targets()) {
+        if (t.os != "linux" || t.arch != self->arch) continue;
+        CAPTURE(t.variant);
+        // Every flag the table names: runs; one short of them: does not (when it needs any).
+        CHECK(em::runs_natively(t, base + " " + std::string(t.cpu_flags)));
+        if (!t.cpu_flags.empty()) CHECK_FALSE(em::runs_natively(t, base));
+        else CHECK(em::runs_natively(t, base));
+    }
+    // Each x86-64 level needs what the one below it needs.
+    for (const Target& t : xbuild::targets())
+        if (!t.cpu_flags.empty())
+            for (const Target& lower : xbuild::targets())
+                if (lower.arch == t.arch && lower.os == t.os && lower.variant < t.variant)
+                    for (std::string_view flag : xbuild::split(lower.cpu_flags, ' '))
+                        if (!flag.empty()) CHECK(xbuild::in_word_list(t.cpu_flags, flag));
+}
+
 TEST_CASE("binfmt handler: every row's probe exits 0 under qemu-<qemu>-static") {
     char folder[] = "/tmp/xbuild-probe-test-XXXXXX";
     REQUIRE(::mkdtemp(folder) != nullptr);

@@ -69,8 +69,11 @@ std::vector<std::byte> elf_header_sample(const Target& row);
 const BinfmtEntry* handler_for(std::span<const BinfmtEntry> entries, const Target& row);
 
 // True when this machine runs the row's binaries itself: the row of the CPU this program was
-// built for (compiled_for_target), any variant of it, or its runs_32bit arch.
+// built for (compiled_for_target), a variant of it whose cpu_flags this CPU has (read once from
+// /proc/cpuinfo), or its runs_32bit arch.
 bool runs_natively(const Target& row);
+// The same, with the CPU's flags given (a `flags : ...` line of /proc/cpuinfo, or its words).
+bool runs_natively(const Target& row, std::string_view cpu_flags);
 
 // qemu-<qemu>-static on PATH, else in /usr/bin; nullopt when neither has it.
 std::optional<std::string> find_static_interpreter(const Target& row);

@@ -28,12 +28,12 @@ inline constexpr std::string_view arm_cpu_arch_names[] = {
 
 // Linux rows share their CPU columns with the other OSes' rows; these build the linux ones.
 constexpr Target amd64(std::string_view variant, std::string_view goamd64, std::string_view qemu_cpu,
-                       std::string_view cc_march) {
+                       std::string_view cc_march, std::string_view cpu_flags = "") {
     return {.os = "linux", .arch = "amd64", .variant = variant, .implied_variant = variant.empty() ? "v1" : "",
             .uname = "x86_64", .uname_aliases = "amd64", .arch_aliases = variant.empty() ? "x86_64 x86-64" : "",
             .runs_32bit = "386",
             .debian = "amd64", .alpine = "x86_64", .rhel = "x86_64", .multiarch = "x86_64-linux-gnu",
-            .triple_arch = "x86_64", .triple_arch_alpine = "x86_64", .cc_march = cc_march,
+            .triple_arch = "x86_64", .triple_arch_alpine = "x86_64", .cc_march = cc_march, .cpu_flags = cpu_flags,
             .meson_cpu_family = "x86_64", .go_arch = "amd64", .go_var = "GOAMD64", .go_value = goamd64,
             .rust_gnu = "x86_64-unknown-linux-gnu", .rust_musl = "x86_64-unknown-linux-musl", .debian_go = "amd64",
             .qemu = "x86_64", .qemu_cpu = qemu_cpu,
@@ -220,11 +220,20 @@ inline constexpr Target linux_armv7 = with_binfmt(arm(
     "eabihf", "eabihf", "7", "armv7-unknown-linux-gnueabihf", "armv7-unknown-linux-musleabihf", "",
     "", 10, 13), exit0_arm, "", 0x05000000);
 
+#define XBUILD_X86_64_V2 "cx16 lahf_lm popcnt sse4_1 sse4_2 ssse3"
+#define XBUILD_X86_64_V3 XBUILD_X86_64_V2 " avx avx2 bmi1 bmi2 f16c fma abm movbe xsave"
+inline constexpr std::string_view x86_64_v2_flags = XBUILD_X86_64_V2;
+inline constexpr std::string_view x86_64_v3_flags = XBUILD_X86_64_V3;
+inline constexpr std::string_view x86_64_v4_flags = XBUILD_X86_64_V3 " avx512f avx512bw avx512cd avx512dq avx512vl";
+#undef XBUILD_X86_64_V3
+#undef XBUILD_X86_64_V2
+
 inline constexpr Target table[] = {
     linux_amd64,
-    with_binfmt(amd64("v2", "v2", "max", "x86-64-v2"), exit0_amd64),
-    with_binfmt(amd64("v3", "v3", "max", "x86-64-v3"), exit0_amd64),
-    with_binfmt(amd64("v4", "v4", "max", "x86-64-v4"), exit0_amd64),
+    // The x86-64 psABI levels, as the kernel's /proc/cpuinfo names their instructions (abm: lzcnt).
+    with_binfmt(amd64("v2", "v2", "max", "x86-64-v2", x86_64_v2_flags), exit0_amd64),
+    with_binfmt(amd64("v3", "v3", "max", "x86-64-v3", x86_64_v3_flags), exit0_amd64),
+    with_binfmt(amd64("v4", "v4", "max", "x86-64-v4", x86_64_v4_flags), exit0_amd64),
     linux_386,
     linux_arm64,
     linux_armv7,

@@ -6,12 +6,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 
 #include "../../process.hpp"
+#include "../../strings.hpp"
 
 namespace xbuild::emulation {
 
@@ -139,10 +142,32 @@ inline const BinfmtEntry* handler_for(std::span<const BinfmtEntry> entries, cons
     return nullptr;
 }
 
-inline bool runs_natively(const Target& row) {
+inline bool runs_natively(const Target& row, std::string_view cpu_flags) {
     const Target* self = compiled_for_target();
     if (self == nullptr || row.os != "linux") return false;
-    return row.arch == self->arch || (!self->runs_32bit.empty() && row.arch == self->runs_32bit);
+    if (!self->runs_32bit.empty() && row.arch == self->runs_32bit) return true;
+    if (row.arch != self->arch) return false;
+    // Whole words of the flags line ("flags\t\t: fpu vme ... avx2 ...").
+    const auto words = split(cpu_flags, ' ');
+    for (std::string_view need : split(row.cpu_flags, ' '))
+        if (!need.empty() && std::find(words.begin(), words.end(), need) == words.end()) return false;
+    return true;
+}
+
+inline bool runs_natively(const Target& row) {
+    // The first `flags` line of /proc/cpuinfo (every CPU of a machine has the same), read once.
+    static const std::string flags = [] {
+        std::ifstream in("/proc/cpuinfo");
+        std::string line;
+        while (std::getline(in, line))
+            if (line.starts_with("flags")) {
+                for (char& c : line)
+                    if (c == '\t' || c == ':') c = ' ';
+                return line;
+            }
+        return std::string();
+    }();
+    return runs_natively(row, flags);
 }
 
 inline std::optional<std::string> find_static_interpreter(const Target& row) {
