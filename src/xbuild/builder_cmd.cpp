@@ -38,9 +38,16 @@ std::string docker_flag() {
     return d ? d : "";
 }
 
-[[noreturn]] void fail(const std::string& message) {
+// Exit status 2: a mistake in what was asked (a name, an endpoint, a platform, a builder that
+// is not there); 1: what was asked could not be done (a node that does not answer, the config file).
+[[noreturn]] void fail(const std::string& message, int status = 2) {
     std::fprintf(stderr, "xbuild builder: %s\n", message.c_str());
-    throw CLI::RuntimeError(1);
+    throw CLI::RuntimeError(status);
+}
+
+[[noreturn]] void fail(const std::exception& e) {
+    const bool mistake = dynamic_cast<const xb::ConfigError*>(&e) || dynamic_cast<const std::invalid_argument*>(&e);
+    fail(e.what(), mistake ? 2 : 1);
 }
 
 std::string platform_list(const std::vector<xbuild::Platform>& platforms, bool declared) {
@@ -58,7 +65,7 @@ void run_create(const CreateOptions& o) {
             node.platforms = xbuild::parse_platform_list(o.platforms);
             node.platforms_declared = true;
         }
-    } catch (const std::exception& e) { fail(e.what()); }
+    } catch (const std::exception& e) { fail(e); }
     node.endpoint = o.endpoint;
     if (!o.node_name.empty() && !xb::valid_name(o.node_name))
         fail("node name '" + o.node_name + "': use letters, digits, '_', '.' and '-'");
@@ -66,7 +73,9 @@ void run_create(const CreateOptions& o) {
         const auto status = probe_node(node, docker_flag());
         if (!status.running)
             fail("cannot ask " + node.endpoint + " for its platforms: " + status.error +
-                 (status.error.find("--platform") == std::string::npos ? " (declare them with --platform LIST)" : ""));
+                     (status.error.find("--platform") == std::string::npos ? " (declare them with --platform LIST)"
+                                                                           : ""),
+                 1);
         node.platforms = status.platforms;
     }
     if (o.append && o.name.empty()) fail("--append needs the builder's NAME");
@@ -87,7 +96,7 @@ void run_create(const CreateOptions& o) {
             b->nodes.push_back(node);
             if (o.use) c.current = name;
         });
-    } catch (const std::exception& e) { fail(e.what()); }
+    } catch (const std::exception& e) { fail(e); }
     std::printf("%s\n", name.c_str());
 }
 
@@ -105,7 +114,7 @@ std::vector<NodeView> probe_all(const xb::Builder& b) {
 xb::Config load() {
     try {
         return xb::load_config(xb::config_dir());
-    } catch (const std::exception& e) { fail(e.what()); }
+    } catch (const std::exception& e) { fail(e); }
 }
 
 void run_ls() {
@@ -174,7 +183,7 @@ void run_use(const std::string& name) {
                                       " (`xbuild builder ls` lists them; docker is the default)");
             else c.current = name;
         });
-    } catch (const std::exception& e) { fail(e.what()); }
+    } catch (const std::exception& e) { fail(e); }
 }
 
 void run_rm(const std::string& name) {
@@ -182,7 +191,7 @@ void run_rm(const std::string& name) {
         xb::update_config(xb::config_dir(), [&](xb::Config& c) {
             if (!c.remove_builder(name)) throw xb::ConfigError("no builder " + name);
         });
-    } catch (const std::exception& e) { fail(e.what()); }
+    } catch (const std::exception& e) { fail(e); }
 }
 
 }  // namespace
