@@ -1,5 +1,7 @@
 #include "builder_nodes.hpp"
 
+#include <map>
+
 #include "xbuild/builder/probe.hpp"
 #include "xbuild/process.hpp"
 
@@ -14,9 +16,18 @@ std::string first_line(const std::string& s) {
     return line.empty() ? "no answer" : line;
 }
 
+// The docker client, found once per run however many nodes use it: find_docker runs each
+// candidate to ask its version. Throws EngineError.
+const Engine& docker_client(const std::string& docker) {
+    static std::map<std::string, Engine> found;
+    auto it = found.find(docker);
+    if (it == found.end()) it = found.emplace(docker, find_docker(docker)).first;
+    return it->second;
+}
+
 // The client program for a node's driver; throws EngineError.
 std::string node_client(const xb::Node& node, const std::string& docker) {
-    if (node.driver == xb::Driver::docker) return find_docker(docker).program;
+    if (node.driver == xb::Driver::docker) return docker_client(docker).program;
     return find_buildctl(node.endpoint).program;
 }
 
@@ -83,7 +94,7 @@ std::optional<NodePlan> plan_builder(const std::string& builder_flag, bool build
                 throw EngineError("builder " + name + ": node " + node.name + " (" + node.endpoint +
                                   ") does not answer: " + status.error);
             if (node.driver == xb::Driver::docker) {
-                e = find_docker(docker);
+                e = docker_client(docker);
                 e->host = node.endpoint;
             } else {
                 e = find_buildctl(node.endpoint);
