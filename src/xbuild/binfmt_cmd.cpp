@@ -15,7 +15,7 @@
 // qemu-<arch> whose interpreter is a qemu-<arch>-static, which is what --install registers: /proc
 // itself says which entries are xbuild's, no state file is kept.
 // Exit status: 0 done; 1 a handler failed (or not root); 2 a usage mistake (an unknown name).
-// XBUILD_BINFMT_MISC (or the hidden --mount) names another binfmt_misc mount point.
+// XX_BINFMT_MISC, as for xx-run (or the hidden --mount), names another binfmt_misc mount point.
 #include <unistd.h>
 
 #include <algorithm>
@@ -187,11 +187,7 @@ void uninstall(const std::string& dir, const std::string& list) {
 }
 
 void run_binfmt(const BinfmtOptions& o) {
-    std::string dir = o.mount;
-    if (dir.empty()) {
-        const char* env = std::getenv("XBUILD_BINFMT_MISC");
-        dir = env != nullptr && *env != '\0' ? env : em::binfmt_misc_dir;
-    }
+    const std::string dir = o.mount.empty() ? em::binfmt_misc_dir() : o.mount;
     const std::vector<const Target*> rows = o.install.empty() ? std::vector<const Target*> {} : rows_named(o.install);
     if (!o.install.empty() || !o.uninstall.empty()) require_root(o.install.empty() ? "--uninstall" : "--install");
     bool ok = true;
@@ -218,7 +214,7 @@ void add_binfmt_command(CLI::App& app) {
     cmd->add_option("--uninstall", o->uninstall,
                     "remove these entries (qemu-aarch64,riscv64,...) or `all` xbuild registers; root only");
     cmd->add_option("--mount", o->mount,
-                    "binfmt_misc mount point (default $XBUILD_BINFMT_MISC or /proc/sys/fs/binfmt_misc)")
+                    "binfmt_misc mount point (default $XX_BINFMT_MISC or /proc/sys/fs/binfmt_misc)")
         ->group("");
     cmd->footer("Exit status: 0 done; 1 a handler failed or not root; 2 an unknown name.");
     cmd->callback([o] { run_binfmt(*o); });

@@ -86,7 +86,7 @@ std::vector<Capability> survey(const PlatformsOptions& o, const std::optional<xb
     } else {
         for (const Platform& p : parse_platform_list(o.platforms)) rows.push_back(&target_of(p));
     }
-    const auto entries = em::read_binfmt_entries();
+    const auto entries = em::read_binfmt_entries(em::binfmt_misc_dir());
     const xbuild::toolchain::Inventory inventory;
     std::vector<Capability> out;
     for (const Target* row : rows) {

@@ -59,6 +59,10 @@ std::optional<BinfmtEntry> parse_binfmt_entry(std::string_view name, std::string
 // the last '.' of the whole path, as the kernel does.
 bool binfmt_matches(const BinfmtEntry& entry, std::span<const std::byte> head, std::string_view path);
 
+// The binfmt_misc folder xx-run, `xbuild run`, `xbuild binfmt` and `xbuild platforms` read:
+// $XX_BINFMT_MISC when set (tests point it at a folder of their own), else /proc/sys/fs/binfmt_misc.
+std::string binfmt_misc_dir();
+
 // Every entry under `dir` (a binfmt_misc mount), in name order; empty when the folder does not
 // exist, holds no entries (not mounted), or its `status` file says disabled.
 std::vector<BinfmtEntry> read_binfmt_entries(const std::string& dir = "/proc/sys/fs/binfmt_misc");

@@ -26,9 +26,6 @@
 
 namespace xbuild::emulation {
 
-// The default binfmt_misc mount point.
-inline constexpr const char* binfmt_misc_dir = "/proc/sys/fs/binfmt_misc";
-
 // One handler to register: what the kernel's register file takes.
 struct HandlerSpec {
     std::string name;  // qemu-aarch64
@@ -85,7 +82,7 @@ bool is_xbuild_handler(const BinfmtEntry& entry);
 // --- the binfmt_misc file system (root only) -------------------------------------------------
 
 // Mounts binfmt_misc on `dir` unless `dir`/register exists. Throws std::runtime_error.
-void mount_binfmt_misc(const std::string& dir = binfmt_misc_dir);
+void mount_binfmt_misc(const std::string& dir = binfmt_misc_dir());
 
 // Writes the spec's registration line to `dir`/register. Throws std::runtime_error (with errno's text).
 void register_handler(const std::string& dir, const HandlerSpec& spec);

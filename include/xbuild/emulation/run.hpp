@@ -43,10 +43,6 @@ std::vector<std::byte> read_head(const std::string& path, std::string_view name)
 // (arm: v7), else "". The `arm_variant` of detect_platform.
 std::string environment_arm_variant();
 
-// The binfmt_misc folder RunProbe::system reads: $XX_BINFMT_MISC when set (tests point it at
-// an empty folder), else /proc/sys/fs/binfmt_misc.
-std::string binfmt_misc_dir();
-
 // What prepare_run decided.
 struct PreparedRun {
     RunPlan plan;                      // plan.command is what to exec

@@ -1,6 +1,8 @@
 // Implementation of xbuild/emulation/binfmt.hpp.
 #pragma once
 
+#include <cstdlib>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -133,6 +135,11 @@ inline bool binfmt_matches(const BinfmtEntry& e, std::span<const std::byte> head
         if ((byte ^ e.magic[j]) & mask) return false;
     }
     return true;
+}
+
+inline std::string binfmt_misc_dir() {
+    const char* dir = std::getenv("XX_BINFMT_MISC");
+    return dir && *dir ? dir : "/proc/sys/fs/binfmt_misc";
 }
 
 inline std::vector<BinfmtEntry> read_binfmt_entries(const std::string& dir) {

@@ -52,11 +52,6 @@ inline std::string environment_arm_variant() {
     return has_default_variant ? env.variant() : std::string();
 }
 
-inline std::string binfmt_misc_dir() {
-    const char* dir = std::getenv("XX_BINFMT_MISC");
-    return dir && *dir ? dir : "/proc/sys/fs/binfmt_misc";
-}
-
 inline PreparedRun prepare_run(const RunRequest& req, const std::optional<Platform>& wanted, const RunProbe& probe,
                                std::string_view arm_variant, const Platform& host) {
     const std::string name = req.argv0.empty() ? req.program : req.argv0;
