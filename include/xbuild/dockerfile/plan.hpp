@@ -18,13 +18,16 @@
 //   for (const auto& s : plan.stages) s.mode, s.reason, s.edits;
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "../platform.hpp"
 #include "edit.hpp"
 #include "instructions.hpp"
 #include "parser.hpp"
+#include "../platform.hpp"
 
 namespace xbuild::dockerfile {
 
@@ -45,11 +48,26 @@ struct PlanOptions {
     bool enabled = true;                  // false: every stage unchanged (build-arg XBUILD_REWRITE=0)
     std::string target_stage;             // --target; "" means the last stage
     std::string filename = "Dockerfile";  // for error messages
+    // The platforms being built (empty: this machine's) and the build's --build-arg values: a
+    // stage whose FROM or commands depend on them is judged for each of those platforms.
+    std::vector<Platform> platforms;
+    std::map<std::string, std::string> build_args;
+};
+
+// A line that builds for one architecture whatever the target platform (GOARCH=amd64, cargo
+// --target x86_64-unknown-linux-musl, CC=x86_64-linux-gnu-gcc, -march=x86-64): every other
+// platform's image gets a program for the wrong CPU, with or without the frontend. The stage is
+// built as written; `explain` and the frontend's build output show these.
+struct Warning {
+    int line = 0;         // the instruction's first line
+    std::string message;  // "GOARCH=amd64 builds for linux/amd64 whatever the target platform"
+    std::string fix;      // "use GOARCH=$TARGETARCH after ARG TARGETARCH, or drop it: the frontend routes go build"
 };
 
 struct Plan {
     std::vector<StagePlan> stages;
-    int target = -1;  // index of the target stage
+    std::vector<Warning> warnings;  // in line order
+    int target = -1;                // index of the target stage
     bool any_cross() const;
 };
 
