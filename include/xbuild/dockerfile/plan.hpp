@@ -27,7 +27,6 @@
 #include "edit.hpp"
 #include "instructions.hpp"
 #include "parser.hpp"
-#include "../platform.hpp"
 
 namespace xbuild::dockerfile {
 
