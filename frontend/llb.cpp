@@ -86,7 +86,10 @@ pb::Definition dockerfile_source(const std::string& session_id, const std::strin
     return def;
 }
 
-pb::Definition single_file(const std::string& filename, const std::string& data) {
+namespace {
+
+// A filesystem with one file, /<filename>, shown in the build's progress as `name`.
+pb::Definition named_file(const std::string& filename, const std::string& data, const std::string& name) {
     std::string path = "/" + filename;
     pb::Op op;
     auto* file = op.mutable_file();
@@ -115,9 +118,17 @@ pb::Definition single_file(const std::string& filename, const std::string& data)
     pb::Definition def;
     pb::OpMetadata meta;
     (*meta.mutable_caps())["file.base"] = true;
-    (*meta.mutable_description())["llb.customname"] = "[xbuild] rewritten " + filename;
+    (*meta.mutable_description())["llb.customname"] = name;
     add_terminal(def, add_op(def, op, meta));
     return def;
 }
+
+}  // namespace
+
+pb::Definition single_file(const std::string& filename, const std::string& data) {
+    return named_file(filename, data, "[xbuild] rewritten " + filename);
+}
+
+pb::Definition warning_vertex(const std::string& line) { return named_file("xbuild-warning", line + "\n", line); }
 
 }  // namespace xbuild::frontend

@@ -25,4 +25,10 @@ pb::Definition dockerfile_source(const std::string& session_id, const std::strin
 // built-in Dockerfile frontend reads as its `dockerfile` input.
 pb::Definition single_file(const std::string& filename, const std::string& data);
 
+// A step that only shows `line` in the build's progress ("#7 [xbuild] warning: ..." with
+// --progress=plain): BuildKit 0.8 (dockerd 20.10) has no gateway call for warnings, but it shows
+// every vertex's custom name. The op writes /xbuild-warning holding the line on scratch: it
+// cannot fail and takes no time; its result is thrown away.
+pb::Definition warning_vertex(const std::string& line);
+
 }  // namespace xbuild::frontend

@@ -124,6 +124,11 @@ class Frontend {
         for (auto& c : pong.frontendapicaps())
             if (c.enabled()) caps += " " + c.id();
         log("engine caps:" + caps);
+        // The worker's default platform: what a build without `platform` is for.
+        if (pong.workers_size() > 0 && pong.workers(0).platforms_size() > 0) {
+            const auto& p = pong.workers(0).platforms(0);
+            default_platform_ = p.os() + "/" + p.architecture() + (p.variant().empty() ? "" : "/" + p.variant());
+        }
     }
 
     gw::Result run() {
@@ -160,13 +165,15 @@ class Frontend {
         }
 
         // 2. The rewrite.
-        xbuild::dockerfile::Rewritten rewritten;
+        RewriteResult result;
         try {
-            rewritten = rewrite_dockerfile(file.data(), opts);
+            result = rewrite_dockerfile(file.data(), opts, default_platform_);
         } catch (const std::exception& e) {
             fail(grpc::StatusCode::INVALID_ARGUMENT, std::string("xbuild: ") + e.what());
         }
+        const xbuild::dockerfile::Rewritten& rewritten = result.rewritten;
         const std::string& text = rewritten.text;
+        for (const auto& w : result.warnings) show_warning(warning_line(filename, w));
 
         // 3. The build by dockerfile.v0, with the original options: `cmdline` among them keeps it
         //    from following a `# syntax=` line back to this frontend.
@@ -205,7 +212,33 @@ class Frontend {
     }
 
    private:
+    // A warning as a step of its own in the build's progress (llb.hpp: warning_vertex), run and
+    // thrown away. It never fails the build: a failure only reaches the daemon's log.
+    void show_warning(const std::string& line) {
+        log(line);
+        gw::SolveResponse res;
+        {
+            grpc::ClientContext ctx;
+            gw::SolveRequest req;
+            *req.mutable_definition() = warning_vertex(line);
+            req.set_allowresultreturn(true);
+            req.set_allowresultarrayref(true);
+            req.set_evaluate(true);
+            auto s = stub_->Solve(&ctx, req, &res);
+            if (!s.ok()) return log("warning step: " + s.error_message());
+        }
+        // Engines older than the `evaluate` flag build a result only when it is read.
+        grpc::ClientContext ctx;
+        gw::ReadFileRequest req;
+        gw::ReadFileResponse file;
+        req.set_ref(result_ref(res));
+        req.set_filepath("xbuild-warning");
+        auto s = stub_->ReadFile(&ctx, req, &file);
+        if (!s.ok()) log("warning step: " + s.error_message());
+    }
+
     std::unique_ptr<gw::LLBBridge::Stub> stub_;
+    std::string default_platform_;  // the worker's, "" when the engine did not say
 };
 
 // Serves one build: what main returns.

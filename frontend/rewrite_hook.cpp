@@ -2,7 +2,7 @@
 #include "rewrite_hook.hpp"
 
 #include "xbuild/dockerfile/parser.hpp"
-#include "xbuild/dockerfile/plan.hpp"
+#include "xbuild/platform.hpp"
 
 namespace xbuild::frontend {
 
@@ -13,32 +13,58 @@ std::string option(const std::map<std::string, std::string>& opts, const std::st
     return it == opts.end() ? std::string() : it->second;
 }
 
+std::string filename_of(const std::map<std::string, std::string>& opts) {
+    std::string filename = option(opts, "filename");
+    return filename.empty() ? "Dockerfile" : filename;
+}
+
 }  // namespace
 
-xbuild::dockerfile::Rewritten rewrite_dockerfile(const std::string& text,
-                                                 const std::map<std::string, std::string>& opts) {
-    namespace df = xbuild::dockerfile;
-    std::string filename = option(opts, "filename");
-    if (filename.empty()) filename = "Dockerfile";
-    const df::Dockerfile file = df::parse(text, filename);
-
+xbuild::dockerfile::PlanOptions plan_options(const std::map<std::string, std::string>& opts,
+                                             const std::string& default_platform) {
+    xbuild::dockerfile::PlanOptions plan;
     const std::string off = option(opts, "build-arg:XBUILD_REWRITE");
-    df::PlanOptions plan_options;
-    plan_options.enabled = !(off == "0" || off == "false" || off == "off");
-    plan_options.target_stage = option(opts, "target");
-    plan_options.filename = filename;
-    const df::Plan plan = df::plan_stages(text, file, plan_options);
+    plan.enabled = !(off == "0" || off == "false" || off == "off");
+    plan.target_stage = option(opts, "target");
+    plan.filename = filename_of(opts);
+    // BuildKit sends `platform` only when the client names platforms; without it the build is
+    // for the worker's default platform, the machine the engine (and this frontend) runs on.
+    const std::string platforms = option(opts, "platform");
+    plan.platforms = xbuild::parse_platform_list(!platforms.empty()          ? platforms
+                                                 : !default_platform.empty() ? default_platform
+                                                                             : "local");
+    const std::string prefix = "build-arg:";
+    for (auto it = opts.lower_bound(prefix); it != opts.end() && it->first.rfind(prefix, 0) == 0; ++it)
+        plan.build_args[it->first.substr(prefix.size())] = it->second;
+    return plan;
+}
+
+RewriteResult rewrite_dockerfile(const std::string& text, const std::map<std::string, std::string>& opts,
+                                 const std::string& default_platform) {
+    namespace df = xbuild::dockerfile;
+    const df::PlanOptions options = plan_options(opts, default_platform);
+    const df::Dockerfile file = df::parse(text, options.filename);
+    df::Plan plan = df::plan_stages(text, file, options);
 
     df::RewriteOptions rewrite_options;
     // The helpers come from this frontend's own image (xx and its links in /usr/bin).
     const std::string source = option(opts, "source");
     if (!source.empty()) rewrite_options.xx_image = source;
     rewrite_options.strip_syntax = true;
-    return df::rewrite(text, file, plan, rewrite_options);
+    RewriteResult result;
+    result.rewritten = df::rewrite(text, file, plan, rewrite_options);
+    result.warnings = std::move(plan.warnings);
+    return result;
 }
 
 std::string map_lines(const std::string& message, const xbuild::dockerfile::Rewritten& rewritten) {
     return xbuild::dockerfile::map_error_lines(message, rewritten);
+}
+
+std::string warning_line(const std::string& filename, const xbuild::dockerfile::Warning& warning) {
+    std::string line = "[xbuild] warning: " + filename + ":" + std::to_string(warning.line) + ": " + warning.message;
+    if (!warning.fix.empty()) line += "; fix: " + warning.fix;
+    return line;
 }
 
 }  // namespace xbuild::frontend

@@ -8,7 +8,7 @@ using xbuild::frontend::rewrite_dockerfile;
 
 namespace {
 std::string rewritten(const std::string& text, std::map<std::string, std::string> opts = {}) {
-    return rewrite_dockerfile(text, opts).text;
+    return rewrite_dockerfile(text, opts).rewritten.text;
 }
 }  // namespace
 
@@ -34,7 +34,8 @@ TEST_CASE("the planner's rewrite, the helpers from the frontend's own image, and
     // (BOGUS would fail in dockerfile.v0; here it must not stop the rewrite.)
     CHECK_THROWS(rewrite_dockerfile(naive, opts));  // our parser rejects an unknown instruction first
     const std::string ok = naive.substr(0, naive.size() - 6);
-    auto r = rewrite_dockerfile(ok, opts);
+    auto result = rewrite_dockerfile(ok, opts);
+    const auto& r = result.rewritten;
     CHECK(r.text ==
           "\nFROM --platform=$BUILDPLATFORM 127.0.0.1:5000/xbuild/frontend:dev AS xbuild-xx\n"
           "FROM --platform=$BUILDPLATFORM golang AS b\n"
@@ -48,6 +49,56 @@ TEST_CASE("the planner's rewrite, the helpers from the frontend's own image, and
     CHECK(xbuild::frontend::map_lines("Dockerfile:8: x", r) == "Dockerfile:5: x");
     opts["build-arg:XBUILD_REWRITE"] = "0";
     CHECK(rewritten(ok, opts) == "\nFROM golang AS b\nRUN go build -o /x .\nFROM scratch\nCOPY --from=b /x /x\n");
+}
+
+TEST_CASE("the build's platforms and build arguments reach the planner") {
+    using xbuild::frontend::plan_options;
+    auto p = plan_options({{"platform", "linux/arm64, linux/arm/v7"},
+                           {"build-arg:GOFLAGS", "-mod=vendor"},
+                           {"build-arg:EMPTY", ""},
+                           {"build-arg:XBUILD_REWRITE", "off"},
+                           {"buildarg:NOT", "x"},
+                           {"target", "build"},
+                           {"filename", "app.Dockerfile"}});
+    REQUIRE(p.platforms.size() == 2);
+    CHECK(p.platforms[0].str() == "linux/arm64");
+    CHECK(p.platforms[1].str() == "linux/arm/v7");
+    CHECK(p.build_args ==
+          std::map<std::string, std::string> {{"EMPTY", ""}, {"GOFLAGS", "-mod=vendor"}, {"XBUILD_REWRITE", "off"}});
+    CHECK_FALSE(p.enabled);
+    CHECK(p.target_stage == "build");
+    CHECK(p.filename == "app.Dockerfile");
+    // No `platform` option: the worker's default platform, else this machine's.
+    CHECK(plan_options({}, "linux/arm/v7").platforms == xbuild::parse_platform_list("linux/arm/v7"));
+    CHECK(plan_options({}).platforms == std::vector<xbuild::Platform> {xbuild::host_platform()});
+    CHECK(plan_options({}).enabled);
+    CHECK(plan_options({}).filename == "Dockerfile");
+    CHECK_THROWS_AS(plan_options({{"platform", "linux/arm65"}}), xbuild::PlatformError);
+    CHECK_THROWS_AS(rewrite_dockerfile("FROM a\n", {{"platform", "linux/arm65"}}), xbuild::PlatformError);
+}
+
+TEST_CASE("a warning is a step of its own in the build output, named after the line") {
+    xbuild::dockerfile::Warning w {5, "GOARCH=amd64 builds for linux/amd64 whatever the target platform",
+                                   "use GOARCH=$TARGETARCH"};
+    const std::string line = xbuild::frontend::warning_line("Dockerfile", w);
+    CHECK(line ==
+          "[xbuild] warning: Dockerfile:5: GOARCH=amd64 builds for linux/amd64 whatever the target platform; fix: "
+          "use GOARCH=$TARGETARCH");
+    CHECK(xbuild::frontend::warning_line("a.Dockerfile", {3, "m", ""}) == "[xbuild] warning: a.Dockerfile:3: m");
+
+    auto def = xbuild::frontend::warning_vertex(line);
+    REQUIRE(def.def_size() == 2);
+    pb::Op op;
+    REQUIRE(op.ParseFromString(def.def(0)));
+    CHECK(op.inputs_size() == 0);  // on scratch: nothing to pull, nothing to fail
+    REQUIRE(op.file().actions_size() == 1);
+    CHECK(op.file().actions(0).mkfile().path() == "/xbuild-warning");
+    CHECK(op.file().actions(0).mkfile().data() == line + "\n");
+    const auto& meta = def.metadata().at(xbuild::frontend::digest(def.def(0)));
+    CHECK(meta.description().at("llb.customname") == line);
+    CHECK(meta.caps().at("file.base"));
+    // The same warning, the same op: a second build finds it cached.
+    CHECK(xbuild::frontend::marshal(def) == xbuild::frontend::marshal(xbuild::frontend::warning_vertex(line)));
 }
 
 TEST_CASE("digests are sha256 of the deterministic bytes") {
