@@ -1,7 +1,9 @@
 // `xbuild dockerfile ...`: the Dockerfile tools.
 //   parse   [-f FILE] [--format json|text]   the parsed Dockerfile (the AST with line numbers)
-//   explain [-f FILE] [--platform LIST] [--target STAGE]   per stage: where it runs, why, what changes
-//   rewrite [-f FILE] [--target STAGE] [--xx-image REF] [-o OUT]   the rewritten Dockerfile
+//   explain [-f FILE] [--platform LIST] [--build-arg NAME=VALUE]... [--target STAGE]
+//           per stage: where it runs, why, what changes; then the plan's warnings
+//   rewrite [-f FILE] [--platform LIST] [--build-arg NAME=VALUE]... [--target STAGE] [--xx-image REF] [-o OUT]
+//           the rewritten Dockerfile
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -10,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "commands.hpp"
 #include "dockerfile_json.hpp"
@@ -64,6 +67,7 @@ void run_parse(const ParseOptions& o) {
 struct PlanCommandOptions {
     std::string file = "Dockerfile";
     std::string platforms;
+    std::vector<std::string> build_args;  // NAME=VALUE, or NAME (its value from the environment)
     std::string target;
     std::string xx_image = "xbuild/xx";
     std::string output;
@@ -71,13 +75,46 @@ struct PlanCommandOptions {
 
 namespace df = xbuild::dockerfile;
 
+// The planner's options from the command line, as `docker build` reads them: --platform is a
+// comma-separated list (none: this machine's); --build-arg NAME=VALUE, or NAME alone for the
+// value of $NAME (ignored when unset). Mistakes are command-line errors (exit 2).
+df::PlanOptions plan_options(const PlanCommandOptions& o) {
+    df::PlanOptions plan {.enabled = true, .target_stage = o.target, .filename = o.file};
+    if (!o.platforms.empty()) {
+        try {
+            plan.platforms = xbuild::parse_platform_list(o.platforms);
+        } catch (const xbuild::PlatformError& e) { throw CLI::ValidationError("--platform", e.what()); }
+    }
+    for (const auto& arg : o.build_args) {
+        const auto eq = arg.find('=');
+        const std::string name = arg.substr(0, eq);
+        if (name.empty() || name.find_first_of(" \t") != std::string::npos)
+            throw CLI::ValidationError("--build-arg",
+                                       "'" + arg + "' is not NAME=VALUE (or NAME, for the value of $NAME)");
+        if (eq != std::string::npos) plan.build_args[name] = arg.substr(eq + 1);
+        else if (const char* value = std::getenv(name.c_str())) plan.build_args[name] = value;
+    }
+    return plan;
+}
+
+// The plan's warnings: "warnings:", then each line and its fix.
+void print_warnings(const df::Plan& plan) {
+    if (plan.warnings.empty()) return;
+    std::printf("\nwarnings:\n");
+    for (const auto& w : plan.warnings) {
+        std::printf("  line %d: %s\n", w.line, w.message.c_str());
+        if (!w.fix.empty()) std::printf("    fix: %s\n", w.fix.c_str());
+    }
+}
+
 void run_explain(const PlanCommandOptions& o) {
+    const auto options = plan_options(o);
     const std::string text = read_text(o.file);
     const auto file = df::parse(text, o.file == "-" ? "Dockerfile" : o.file);
-    const auto platforms = xbuild::parse_platform_list(o.platforms.empty() ? "local" : o.platforms);
+    const auto platforms = options.platforms.empty() ? xbuild::parse_platform_list("local") : options.platforms;
     std::vector<std::string> names;
     for (const auto& p : platforms) names.push_back(p.str());
-    const auto plan = df::plan_stages(text, file, {.enabled = true, .target_stage = o.target, .filename = o.file});
+    const auto plan = df::plan_stages(text, file, options);
     std::printf("%s for %s: %s\n", o.file.c_str(), xbuild::join(names, ", ").c_str(),
                 plan.any_cross() ? "cross stages build on the build machine, the rest on each target"
                                  : "nothing to rewrite: every stage runs as written");
@@ -91,12 +128,14 @@ void run_explain(const PlanCommandOptions& o) {
                 "TARGETVARIANT added\n");
         for (const auto& e : s.edits) std::printf("  %s\n", e.why.c_str());
     }
+    print_warnings(plan);
 }
 
 void run_rewrite(const PlanCommandOptions& o) {
+    const auto options = plan_options(o);
     const std::string text = read_text(o.file);
     const auto file = df::parse(text, o.file == "-" ? "Dockerfile" : o.file);
-    const auto plan = df::plan_stages(text, file, {.enabled = true, .target_stage = o.target, .filename = o.file});
+    const auto plan = df::plan_stages(text, file, options);
     const auto out = df::rewrite(text, file, plan, {.xx_image = o.xx_image, .strip_syntax = false});
     if (o.output.empty() || o.output == "-") std::fwrite(out.text.data(), 1, out.text.size(), stdout);
     else xbuild::write_file_atomically(o.output, out.text);
@@ -122,12 +161,15 @@ void add_dockerfile_commands(CLI::App& app) {
         cmd->add_option("-f,--file", plan_opts->file, "the Dockerfile ('-' reads standard input)")
             ->capture_default_str();
         cmd->add_option("--target", plan_opts->target, "the stage to build (default: the last)");
+        cmd->add_option("--platform", plan_opts->platforms,
+                        "target platforms, comma-separated, as docker build --platform (default: this machine's)");
+        cmd->add_option("--build-arg", plan_opts->build_args,
+                        "a build argument, NAME=VALUE or NAME (the value of $NAME, ignored when unset); repeatable")
+            ->allow_extra_args(false);
     };
     CLI::App* explain =
         dockerfile->add_subcommand("explain", "each stage: where it runs (cross or target), why, and what changes");
     add_common(explain);
-    explain->add_option("--platform", plan_opts->platforms,
-                        "target platforms, comma-separated (default: this machine's)");
     explain->callback([plan_opts] { run_explain(*plan_opts); });
 
     CLI::App* rewrite = dockerfile->add_subcommand(

@@ -108,3 +108,23 @@ print("ok")' <(xbuild dockerfile parse --format json -f "$TOP/examples/go/Docker
   assert_success
   [ "$output" = "$(cat "$TOP/examples/go/Dockerfile.cross")" ] || fail "a Dockerfile that already cross-compiles was changed"
 }
+
+@test "rewrite and explain take --platform and --build-arg, as docker build does; mistakes exit 2" {
+  run xbuild dockerfile rewrite -f "$TOP/examples/go/Dockerfile" --platform linux/arm64,linux/arm/v7 \
+    --build-arg GOFLAGS=-mod=vendor --build-arg EMPTY= --build-arg FROM_ENV
+  assert_success
+  assert_line "FROM --platform=\$BUILDPLATFORM golang:1.19-bookworm AS build"
+  FROM_ENV=1 run xbuild dockerfile explain -f "$TOP/examples/go/Dockerfile" --build-arg FROM_ENV --build-arg A=b=c
+  assert_success
+  assert_output --partial "stage 0 (build), line 5: cross"
+  run xbuild dockerfile rewrite -f "$TOP/examples/go/Dockerfile" --platform linux/arm65
+  [ "$status" -eq 2 ] || fail "bad --platform: exit $status, want 2: $output"
+  assert_output --partial "--platform: unknown architecture 'arm65' in 'linux/arm65'"
+  run xbuild dockerfile explain -f "$TOP/examples/go/Dockerfile" --platform linux/arm65
+  [ "$status" -eq 2 ] || fail "bad --platform: exit $status, want 2: $output"
+  run xbuild dockerfile rewrite -f "$TOP/examples/go/Dockerfile" --build-arg =value
+  [ "$status" -eq 2 ] || fail "bad --build-arg: exit $status, want 2: $output"
+  assert_output --partial "--build-arg: '=value' is not NAME=VALUE"
+  run xbuild dockerfile explain -f "$TOP/examples/go/Dockerfile" --build-arg
+  [ "$status" -eq 2 ] || fail "--build-arg without a value: exit $status, want 2: $output"
+}
