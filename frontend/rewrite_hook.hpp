@@ -34,7 +34,8 @@ struct RewriteResult {
 //    frontend's own image (the `source` option), unless build-arg XBUILD_REWRITE is 0/false/off;
 //  - the `# syntax=` directive dropped (else dockerfile.v0 could call this frontend again), the
 //    other directives kept.
-// Its line map turns the engine's line numbers back into the user's (map_lines).
+// Its line map turns the engine's line numbers back into the user's (map_lines). A `platform`
+// the platform table does not know turns the rewrite off, with a warning (line 0) saying so.
 // Throws std::runtime_error ("Dockerfile:3: unterminated heredoc <<EOF") for a broken Dockerfile.
 // default_platform: as for plan_options.
 RewriteResult rewrite_dockerfile(const std::string& text, const std::map<std::string, std::string>& opts,
@@ -43,7 +44,8 @@ RewriteResult rewrite_dockerfile(const std::string& text, const std::map<std::st
 // An engine message with its Dockerfile line numbers ("Dockerfile:12", "line 12") mapped back.
 std::string map_lines(const std::string& message, const xbuild::dockerfile::Rewritten& rewritten);
 
-// The line a warning shows in the build output: "[xbuild] warning: Dockerfile:5: MESSAGE; fix: FIX".
+// The line a warning shows in the build output: "[xbuild] warning: Dockerfile:5: MESSAGE; fix: FIX"
+// ("Dockerfile: MESSAGE" for line 0, a warning about the whole file).
 std::string warning_line(const std::string& filename, const xbuild::dockerfile::Warning& warning);
 
 }  // namespace xbuild::frontend

@@ -71,10 +71,20 @@ TEST_CASE("the build's platforms and build arguments reach the planner") {
     // No `platform` option: the worker's default platform, else this machine's.
     CHECK(plan_options({}, "linux/arm/v7").platforms == xbuild::parse_platform_list("linux/arm/v7"));
     CHECK(plan_options({}).platforms == std::vector<xbuild::Platform> {xbuild::host_platform()});
+    CHECK(plan_options({}, "plan9/vax").platforms == std::vector<xbuild::Platform> {xbuild::host_platform()});
     CHECK(plan_options({}).enabled);
     CHECK(plan_options({}).filename == "Dockerfile");
     CHECK_THROWS_AS(plan_options({{"platform", "linux/arm65"}}), xbuild::PlatformError);
-    CHECK_THROWS_AS(rewrite_dockerfile("FROM a\n", {{"platform", "linux/arm65"}}), xbuild::PlatformError);
+    // A platform the table does not know: the Dockerfile as written (BuildKit may still build
+    // it), and a warning.
+    const std::string naive = "FROM golang AS b\nRUN go build -o /x .\nFROM scratch\nCOPY --from=b /x /x\n";
+    auto r = rewrite_dockerfile(naive, {{"platform", "linux/arm65"}});
+    CHECK(r.rewritten.text == naive);
+    REQUIRE(r.warnings.size() == 1);
+    CHECK(r.warnings[0].line == 0);
+    const auto said = xbuild::frontend::warning_line("Dockerfile", r.warnings[0]);
+    CHECK(said.starts_with("[xbuild] warning: Dockerfile: unknown architecture 'arm65' in 'linux/arm65'"));
+    CHECK(said.ends_with(": the Dockerfile is built as written"));
 }
 
 TEST_CASE("a warning is a step of its own in the build output, named after the line") {
