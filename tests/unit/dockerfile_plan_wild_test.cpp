@@ -172,3 +172,15 @@ TEST_CASE("the target's ARGs come right before the first step that depends on th
         rewritten(go_image + "RUN --mount=type=cache,target=/root/.cache/go-build go build -o /out/app .\n" + runtime);
     CHECK(has(mounted, "RUN --mount=type=cache,target=/root/.cache/go-build xx-go build"));
 }
+
+TEST_CASE("GOARCH=$TARGETARCH on a base the user put on the build machine is cross-compiling already") {
+    const std::string text =
+        "FROM --platform=${BUILDPLATFORM} golang AS base\nWORKDIR /src\n"
+        "FROM base AS build\nARG TARGETOS\nARG TARGETARCH\n"
+        "RUN GOOS=${TARGETOS} GOARCH=${TARGETARCH} go build -o /out/app .\n" +
+        runtime;
+    auto plan = plan_for(text, "linux/arm64");
+    CHECK(plan.stages[1].mode == StageMode::unchanged);
+    CHECK(has(plan.stages[1].reason, "GOOS=${TARGETOS} on the build machine"));
+    CHECK(rewritten(text) == text);
+}

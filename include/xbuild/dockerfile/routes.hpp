@@ -62,6 +62,7 @@ struct StageFacts {
     std::vector<std::string> c_libraries;    // -dev packages installed: cgo / -sys crates link them
     std::vector<PackageInstall> installs;
     std::vector<HardCoded> hard_coded;
+    std::vector<std::string> target_vars;      // GOOS=$TARGETOS, GOARCH=$TARGETARCH: cross by hand on the build machine
     std::vector<std::size_t> plain_go_builds;  // offsets of `xx-go` edits whose command sets no CGO_ENABLED
     bool cgo_disabled = false;                 // CGO_ENABLED=0 on the go builds or in ENV
     bool cgo_enabled = false;                  // CGO_ENABLED=1 on the go builds or in ENV

@@ -66,6 +66,15 @@ inline bool pinned_to_build_platform(std::string_view raw) {
     return raw == "$BUILDPLATFORM" || raw == "${BUILDPLATFORM}";
 }
 
+// Whether a stage's FROM chain reaches a stage the user put on the build machine.
+inline bool base_on_build_platform(const std::vector<Stage>& stages, const Stage& st) {
+    for (const Stage* s = &st; s->base_ref.kind == StageRef::stage;) {
+        s = &stages[std::size_t(s->base_ref.stage_index)];
+        if (pinned_to_build_platform(s->platform_raw)) return true;
+    }
+    return false;
+}
+
 // The hard-coded settings of the stages a build needs, for the platforms they differ from.
 inline void warn_hard_coded(const StageFacts& facts, const std::vector<Platform>& platforms, Plan& plan) {
     for (const HardCoded& h : facts.hard_coded) {
@@ -150,6 +159,8 @@ inline Plan plan_stages(std::string_view text, const Dockerfile& file, const Pla
         else if (!pinned.empty()) decide(StageMode::unchanged, "already pinned: FROM --platform=" + pinned);
         else if (!facts.already_cross.empty())
             decide(StageMode::unchanged, "already cross-compiles (" + facts.already_cross[0] + ")");
+        else if (!facts.target_vars.empty() && detail::base_on_build_platform(stages, st))
+            decide(StageMode::unchanged, "already cross-compiles (" + facts.target_vars[0] + " on the build machine)");
         else if (!derived[i].empty() && facts.needs_target.empty() && facts.unsure.empty()) {
             base_candidate[i] = true;  // decided below, once the stages built on it are
             decide(StageMode::unchanged, "another stage builds on it (FROM): its platform would change theirs");

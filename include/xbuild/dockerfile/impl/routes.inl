@@ -104,9 +104,12 @@ inline void note_setting(std::string_view name, std::string_view raw, int line, 
         if (v == "1") facts.cgo_enabled = true;
     } else if (name == "GOOS") {
         // The target's own OS (or TARGETOS) is not cross-compiling: xx-go keeps it, sets the rest.
-        if (v != facts.target_os && !is_variable(v, "TARGETOS")) by_hand();
+        if (is_variable(v, "TARGETOS")) facts.target_vars.push_back(where + ": GOOS=" + std::string(v));
+        else if (v != facts.target_os) by_hand();
     } else if (name == "GOARCH") {
-        if (is_variable(v, "TARGETARCH")) return;  // xx-go keeps it and adds GOARM & co.
+        // On the target, GOARCH=$TARGETARCH is what go does anyway: routed, xx-go keeps it and adds
+        // GOARM & co.; on the build machine (a pinned base stage) it is cross-compiling by hand.
+        if (is_variable(v, "TARGETARCH")) return facts.target_vars.push_back(where + ": GOARCH=" + std::string(v));
         if (const Target* t = target_by_go_arch(v))
             facts.hard_coded.push_back({line, "GOARCH=" + std::string(v), t,
                                         "drop GOARCH=" + std::string(v) +
