@@ -381,7 +381,7 @@ TEST_CASE("routes: package installs split between the build machine and the targ
          "RUN apt-get update && apt-get install -y --no-install-recommends gcc make zlib1g-dev && rm -rf "
          "/var/lib/apt/lists/*\n"
          "RUN make\n",
-         {"RUN apt-get update && apt-get install -y --no-install-recommends gcc make && xx-apt-get -y "
+         {"RUN xx-apt-get update && apt-get install -y --no-install-recommends gcc make && xx-apt-get -y "
           "--no-install-recommends "
           "install zlib1g-dev gcc libc6-dev && rm -rf /var/lib/apt/lists/*\n",
           "RUN make CC=xx-cc CXX=xx-c++\n"}},
@@ -406,7 +406,7 @@ TEST_CASE("routes: package installs split between the build machine and the targ
         {"cgo: -dev packages make go build link them",
          "golang",
          "RUN apt-get update && apt-get install -y zlib1g-dev pkg-config\nRUN go build -o /out/z ./cgo\n",
-         {"RUN apt-get update && apt-get install -y pkg-config && xx-apt-get -y install zlib1g-dev gcc libc6-dev\n",
+         {"RUN xx-apt-get update && apt-get install -y pkg-config && xx-apt-get -y install zlib1g-dev gcc libc6-dev\n",
           "RUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=1 xx-go build -o /out/z ./cgo && xx-verify "
           "/out/z\n"}},
         {"CGO_ENABLED=0: the -dev packages are the build machine's business",

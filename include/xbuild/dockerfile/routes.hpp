@@ -25,6 +25,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "edit.hpp"
@@ -61,6 +62,8 @@ struct StageFacts {
     std::vector<std::string> already_cross;  // helper calls, GOARCH=, --host=, a toolchain file ...
     std::vector<std::string> c_libraries;    // -dev packages installed: cgo / -sys crates link them
     std::vector<PackageInstall> installs;
+    // `apt-get update` / `apt update`: where the program word is, [first, second) in the Dockerfile
+    std::vector<std::pair<std::size_t, std::size_t>> apt_updates;
     std::vector<HardCoded> hard_coded;
     std::vector<std::string> target_vars;      // GOOS=$TARGETOS, GOARCH=$TARGETARCH: cross by hand on the build machine
     std::vector<std::size_t> plain_go_builds;  // offsets of `xx-go` edits whose command sets no CGO_ENABLED

@@ -408,6 +408,8 @@ inline void route_shell(std::string_view text, std::size_t begin, std::size_t en
             // a base stage builds the build machine's tools: they run here, as they are
         } else if (is_package_install(c)) {
             note_package_install(c, begin, line_no, facts);
+        } else if (is_apt_update(c)) {
+            facts.apt_updates.emplace_back(begin + c.offsets[0], begin + c.offsets[0] + c.words[0].size());
         } else if (p == "go") {
             route_go(r, c, sub, outputs);
         } else if (p == "cargo") {
