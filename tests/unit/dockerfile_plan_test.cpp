@@ -188,10 +188,11 @@ TEST_CASE("rewrite: only the cross stage's lines change; everything else byte fo
           "FROM --platform=$BUILDPLATFORM xx:test AS xbuild-xx\n"
           "FROM --platform=$BUILDPLATFORM golang:1.19 AS build\n"
           "COPY --from=xbuild-xx /usr/bin/xx* /usr/bin/\n"
-          "ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT XX_AUTO_INSTALL=1\n"
           "WORKDIR /src\n"
           "COPY . .\n"
-          "RUN CGO_ENABLED=0 xx-go build -o /out/app . && xx-verify /out/app && \\\n"
+          "ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT XX_AUTO_INSTALL=1\n"
+          "RUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 xx-go build -o /out/app . && "
+          "xx-verify /out/app && \\\n"
           "    ls -l /out\n"
           "FROM debian\n"
           "COPY --from=build /out/app /app\n");
@@ -205,7 +206,7 @@ TEST_CASE("rewrite: only the cross stage's lines change; everything else byte fo
 TEST_CASE("rewrite: line map, cargo's output folder, the syntax line, CRLF") {
     auto file = parse(naive_go);
     auto out = rewrite(naive_go, file, plan_stages(naive_go, file));
-    CHECK(out.original_line == std::vector<int> {1, 1, 1, 1, 2, 3, 4, 5, 6, 7});
+    CHECK(out.original_line == std::vector<int> {1, 1, 1, 2, 3, 4, 4, 5, 6, 7});
     CHECK(map_error_lines("Dockerfile:7: unknown flag", out) == "Dockerfile:4: unknown flag");
     CHECK(map_error_lines("failed: Dockerfile:99: x at 10:30", out) == "failed: Dockerfile:99: x at 10:30");
 
@@ -225,7 +226,9 @@ TEST_CASE("rewrite: line map, cargo's output folder, the syntax line, CRLF") {
 
     const std::string crlf = "FROM golang AS b\r\nRUN go build -o /x .\r\nFROM scratch\r\nCOPY --from=b /x /x\r\n";
     const std::string crlf_out = rewritten(crlf);
-    CHECK(crlf_out.find("RUN xx-go build -o /x . && xx-verify /x\r\n") != std::string::npos);
+    CHECK(
+        crlf_out.find("RUN --mount=type=cache,target=/root/.cache/go-build xx-go build -o /x . && xx-verify /x\r\n") !=
+        std::string::npos);
     CHECK(crlf_out.find("FROM scratch\r\nCOPY --from=b /x /x\r\n") != std::string::npos);
     CHECK_NOTHROW(parse(crlf_out));
 
@@ -336,7 +339,8 @@ TEST_CASE("routes: a heredoc that is the RUN's shell script is routed line by li
         {"RUN <<EOF",
          "golang",
          "RUN <<EOF\nset -e\ngo build -o /out/app .\nEOF\n",
-         {"RUN <<EOF\nset -e\nxx-go build -o /out/app . && xx-verify /out/app\nEOF\n"}},
+         {"RUN --mount=type=cache,target=/root/.cache/go-build <<EOF\nset -e\nxx-go build -o /out/app . && xx-verify "
+          "/out/app\nEOF\n"}},
         {"a shell reading it, tabs stripped",
          "gcc",
          "RUN bash -ex <<-\"X\"\n\tcd /src\n\tmake -j2\nX\n",
@@ -377,7 +381,7 @@ TEST_CASE("routes: package installs split between the build machine and the targ
          "RUN apt-get update && apt-get install -y --no-install-recommends gcc make zlib1g-dev && rm -rf "
          "/var/lib/apt/lists/*\n"
          "RUN make\n",
-         {"RUN apt-get update && apt-get install -y --no-install-recommends gcc make && xx-apt-get -y "
+         {"RUN xx-apt-get update && apt-get install -y --no-install-recommends gcc make && xx-apt-get -y "
           "--no-install-recommends "
           "install zlib1g-dev gcc libc6-dev && rm -rf /var/lib/apt/lists/*\n",
           "RUN make CC=xx-cc CXX=xx-c++\n"}},
@@ -402,12 +406,15 @@ TEST_CASE("routes: package installs split between the build machine and the targ
         {"cgo: -dev packages make go build link them",
          "golang",
          "RUN apt-get update && apt-get install -y zlib1g-dev pkg-config\nRUN go build -o /out/z ./cgo\n",
-         {"RUN apt-get update && apt-get install -y pkg-config && xx-apt-get -y install zlib1g-dev gcc libc6-dev\n",
-          "RUN CGO_ENABLED=1 xx-go build -o /out/z ./cgo && xx-verify /out/z\n"}},
+         {"RUN xx-apt-get update && apt-get install -y pkg-config && xx-apt-get -y install zlib1g-dev gcc libc6-dev\n",
+          "RUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=1 xx-go build -o /out/z ./cgo && xx-verify "
+          "/out/z\n"}},
         {"CGO_ENABLED=0: the -dev packages are the build machine's business",
          "golang",
          "RUN apt-get install -y libz-dev\nRUN CGO_ENABLED=0 go build -o /out/z .\n",
-         {"RUN apt-get install -y libz-dev\n", "RUN CGO_ENABLED=0 xx-go build -o /out/z . && xx-verify /out/z\n"}},
+         {"RUN apt-get install -y libz-dev\n",
+          "RUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 xx-go build -o /out/z . && xx-verify "
+          "/out/z\n"}},
         {"cargo: libraries for -sys crates, a cross linker",
          "rust",
          "RUN apt-get install -y gcc pkg-config libssl-dev dpkg-dev golang-github-x-dev\nRUN cargo build --release\n",

@@ -41,6 +41,16 @@ struct StagePlan {
     StageMode mode = StageMode::unchanged;
     std::string reason;       // why, for `xbuild dockerfile explain`
     std::vector<Edit> edits;  // the changes inside the stage (cross stages only)
+    // Cross stages: what the rewrite adds. A stage built FROM a stage that runs on the build
+    // machine gets its platform from it (BuildKit ignores its own --platform), and the helpers
+    // too when that base is one of ours.
+    bool pin_platform = true;  // FROM --platform=$BUILDPLATFORM
+    bool add_helpers = true;   // COPY --from=xbuild-xx /usr/bin/xx* /usr/bin/
+    // Where `ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT` goes: before the first
+    // instruction that depends on the target (a routed one), so that the steps above it are the
+    // same for every platform and BuildKit builds them once. npos: no instruction needs them.
+    std::size_t target_args_at = std::string::npos;
+    int target_args_line = 0;  // that instruction's first line
 };
 
 struct PlanOptions {

@@ -25,13 +25,25 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "edit.hpp"
 #include "parser.hpp"
 #include "shell_commands.hpp"
+#include "../targets.hpp"
 
 namespace xbuild::dockerfile {
+
+// A setting that names one architecture whatever the platform being built: GOARCH=amd64,
+// cargo --target x86_64-unknown-linux-musl, CC=x86_64-linux-gnu-gcc, -march=x86-64. The stage is
+// left as written (it cross-compiles by hand, or picks its own compiler); the plan warns.
+struct HardCoded {
+    int line = 0;
+    std::string setting;             // as written: "GOARCH=amd64", "--target x86_64-unknown-linux-musl"
+    const Target* target = nullptr;  // the platform it builds for; null when no row says (-march)
+    std::string fix;                 // what to write instead
+};
 
 // A package install seen in a stage: routed once the whole stage is known (whether it
 // compiles C decides if a cross compiler joins the target's packages).
@@ -50,14 +62,24 @@ struct StageFacts {
     std::vector<std::string> already_cross;  // helper calls, GOARCH=, --host=, a toolchain file ...
     std::vector<std::string> c_libraries;    // -dev packages installed: cgo / -sys crates link them
     std::vector<PackageInstall> installs;
+    // `apt-get update` / `apt update`: where the program word is, [first, second) in the Dockerfile
+    std::vector<std::pair<std::size_t, std::size_t>> apt_updates;
+    std::vector<HardCoded> hard_coded;
+    std::vector<std::string> target_vars;      // GOOS=$TARGETOS, GOARCH=$TARGETARCH: cross by hand on the build machine
     std::vector<std::size_t> plain_go_builds;  // offsets of `xx-go` edits whose command sets no CGO_ENABLED
     bool cgo_disabled = false;                 // CGO_ENABLED=0 on the go builds or in ENV
     bool cgo_enabled = false;                  // CGO_ENABLED=1 on the go builds or in ENV
     bool compiles_c = false;                   // C/C++ compilers or build systems run
     bool compiles_cxx = false;                 // C++ compilers run
     bool build_system = false;                 // make, cmake, meson, ninja, configure run
+    bool tools_only = false;          // a base stage: go/cargo install build the build machine's tools, not routed
+    std::string target_os = "linux";  // the platforms' OS: GOOS set to it is not cross-compiling by hand
     std::vector<Edit> edits;
 };
+
+// What a stage's `ENV NAME=value` says (GOOS, GOARCH, CGO_ENABLED, CARGO_BUILD_TARGET, CC, ...),
+// like the same assignment before a command.
+void route_env(const std::string& name, const std::string& value, int line, StageFacts& facts);
 
 // Adds what one RUN says to `facts` (text: the whole Dockerfile; escape: its escape character).
 void route_run(std::string_view text, const Instruction& run, char escape, StageFacts& facts);

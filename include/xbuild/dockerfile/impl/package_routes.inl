@@ -68,6 +68,15 @@ inline bool is_target_library(std::string_view pkg, bool apk) {
 
 inline std::string_view package_name(std::string_view pkg) { return pkg.substr(0, pkg.find_first_of(":=<>~")); }
 
+// `apt-get update` (options before it allowed): lists the target's packages too once routed.
+inline bool is_apt_update(const ShellCommand& c) {
+    const std::string_view p = program_name(c);
+    if (p != "apt-get" && p != "apt") return false;
+    for (std::size_t i = 1; i < c.words.size(); ++i)
+        if (!c.words[i].starts_with('-')) return c.words[i] == "update";
+    return false;
+}
+
 inline void note_package_install(const ShellCommand& c, std::size_t base, int line, StageFacts& facts) {
     const bool apk = program_name(c) == "apk";
     facts.installs.push_back({c, base, line, apk});
@@ -101,6 +110,7 @@ inline void route_package_installs(StageFacts& facts, bool needs_c_toolchain) {
     // C++ when the stage compiles C++, or installs g++; a build system's project may be C++ too,
     // unless the user installed only a C compiler (then the native build has no C++ either).
     const bool cxx = have.gxx || facts.compiles_cxx || (facts.build_system && (have.clang || !have.gcc));
+    bool apt_for_target = false;  // some apt install goes to xx-apt-get
     for (std::size_t k = 0; k < facts.installs.size(); ++k) {
         const PackageInstall& in = facts.installs[k];
         const ShellCommand& c = in.command;
@@ -129,6 +139,7 @@ inline void route_package_installs(StageFacts& facts, bool needs_c_toolchain) {
             }
         }
         if (target.empty() && target_add.empty()) continue;
+        apt_for_target = apt_for_target || !in.apk;
 
         const std::string helper = "xx-" + std::string(program_name(c));
         Routing r {facts, in.base, line};
@@ -161,6 +172,12 @@ inline void route_package_installs(StageFacts& facts, bool needs_c_toolchain) {
         moved.insert(moved.end(), target_add.begin(), target_add.end());
         r.append(c, tail, helper + " installs " + join(moved, " ") + " for the target");
     }
+    // xx-apt-get update adds the target's architecture before updating: one update lists both,
+    // and xx-apt-get install finds the lists fresh (no second update).
+    if (apt_for_target)
+        for (const auto& [begin, end] : facts.apt_updates)
+            facts.edits.push_back(
+                {begin, end, "xx-apt-get", "apt-get update -> xx-apt-get update (the target's lists too)"});
 }
 
 }  // namespace xbuild::dockerfile::detail

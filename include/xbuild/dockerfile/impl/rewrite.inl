@@ -43,26 +43,31 @@ inline Rewritten rewrite(std::string_view text, const Dockerfile& file, const Pl
                                  "keeps the line numbers", d.line});
             }
     }
-    bool first_cross = true;
+    bool first_helpers = true;
     for (const StagePlan& s : plan.stages) {
         if (s.mode != StageMode::cross || s.from_instruction >= file.instructions.size()) continue;
         const Instruction& from = file.instructions[s.from_instruction];
-        if (first_cross) {
+        if (first_helpers && s.add_helpers) {
             // Before the comment lines right above the first cross stage's FROM, so that its
             // `# xbuild:cross` (and the user's notes) stay with it.
             const std::size_t at = from.comments_begin;
             edits.push_back({at, at, "FROM --platform=$BUILDPLATFORM " + options.xx_image + " AS xbuild-xx\n",
                              "the helpers' stage", from.first_line});
             detail::renumber_stage_indexes(file, s.index, int(plan.stages.size()), edits);
-            first_cross = false;
+            first_helpers = false;
         }
         const std::size_t k = from.keyword_end;
-        edits.push_back({k, k, " --platform=$BUILDPLATFORM", "runs on the build machine"});
+        if (s.pin_platform) edits.push_back({k, k, " --platform=$BUILDPLATFORM", "runs on the build machine"});
         const bool ends_line = from.end > 0 && text[from.end - 1] == '\n';
-        edits.push_back({from.end, from.end,
-                         std::string(ends_line ? "" : "\n") + "COPY --from=xbuild-xx /usr/bin/xx* /usr/bin/\n" +
+        if (s.add_helpers)
+            edits.push_back({from.end, from.end,
+                             std::string(ends_line ? "" : "\n") + "COPY --from=xbuild-xx /usr/bin/xx* /usr/bin/\n",
+                             "the helpers", from.last_line});
+        // Declared where the target first matters: the steps above are shared by every platform.
+        if (s.target_args_at != std::string::npos)
+            edits.push_back({s.target_args_at, s.target_args_at,
                              "ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT XX_AUTO_INSTALL=1\n",
-                         "the helpers and the target's platform", from.last_line});
+                             "the target's platform", s.target_args_line});
         edits.insert(edits.end(), s.edits.begin(), s.edits.end());
     }
     // By position; at one position, insertions before a replacement (CGO_ENABLED=1 before `go`).

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <optional>
+#include <utility>
 #include <set>
 
 #include "../../strings.hpp"
@@ -28,6 +30,111 @@ inline bool plain_word(std::string_view w) {
     return !w.empty() && w.find_first_of("'\"$`\\*?[](){};&|<>") == std::string_view::npos;
 }
 
+// A value without the quotes around it: "\"linux\"" -> "linux".
+inline std::string_view unquoted(std::string_view v) {
+    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front())
+        return v.substr(1, v.size() - 2);
+    return v;
+}
+
+// $NAME or ${NAME}: the automatic platform ARG itself, whatever platform is built.
+inline bool is_variable(std::string_view v, std::string_view name) {
+    v = unquoted(v);
+    if (!v.starts_with('$')) return false;
+    v.remove_prefix(1);
+    if (v.starts_with('{') && v.ends_with('}')) v = v.substr(1, v.size() - 2);
+    return v == name;
+}
+
+// The rows a hard-coded value names (linux rows; the first of an arch).
+inline const Target* target_by_go_arch(std::string_view v) {
+    for (const Target& t : targets())
+        if (t.os == "linux" && t.go_arch == v) return &t;
+    return nullptr;
+}
+inline const Target* target_by_rust_triple(std::string_view v) {
+    for (const Target& t : targets())
+        if (!v.empty() && (t.rust_gnu == v || t.rust_musl == v)) return &t;
+    return nullptr;
+}
+// A cross tool named by its Debian multiarch prefix: x86_64-linux-gnu-gcc, aarch64-linux-gnu-g++.
+inline const Target* target_by_tool_prefix(std::string_view program) {
+    if (const auto slash = program.rfind('/'); slash != std::string_view::npos) program.remove_prefix(slash + 1);
+    for (const Target& t : targets())
+        if (t.os == "linux" && !t.multiarch.empty() && program.size() > t.multiarch.size() &&
+            program.starts_with(t.multiarch) && program[t.multiarch.size()] == '-')
+            return &t;
+    return nullptr;
+}
+inline const Target* target_by_march(std::string_view v) {
+    for (const Target& t : targets())
+        if (!t.cc_march.empty() && t.cc_march == v) return &t;
+    return nullptr;
+}
+inline bool is_go_variant_var(std::string_view name) {
+    for (const Target& t : targets())
+        if (!t.go_var.empty() && t.go_var == name) return true;
+    return false;
+}
+
+// -march=X / -mcpu=X anywhere in a word ("CFLAGS=-O2 -march=x86-64"): code for one CPU family.
+inline void note_march(std::string_view word, int line, StageFacts& facts) {
+    for (std::string_view flag : {"-march=", "-mcpu="}) {
+        const std::size_t at = word.find(flag);
+        if (at == std::string_view::npos) continue;
+        std::string_view v = word.substr(at + flag.size());
+        v = v.substr(0, std::min(v.find_first_of(" \t\"'"), v.size()));
+        const std::string setting = std::string(flag) + std::string(v);
+        facts.unsure.push_back("line " + std::to_string(line) + ": " + setting + " picks one CPU");
+        if (v != "native" && !v.empty() && v.find('$') == std::string_view::npos)
+            facts.hard_coded.push_back({line, setting, target_by_march(v),
+                                        "drop " + setting + ", or pick it per platform (case \"$TARGETARCH\" in ...)"});
+        return;
+    }
+}
+
+// NAME=value before a command or in ENV: what it says about cross-compiling by hand.
+inline void note_setting(std::string_view name, std::string_view raw, int line, StageFacts& facts) {
+    const std::string_view v = unquoted(raw);
+    const std::string where = "line " + std::to_string(line);
+    auto by_hand = [&] { facts.already_cross.push_back(where + ": sets " + std::string(name) + " itself"); };
+    note_march(v, line, facts);
+    if (name == "CGO_ENABLED") {
+        if (v == "0") facts.cgo_disabled = true;
+        if (v == "1") facts.cgo_enabled = true;
+    } else if (name == "GOOS") {
+        // The target's own OS (or TARGETOS) is not cross-compiling: xx-go keeps it, sets the rest.
+        if (is_variable(v, "TARGETOS")) facts.target_vars.push_back(where + ": GOOS=" + std::string(v));
+        else if (v != facts.target_os) by_hand();
+    } else if (name == "GOARCH") {
+        // On the target, GOARCH=$TARGETARCH is what go does anyway: routed, xx-go keeps it and adds
+        // GOARM & co.; on the build machine (a pinned base stage) it is cross-compiling by hand.
+        if (is_variable(v, "TARGETARCH")) return facts.target_vars.push_back(where + ": GOARCH=" + std::string(v));
+        if (const Target* t = target_by_go_arch(v))
+            facts.hard_coded.push_back({line, "GOARCH=" + std::string(v), t,
+                                        "drop GOARCH=" + std::string(v) +
+                                            " (the frontend's xx-go sets it per platform), or write "
+                                            "GOARCH=$TARGETARCH after ARG TARGETARCH"});
+        by_hand();
+    } else if (is_go_variant_var(name)) {
+        if (v.find("TARGETVARIANT") == std::string_view::npos) by_hand();
+    } else if (name == "CARGO_BUILD_TARGET") {
+        if (const Target* t = target_by_rust_triple(v))
+            facts.hard_coded.push_back({line, "CARGO_BUILD_TARGET=" + std::string(v), t,
+                                        "drop it (xx-cargo adds the platform's --target), or set it from "
+                                        "$(xx-cargo --print-target-triple)"});
+        by_hand();
+    } else if (name == "CC" || name == "CXX") {
+        if (const Target* t = target_by_tool_prefix(v)) {
+            facts.hard_coded.push_back({line, std::string(name) + "=" + std::string(v), t,
+                                        "use " + std::string(name) + "=" + (name == "CC" ? "xx-cc" : "xx-c++") +
+                                            ", or drop it: the frontend routes the compilers through the helpers"});
+            facts.unsure.push_back(where + ": " + std::string(name) + "=" + std::string(v) +
+                                   ", a cross compiler of its own");
+        }
+    }
+}
+
 // The folder cargo writes `profile` artifacts to without --target: <target-dir>/<profile>.
 inline void cargo_output(const ShellCommand& c, std::string& dir, std::string& profile) {
     dir = "target";
@@ -49,6 +156,7 @@ struct Routing {
     StageFacts& facts;
     std::size_t base;  // offset of the shell text in the Dockerfile
     std::string line;  // "line 12"
+    int line_no = 0;
 
     void replace_program(const ShellCommand& c, std::string by, std::string why) {
         facts.edits.push_back(
@@ -63,21 +171,33 @@ struct Routing {
     }
 };
 
+// `go install pkg@version`: a tool for the build machine, not the program being built.
+inline bool installs_a_tool(const ShellCommand& c) {
+    return std::any_of(c.words.begin() + 2, c.words.end(),
+                       [](const std::string& w) { return !w.starts_with('-') && w.find('@') != std::string::npos; });
+}
+
 inline void route_go(Routing& r, const ShellCommand& c, const std::string& sub, std::set<std::string>& outputs) {
     StageFacts& facts = r.facts;
     bool sets_cgo = false;
-    for (const auto& a : c.assignments) {
-        if (a == "CGO_ENABLED=0") facts.cgo_disabled = true;
-        if (a == "CGO_ENABLED=1") facts.cgo_enabled = true;
+    for (const auto& a : c.assignments)
         if (a.starts_with("CGO_ENABLED=")) sets_cgo = true;
-    }
     if (sub == "test") {
         facts.needs_target.push_back(r.line + ": go test runs the tests");
         return;
     }
     if (sub != "build" && sub != "install") return;
+    if (sub == "install" && (facts.tools_only || installs_a_tool(c))) return;  // runs here: stays native
+    if (facts.tools_only) return;
     facts.builds.push_back("go " + sub);
     r.replace_program(c, "xx-go", "go " + sub + " -> xx-go " + sub);
+    if (sub == "install") {
+        // Cross, go install writes $GOPATH/bin/<goos>_<goarch>/; later lines expect $GOPATH/bin.
+        r.append(c,
+                 " && { xxd=$(go env GOPATH)/bin/$(xx-go env GOOS)_$(xx-go env GOARCH); "
+                 "if [ -d \"$xxd\" ]; then cp -a \"$xxd\"/. \"$(go env GOPATH)/bin/\" && rm -rf \"$xxd\"; fi; }",
+                 "$GOPATH/bin mirrors the target's install folder");
+    }
     if (!sets_cgo) facts.plain_go_builds.push_back(r.base + c.offsets[0]);
     for (std::size_t i = 2; i + 1 < c.words.size(); ++i)
         if (c.words[i] == "-o" && plain_word(c.words[i + 1]) && sub == "build") {
@@ -90,7 +210,28 @@ inline void route_cargo(Routing& r, const ShellCommand& c, const std::string& su
     StageFacts& facts = r.facts;
     if (any_word(c, {"--target"}) || any_word_starts(c, "--target=")) {
         facts.already_cross.push_back(r.line + ": cargo --target");
-    } else if (word_in(sub, {"build", "b", "install"})) {
+        for (std::size_t i = 1; i < c.words.size(); ++i) {
+            const std::string& w = c.words[i];
+            std::string_view v = w.starts_with("--target=")                  ? std::string_view(w).substr(9)
+                                 : w == "--target" && i + 1 < c.words.size() ? std::string_view(c.words[i + 1])
+                                                                             : std::string_view();
+            if (const Target* t = target_by_rust_triple(unquoted(v)))
+                facts.hard_coded.push_back({r.line_no, "--target " + std::string(unquoted(v)), t,
+                                            "drop --target (the frontend's xx-cargo adds the platform's), or "
+                                            "write --target \"$(xx-cargo --print-target-triple)\""});
+        }
+        return;
+    }
+    // `cargo install NAME` (not --path): a tool for the build machine, like cargo-chef.
+    const bool tool = sub == "install" && !any_word(c, {"--path"}) && !any_word_starts(c, "--path=");
+    if (facts.tools_only || tool) return;
+    if (sub == "chef" && c.words.size() > 2 && c.words[2] == "cook") {
+        // cargo-chef builds the dependencies as `cargo build` would: for the target, into target/<triple>.
+        facts.builds.push_back("cargo chef cook");
+        r.replace_program(c, "xx-cargo", "cargo chef cook -> xx-cargo chef cook");
+        return;
+    }
+    if (word_in(sub, {"build", "b", "install"})) {
         facts.builds.push_back("cargo " + sub);
         r.replace_program(c, "xx-cargo", "cargo " + sub + " -> xx-cargo " + sub);
         if (sub == "install") return;
@@ -131,8 +272,13 @@ inline void route_build_system(Routing& r, const ShellCommand& c, std::string_vi
     if (p == "ctest") return needs_target("ctest runs the tests");
     if (p == "make") {
         if (any_word(c, {"test", "check", "tests", "run"})) return needs_target("make " + sub + " runs what it built");
-        if (any_word_starts(c, "CC=") || any_word_starts(c, "CXX="))
+        if (any_word_starts(c, "CC=") || any_word_starts(c, "CXX=")) {
+            for (std::size_t i = 1; i < c.words.size(); ++i)
+                if (c.words[i].starts_with("CC=") || c.words[i].starts_with("CXX="))
+                    note_setting(c.words[i].substr(0, c.words[i].find('=')),
+                                 c.words[i].substr(c.words[i].find('=') + 1), r.line_no, facts);
             return facts.unsure.push_back(r.line + ": make with the user's own CC/CXX");
+        }
         facts.builds.push_back("make");
         return r.insert_after_word(c, 0, " CC=xx-cc CXX=xx-c++", "make with the target's compilers");
     }
@@ -212,6 +358,23 @@ namespace xbuild::dockerfile {
 
 namespace detail {
 
+inline bool is_shell(std::string_view program) { return word_in(program, {"sh", "bash", "dash", "ash"}); }
+
+// `sh -c 'go build ...'`: the script's text inside its quotes (offsets in the command's text),
+// when the rewrite can edit it in place: one quoted word, no backslash or nested quote of its kind.
+inline std::optional<std::pair<std::size_t, std::size_t>> shell_c_script(const ShellCommand& c) {
+    if (!is_shell(program_name(c))) return std::nullopt;
+    for (std::size_t i = 1; i + 1 < c.words.size(); ++i) {
+        if (c.words[i] != "-c" && !(c.words[i].starts_with('-') && c.words[i].ends_with('c'))) continue;
+        const std::string& w = c.words[i + 1];
+        if (w.size() < 2 || (w.front() != '"' && w.front() != '\'') || w.back() != w.front()) return std::nullopt;
+        const std::string_view inside = std::string_view(w).substr(1, w.size() - 2);
+        if (inside.find_first_of(std::string {'\\', w.front()}) != std::string_view::npos) return std::nullopt;
+        return std::pair {c.offsets[i + 1] + 1, c.offsets[i + 1] + w.size() - 1};
+    }
+    return std::nullopt;
+}
+
 // The commands of text[begin, end): a RUN's shell text (Lines::dockerfile) or a script's body
 // (Lines::shell). `first_line` is the line at `begin`; a script's commands are named by their
 // own lines, a RUN's by its first.
@@ -224,6 +387,7 @@ inline void route_shell(std::string_view text, std::size_t begin, std::size_t en
                                 ? first_line + int(std::count(shell.begin(), shell.begin() + long(c.offsets[0]), '\n'))
                                 : first_line;
         r.line = "line " + std::to_string(line_no);
+        r.line_no = line_no;
         const std::string& line = r.line;
         const std::string_view p = program_name(c);
         const std::string sub = c.words.size() > 1 ? c.words[1] : "";
@@ -233,12 +397,19 @@ inline void route_shell(std::string_view text, std::size_t begin, std::size_t en
             continue;
         }
         for (const auto& a : c.assignments)
-            if (a.starts_with("GOARCH=") || a.starts_with("GOOS=") || a.starts_with("CARGO_BUILD_TARGET="))
-                facts.already_cross.push_back(line + ": sets " + a.substr(0, a.find('=')) + " itself");
+            note_setting(a.substr(0, a.find('=')), a.substr(a.find('=') + 1), line_no, facts);
+        for (std::size_t i = 1; i < c.words.size(); ++i) note_march(c.words[i], line_no, facts);
         if (p.starts_with("xx-")) {
             facts.already_cross.push_back(line + ": calls " + std::string(p));
+        } else if (const auto script = shell_c_script(c)) {
+            route_shell(text, begin + script->first, begin + script->second, '\\', line_no, Lines::shell, facts,
+                        outputs);
+        } else if (facts.tools_only && (word_in(p, {"go", "cargo"}) || is_c_compiler(p) || is_build_system(p))) {
+            // a base stage builds the build machine's tools: they run here, as they are
         } else if (is_package_install(c)) {
             note_package_install(c, begin, line_no, facts);
+        } else if (is_apt_update(c)) {
+            facts.apt_updates.emplace_back(begin + c.offsets[0], begin + c.offsets[0] + c.words[0].size());
         } else if (p == "go") {
             route_go(r, c, sub, outputs);
         } else if (p == "cargo") {
@@ -262,8 +433,6 @@ inline void route_shell(std::string_view text, std::size_t begin, std::size_t en
         }
     }
 }
-
-inline bool is_shell(std::string_view program) { return word_in(program, {"sh", "bash", "dash", "ash"}); }
 
 // `<<EOF`, `<<-'EOF'`, `0<<EOF`: the word that feeds a heredoc to standard input.
 inline bool is_stdin_heredoc_word(std::string_view w) {
@@ -307,6 +476,16 @@ inline const Heredoc* shell_script_heredoc(const Instruction& in, std::string_vi
 
 }  // namespace detail
 
+inline void route_env(const std::string& name, const std::string& value, int line, StageFacts& facts) {
+    detail::note_setting(name, value, line, facts);
+    if (name == "GOOS" || name == "GOARCH" || name == "CARGO_BUILD_TARGET") {
+        // ENV applies to every later line: said once, as ENV, rather than as a command's setting.
+        const std::string said = "line " + std::to_string(line) + ": sets " + name + " itself";
+        auto it = std::find(facts.already_cross.begin(), facts.already_cross.end(), said);
+        if (it != facts.already_cross.end()) *it = "line " + std::to_string(line) + ": ENV " + name + "=" + value;
+    }
+}
+
 inline void route_run(std::string_view text, const Instruction& in, char escape, StageFacts& facts) {
     using namespace detail;
     const std::string line = "line " + std::to_string(in.first_line);
@@ -323,6 +502,7 @@ inline void route_run(std::string_view text, const Instruction& in, char escape,
     const std::size_t end = in.heredocs.empty() ? in.end : std::max(base, in.heredocs.front().begin);
     const Heredoc* script = shell_script_heredoc(in, text.substr(base, end - base), escape);
     std::set<std::string> outputs;  // go build -o paths: running one needs the target
+    const std::size_t builds_before = facts.builds.size();
     route_shell(text, base, end, escape, in.first_line, Lines::dockerfile, facts, outputs);
     for (const Heredoc& h : in.heredocs) {
         if (&h == script) {  // a shell script: its escape is the shell's backslash, not the Dockerfile's
@@ -331,6 +511,17 @@ inline void route_run(std::string_view text, const Instruction& in, char escape,
             unsure_of_builds_in(h.content, "a heredoc that is not the RUN's shell script");
         }
     }
+    // Go's build cache outlives the step (BuildKit keeps cache mounts, --no-cache builds too): a
+    // rebuild compiles only what changed. It is keyed by content, GOARCH included, so one cache
+    // serves every platform. Not in the image, as the stage's layers are not.
+    const bool go_build = std::any_of(facts.builds.begin() + long(builds_before), facts.builds.end(),
+                                      [](const std::string& b) { return b.starts_with("go "); });
+    const bool has_go_cache = std::any_of(in.flags.begin(), in.flags.end(), [](const Flag& f) {
+        return f.name == "mount" && f.value && f.value->find("go-build") != std::string::npos;
+    });
+    if (go_build && !has_go_cache)
+        facts.edits.push_back({in.keyword_end, in.keyword_end, " --mount=type=cache,target=/root/.cache/go-build",
+                               line + ": Go's build cache kept between builds"});
 }
 
 inline void route_stage(StageFacts& facts) {
