@@ -41,7 +41,7 @@ TEST_CASE("the planner's rewrite, the helpers from the frontend's own image, and
           "FROM --platform=$BUILDPLATFORM golang AS b\n"
           "COPY --from=xbuild-xx /usr/bin/xx* /usr/bin/\n"
           "ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT XX_AUTO_INSTALL=1\n"
-          "RUN xx-go build -o /x . && xx-verify /x\n"
+          "RUN --mount=type=cache,target=/root/.cache/go-build xx-go build -o /x . && xx-verify /x\n"
           "FROM scratch\nCOPY --from=b /x /x\n");
     // The engine's line numbers of that text, mapped back to the user's.
     CHECK(xbuild::frontend::map_lines("dockerfile parse error line 6: unknown flag", r) ==
@@ -85,6 +85,18 @@ TEST_CASE("the build's platforms and build arguments reach the planner") {
     const auto said = xbuild::frontend::warning_line("Dockerfile", r.warnings[0]);
     CHECK(said.starts_with("[xbuild] warning: Dockerfile: unknown architecture 'arm65' in 'linux/arm65'"));
     CHECK(said.ends_with(": the Dockerfile is built as written"));
+}
+
+TEST_CASE("the plan's warnings come back with the user's line numbers") {
+    const std::string text =
+        "# syntax=r/fe\nFROM golang AS build\nRUN GOARCH=amd64 go build -o /app .\nFROM scratch\n"
+        "COPY --from=build /app /app\n";
+    auto r = rewrite_dockerfile(text, {{"platform", "linux/arm64"}});
+    REQUIRE(r.warnings.size() == 1);
+    CHECK(r.warnings[0].line == 3);
+    CHECK(xbuild::frontend::warning_line("Dockerfile", r.warnings[0])
+              .starts_with("[xbuild] warning: Dockerfile:3: GOARCH=amd64 builds for linux/amd64 whatever the target "
+                           "platform; fix: "));
 }
 
 TEST_CASE("a warning is a step of its own in the build output, named after the line") {
