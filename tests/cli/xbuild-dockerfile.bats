@@ -128,3 +128,19 @@ print("ok")' <(xbuild dockerfile parse --format json -f "$TOP/examples/go/Docker
   run xbuild dockerfile explain -f "$TOP/examples/go/Dockerfile" --build-arg
   [ "$status" -eq 2 ] || fail "--build-arg without a value: exit $status, want 2: $output"
 }
+
+@test "explain: a hard-coded architecture is a warning with its line and fix; the stage is built as written" {
+  printf 'FROM golang AS build\nWORKDIR /src\nRUN GOARCH=amd64 go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n' > Dockerfile
+  run xbuild dockerfile explain --platform linux/arm64
+  assert_success
+  assert_line "warnings:"
+  assert_line "  line 3: GOARCH=amd64 builds for linux/amd64 whatever the target platform"
+  assert_line --partial "    fix: "
+  run xbuild dockerfile rewrite --platform linux/arm64
+  assert_success
+  assert_line "RUN GOARCH=amd64 go build -o /app ."
+  printf 'FROM golang AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\n' > Dockerfile
+  run xbuild dockerfile explain
+  assert_success
+  refute_line "warnings:"
+}
