@@ -64,6 +64,25 @@ else
   bad "a second identical build is not cached"; show "$work/again.log" 25
 fi
 
+# A line that builds for one CPU whatever the target (GOARCH=amd64): the planner's warning is a
+# step of its own in the build output ("#N [xbuild] warning: Dockerfile:4: ..."), with the
+# user's line number, and the build goes on as written.
+mkdir -p "$work/warn"
+cat > "$work/warn/Dockerfile" <<DF
+# syntax=$frontend
+FROM $ENGINE_REGISTRY/busybox AS build
+WORKDIR /src
+RUN GOARCH=amd64 go build -o /app . || echo built > /app
+FROM $ENGINE_REGISTRY/busybox
+COPY --from=build /app /app
+DF
+if edocker build --progress=plain --platform linux/arm64 "$work/warn" >"$work/warn.log" 2>&1 &&
+   grep -qE '^#[0-9]+ \[xbuild\] warning: Dockerfile:4: .*GOARCH=amd64' "$work/warn.log"; then
+  ok "the hard-coded GOARCH is a warning in the build output: $(grep -m1 -F '[xbuild] warning:' "$work/warn.log" | cut -c1-160)"
+else
+  bad "no '[xbuild] warning: Dockerfile:4:' step in the build output:"; show "$work/warn.log" 30
+fi
+
 # A stage forced cross by comment runs on the build machine, and `COPY --from=0` still names it
 # once the helpers' stage goes in before it (the rewrite renumbers stage indexes).
 mkdir -p "$work/index"
