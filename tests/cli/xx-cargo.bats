@@ -305,6 +305,33 @@ bare() { env PATH="$FAKEBIN:$XXBIN" "$@"; }
   assert_output --partial "libstd-rust-dev"
 }
 
+@test "Debian's rustc, the rlibs cannot be fetched: a warning, then apt installs libstd-rust-dev as before (fakes)" {
+  [ "$(id -u)" = 0 ] || skip "the rlibs route is for root only"
+  fake_tools
+  private_xx_with_installer
+  [ ! -e /usr/lib/rustlib/s390x-unknown-linux-gnu/lib ] || fail "this machine has s390x's Rust std: the test needs it absent"
+  # dpkg-deb, tar and a Debian rustc package (dpkg-query) are there; the download fails.
+  printf '#!/bin/sh\nexit 0\n' > "$FAKEBIN/dpkg-deb"
+  printf '#!/bin/sh\nexit 0\n' > "$FAKEBIN/tar"
+  printf '#!/bin/sh\nprintf 1.63.0-fake\n' > "$FAKEBIN/dpkg-query"
+  cat > "$FAKEBIN/xx-apt-get" <<EOF2
+#!/bin/sh
+echo "xx-apt-get \$*" >> "$LOG"
+[ "\$2" = download ] && exit 100
+exit 0
+EOF2
+  chmod +x "$FAKEBIN"/*
+  FAKE_RUSTLIB=/usr/lib/rustlib XX_AUTO_INSTALL=1 TARGETPLATFORM=linux/s390x run bare "$XXBIN/xx-cargo" build
+  assert_line --index 0 "xx-cargo: the target's Rust std is missing: fetching only the rlibs of libstd-rust-dev:s390x=1.63.0-fake into /usr/lib/rustlib/s390x-unknown-linux-gnu/lib"
+  assert_line "xx-cargo: warning: xx-apt-get download libstd-rust-dev:s390x=1.63.0-fake failed (exit status 100); installing libstd-rust-dev with apt instead"
+  assert_line "xx-cargo: XX_AUTO_INSTALL=1: running xx-apt-get install -y --no-install-recommends gcc libc6-dev libstd-rust-dev"
+  run cat "$LOG"
+  assert_output "xx-apt-get -q download libstd-rust-dev:s390x=1.63.0-fake
+xx-apt-get install -y --no-install-recommends gcc libc6-dev libstd-rust-dev"
+  [ -z "$(ls -d /usr/lib/rustlib/.xx-rust-std.* 2>/dev/null)" ] || fail "a temporary folder was left"
+  [ ! -e /usr/lib/rustlib/s390x-unknown-linux-gnu ] || fail "something was written for s390x"
+}
+
 # (real) ---------------------------------------------------------------------------------------
 # Debian's /usr/bin/rustc on this machine, as root: xx-cargo fetches only the target's rlibs
 # (xx-apt-get download libstd-rust-dev:<arch>, dpkg-deb), not the package with its libllvm.
