@@ -123,7 +123,7 @@ void ensure_target_tools(const xbuild::toolchain::RustToolchain& rust, const xbu
     missing.rust_std = std_check.missing && std_check.debian;
     // The linker is <triple>-clang (clang, else the cross gcc): only checked when we may install,
     // as `cargo check` and friends do not link.
-    const bool builds = auto_on && xbuild::toolchain::RustToolchain::takes_target(user);
+    const bool builds = auto_on && (xbuild::toolchain::RustToolchain::takes_target(user) || target_inserted);
     missing.c_compiler = builds && !has_compiler(tc, Lang::c, Family::any);
     missing.libc = builds && !missing.c_compiler && target_libc_missing(tc);
     if (std_check.missing && auto_on && !std_check.debian) throw std::runtime_error(std_check.error);
@@ -134,6 +134,15 @@ void ensure_target_tools(const xbuild::toolchain::RustToolchain& rust, const xbu
     if (std_check.missing)
         throw std::runtime_error(std_check.error +
                                  (std_check.debian && !std_auto ? xbuild::toolchain::auto_install_hint : ""));
+}
+
+// `cargo chef cook`: cargo-chef builds the dependencies with the CARGO_BUILD_TARGET xx-cargo sets
+// for plugins, so the target's std and linker must be there as for `cargo build`.
+bool plugin_builds(std::span<const std::string> user) {
+    namespace d = xbuild::toolchain::detail;
+    const auto sub = d::cargo_subcommand(user);
+    if (!sub || d::has_target_option(user) || std::getenv("CARGO_BUILD_TARGET")) return false;
+    return user[*sub] == "chef" && *sub + 1 < user.size() && user[*sub + 1] == "cook";
 }
 
 }  // namespace
@@ -161,7 +170,7 @@ int cargo_main(std::string_view invoked_as, Args args) {
         ensure_target_triple_links(tc);
         std::vector<std::string> cargo_args = rust.cargo_args(user);
         // We chose the target: are its std and linker there?
-        ensure_target_tools(rust, tc, user, cargo_args.size() > user.size());
+        ensure_target_tools(rust, tc, user, cargo_args.size() > user.size() || plugin_builds(user));
 
         std::vector<std::string> argv {"cargo"};
         for (auto& a : cargo_args) argv.push_back(std::move(a));

@@ -188,6 +188,20 @@ EOF
   [ ! -e "$BATS_TEST_TMPDIR/rustc-args" ] || fail "rustc ran: $(cat "$BATS_TEST_TMPDIR/rustc-args")"
 }
 
+@test "cargo chef cook: built for CARGO_BUILD_TARGET, so the std is checked as for cargo build" {
+  fake_tools
+  mkdir -p "$SYSROOT/lib/rustlib/aarch64-unknown-linux-gnu/lib"  # there, but empty
+  TARGETPLATFORM=linux/arm64 run xx-cargo chef cook --release --recipe-path recipe.json
+  assert_failure 1
+  assert_output --partial "libstd-rust-dev:arm64"
+  [ ! -e "$MARKER" ] || fail "cargo ran although the std is missing"
+  with_std aarch64-unknown-linux-gnu
+  TARGETPLATFORM=linux/arm64 run xx-cargo chef cook --release --recipe-path recipe.json
+  assert_success
+  assert_line --index 0 "chef cook --release --recipe-path recipe.json"
+  assert_line "CARGO_BUILD_TARGET=aarch64-unknown-linux-gnu"
+}
+
 @test "run: --target goes before --, the program's own --target stays after it" {
   fake_tools
   with_std aarch64-unknown-linux-gnu
