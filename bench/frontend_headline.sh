@@ -118,6 +118,7 @@ for e in "${projects[@]}"; do
   work=$ENGINE_DIR/$e
   [ "$e" = c ] || base_images "$e" || { skip "$e: base image ${image_name[$e]}"; continue; }
   context "$e" "$work/plain" && context "$e" "$work/frontend" || { skip "$e: no build context"; continue; }
+  # shellcheck disable=SC2154  # $frontend: set by push_frontend (tests/e2e/steps.bash)
   sed -i "1i # syntax=$frontend" "$work/frontend/Dockerfile"
   for w in "${ways[@]}"; do
     ps=("${platforms[@]}") ctx=frontend
