@@ -23,10 +23,48 @@
 # DONE figure) for each way, and the ratios emulated/frontend and frontend/native.
 #
 #   bash bench/frontend_headline.sh BIN_DIR [go|c|rust ...]   # default: go c rust; needs root
+#   bash bench/frontend_headline.sh --table LOGS/results.txt  # the table of an earlier run again
 # BIN_DIR: a build's bin/ (a static xx and its links; its parent holds frontend-image/, see
 # frontend/build-image.sh). BENCH_HL_LOGS: where the logs go (default: a new /tmp folder).
 # BENCH_HL_WAYS: the ways and their order (default: "native frontend emulated").
 set -uo pipefail
+# table RESULTS: the figures of RESULTS (lines "project way platform whole compile") as a
+# Markdown table. Native is the faster of the two linux/amd64 builds without the frontend (the
+# native way's, and the emulated way's first platform): the same build, timed twice.
+table() {
+  python3 - "$1" <<'PY'
+import sys
+rows = [l.split() for l in open(sys.argv[1])]
+t = {(r[0], r[1], r[2]): (float(r[3]), float(r[4])) for r in rows}
+name = {"go": "examples/go", "c": "zstd 1.5.4 (make)", "rust": "rust: anyhow, regex, serde_json"}
+plats = ["linux/amd64", "linux/arm64", "linux/arm/v7"]
+nan = float("nan")
+def g(e, w, p, i):
+    return t[(e, w, p)][i] if (e, w, p) in t else nan
+def ratio(a, b):
+    return f"{a / b:.1f}x" if a == a and b == b and b > 0 else "-"
+def cell(v):
+    return f"{v[0]:.1f} / {v[1]:.1f}" if v[0] == v[0] else "-"
+print("whole build / compile step (BuildKit's DONE figure), seconds\n")
+print("| project | platform | emulated | frontend | native | emulated/frontend | frontend/native |")
+print("|---|---|---|---|---|---|---|")
+for e in dict.fromkeys(r[0] for r in rows):
+    nat = [min(g(e, "native", "linux/amd64", i), g(e, "emulated", "linux/amd64", i)) for i in (0, 1)]
+    if nat[0] != nat[0]:
+        nat = [g(e, "native", "linux/amd64", i) for i in (0, 1)]
+    for p in plats + ["all three"]:
+        ps = plats if p == "all three" else [p]
+        em = [sum(g(e, "emulated", q, i) for q in ps) for i in (0, 1)]
+        fe = [sum(g(e, "frontend", q, i) for q in ps) for i in (0, 1)]
+        last = p == "all three"
+        na = nat if p == "linux/amd64" else [nan, nan]
+        vs = "" if last else f"{ratio(fe[0], nat[0])} / {ratio(fe[1], nat[1])}"
+        print(f"| {name[e] if p == plats[0] else ''} | {'**all three**' if last else p} | {cell(em)} | {cell(fe)}"
+              f" | {cell(na)} | {ratio(em[0], fe[0])} / {ratio(em[1], fe[1])} | {vs} |")
+PY
+}
+
+if [ "${1:-}" = --table ]; then table "${2:?usage: bench/frontend_headline.sh --table RESULTS}"; exit; fi
 bin=$(cd "${1:?usage: bench/frontend_headline.sh BIN_DIR [go|c|rust ...]}" && pwd)
 shift
 projects=("$@")
@@ -154,33 +192,6 @@ for e in "${projects[@]}"; do
   done
 done
 
-python3 - "$results" <<'PY'
-import sys
-rows = [l.split() for l in open(sys.argv[1])]
-t = {(r[0], r[1], r[2]): (float(r[3]), float(r[4])) for r in rows}
-name = {"go": "examples/go", "c": "zstd 1.5.4 (make)", "rust": "rust: anyhow+regex+serde_json"}
-plats = ["linux/amd64", "linux/arm64", "linux/arm/v7"]
-nan = float("nan")
-def g(e, w, p, i):
-    return t[(e, w, p)][i] if (e, w, p) in t else nan
-def ratio(a, b):
-    return f"{a / b:5.2f}x" if a == a and b == b and b > 0 else "    -"
-print("\nwhole build / compile step (BuildKit's DONE), seconds; emulated and frontend: the platforms one after")
-print("another, build cache pruned before each way; native: linux/amd64 alone, no frontend\n")
-print(f"{'project':<30} {'platform':<13} {'emulated':>15} {'frontend':>15} {'native':>15}"
-      f" {'emu/fe whole':>12} {'emu/fe compile':>14} {'fe/native whole':>15} {'fe/native compile':>17}")
-for e in dict.fromkeys(r[0] for r in rows):
-    nat = (g(e, "native", "linux/amd64", 0), g(e, "native", "linux/amd64", 1))
-    for p in plats + ["all three"]:
-        ps = plats if p == "all three" else [p]
-        em = [sum(g(e, "emulated", q, i) for q in ps) for i in (0, 1)]
-        fe = [sum(g(e, "frontend", q, i) for q in ps) for i in (0, 1)]
-        na = nat if p == "linux/amd64" else (nan, nan)
-        cell = lambda v: f"{v[0]:7.1f} /{v[1]:6.1f}"
-        last = p == "all three"
-        print(f"{name[e] if p == plats[0] else '':<30} {p:<13} {cell(em):>15} {cell(fe):>15} {cell(na):>15}"
-              f" {ratio(em[0], fe[0]):>12} {ratio(em[1], fe[1]):>14}"
-              f" {'' if last else ratio(fe[0], nat[0]):>15} {'' if last else ratio(fe[1], nat[1]):>17}")
-PY
+table "$results"
 echo "logs: $logs"
 [ ${#failed[@]} = 0 ] || { echo "bench: failed: ${failed[*]}" >&2; engine_stop; exit 1; }
