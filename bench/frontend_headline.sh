@@ -26,7 +26,9 @@
 #   bash bench/frontend_headline.sh --table LOGS/results.txt  # the table of an earlier run again
 # BIN_DIR: a build's bin/ (a static xx and its links; its parent holds frontend-image/, see
 # frontend/build-image.sh). BENCH_HL_LOGS: where the logs go (default: a new /tmp folder).
-# BENCH_HL_WAYS: the ways and their order (default: "native frontend emulated").
+# BENCH_HL_WAYS: the ways and their order (default: "native frontend warm emulated"). warm: the
+# frontend's builds again right after, with --no-cache but the cache mounts BuildKit kept (Go's
+# build cache, xx-go's copy of the target's std): what a rebuild after a source change costs.
 set -uo pipefail
 # table RESULTS: the figures of RESULTS (lines "project way platform whole compile") as a
 # Markdown table. Native is the faster of the two linux/amd64 builds without the frontend (the
@@ -46,8 +48,8 @@ def ratio(a, b):
 def cell(v):
     return f"{v[0]:.1f} / {v[1]:.1f}" if v[0] == v[0] else "-"
 print("whole build / compile step (BuildKit's DONE figure), seconds\n")
-print("| project | platform | emulated | frontend | native | emulated/frontend | frontend/native |")
-print("|---|---|---|---|---|---|---|")
+print("| project | platform | emulated | frontend | frontend warm | native | emulated/frontend | frontend/native |")
+print("|---|---|---|---|---|---|---|---|")
 for e in dict.fromkeys(r[0] for r in rows):
     nat = [min(g(e, "native", "linux/amd64", i), g(e, "emulated", "linux/amd64", i)) for i in (0, 1)]
     if nat[0] != nat[0]:
@@ -56,10 +58,11 @@ for e in dict.fromkeys(r[0] for r in rows):
         ps = plats if p == "all three" else [p]
         em = [sum(g(e, "emulated", q, i) for q in ps) for i in (0, 1)]
         fe = [sum(g(e, "frontend", q, i) for q in ps) for i in (0, 1)]
+        wa = [sum(g(e, "warm", q, i) for q in ps) for i in (0, 1)]
         last = p == "all three"
         na = nat if p == "linux/amd64" else [nan, nan]
         vs = "" if last else f"{ratio(fe[0], nat[0])} / {ratio(fe[1], nat[1])}"
-        print(f"| {name[e] if p == plats[0] else ''} | {'**all three**' if last else p} | {cell(em)} | {cell(fe)}"
+        print(f"| {name[e] if p == plats[0] else ''} | {'**all three**' if last else p} | {cell(em)} | {cell(fe)} | {cell(wa)}"
               f" | {cell(na)} | {ratio(em[0], fe[0])} / {ratio(em[1], fe[1])} | {vs} |")
 PY
 }
@@ -74,7 +77,7 @@ for e in "${projects[@]}"; do
 done
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
-read -r -a ways <<<"${BENCH_HL_WAYS:-native frontend emulated}"
+read -r -a ways <<<"${BENCH_HL_WAYS:-native frontend warm emulated}"
 logs=${BENCH_HL_LOGS:-$(mktemp -d /tmp/frontend-headline.XXXXXX)}
 cache=${XBUILD_BENCH_CACHE:-/var/cache/xbuild/bench}
 mkdir -p "$logs" "$cache" || exit 1
@@ -159,15 +162,19 @@ for e in "${projects[@]}"; do
   # shellcheck disable=SC2154  # $frontend: set by push_frontend (tests/e2e/steps.bash)
   sed -i "1i # syntax=$frontend" "$work/frontend/Dockerfile"
   for w in "${ways[@]}"; do
-    ps=("${platforms[@]}") ctx=frontend
+    ps=("${platforms[@]}") ctx=frontend no_cache=()
     [ "$w" = native ] && ps=(linux/amd64)
-    [ "$w" = frontend ] || ctx=plain
-    edocker builder prune -af >/dev/null 2>&1 || { skip "$e $w: docker builder prune failed"; continue 2; }
-    warm_images "$frontend" "${image_name[$e]}" "${platforms[@]}" || { skip "$e $w: warm-up"; continue 2; }
+    [ "$w" = frontend ] || [ "$w" = warm ] || ctx=plain
+    if [ "$w" = warm ]; then
+      no_cache=(--no-cache)
+    else
+      edocker builder prune -af >/dev/null 2>&1 || { skip "$e $w: docker builder prune failed"; continue 2; }
+      warm_images "$frontend" "${image_name[$e]}" "${platforms[@]}" || { skip "$e $w: warm-up"; continue 2; }
+    fi
     for p in "${ps[@]}"; do
       a=$(engine_debian_arch "$p") img=hl-$e:$w-$(engine_debian_arch "$p") log=$logs/$e-$w-$a.log
       start=$(date +%s.%N)
-      edocker build --progress=plain --platform "$p" -t "$img" "$work/$ctx" >"$log" 2>&1 ||
+      edocker build "${no_cache[@]}" --progress=plain --platform "$p" -t "$img" "$work/$ctx" >"$log" 2>&1 ||
         { show "$log" 40; skip "$e $w $p: the build failed ($log)"; continue 3; }
       end=$(date +%s.%N)
       # The image runs, and its binary is of the platform's architecture.
