@@ -33,6 +33,8 @@ logs=${BENCH_DF_LOGS:-$(mktemp -d /tmp/dockerfile-bench.XXXXXX)}
 mkdir -p "$logs" || exit 1
 # shellcheck source=../tests/e2e/engine.bash
 . "$top/tests/e2e/engine.bash"
+# shellcheck source=frontend_common.bash
+. "$here/frontend_common.bash"
 die() { echo "bench: $*" >&2; exit 1; }
 command -v python3 >/dev/null || die "python3 is missing: apt-get install python3"
 [ -x "$bin/xx" ] || die "$bin/xx not found: cmake --build <build dir> --target xx"
@@ -87,28 +89,12 @@ XBUILD_FRONTEND_BUILD=${XBUILD_FRONTEND_BUILD:-$bin/../frontend-image} \
 
 # Before timing: every base image and the frontend image pulled and unpacked by BuildKit, for
 # both platforms (builds that only touch them).
-warm=$ENGINE_DIR/warm
-mkdir -p "$warm"
 for e in "${examples[@]}"; do
-  printf 'FROM %s/%s\nRUN true\nFROM %s/debian\nCOPY --from=0 /etc/os-release /x\n' \
-    "$ENGINE_REGISTRY" "${image_name[$e]}" "$ENGINE_REGISTRY" > "$warm/Dockerfile"
-  { echo "# syntax=$frontend"; cat "$warm/Dockerfile"; } > "$warm/Dockerfile.frontend"
-  for f in "linux/amd64 Dockerfile" "linux/arm64 Dockerfile" "linux/arm64 Dockerfile.frontend"; do
-    read -r p file <<<"$f"
-    edocker build -q --no-cache --platform "$p" -f "$warm/$file" "$warm" >/dev/null 2>"$warm/log" ||
-      { cat "$warm/log" >&2; die "warm-up: $e, $p, $file"; }
-  done
+  warm_images "$frontend" "${image_name[$e]}" linux/arm64 linux/amd64 || die "warm-up: $e"
 done
 
 results=$logs/results.txt
 : > "$results"
-# compile_step LOG STEP: BuildKit's DONE time of the RUN step whose line contains STEP, in s.
-compile_step() {
-  local n
-  n=$(grep -F -- "$2" "$1" | grep -E '^#[0-9]+ \[' | tail -n 1 | cut -d' ' -f1)
-  [ -n "$n" ] && grep -E "^$n DONE [0-9.]+s" "$1" | tail -n 1 | sed -E 's/.* DONE ([0-9.]+)s.*/\1/'
-}
-
 # skip MESSAGE: this example failed; say why and go on with the next one (from inside its loops).
 failed=()
 skip() { echo "bench: $*" >&2; failed+=("${e:-?}"); }

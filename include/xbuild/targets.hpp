@@ -59,9 +59,10 @@ struct Target {
     std::string_view go_var, go_value;     // the one GO* variable the variant sets (GOARM=7, ...)
     std::string_view rust_gnu, rust_musl;  // Rust target triples per libc
     std::string_view zig_arch;             // `zig cc -target` arch, "" when it is triple_arch
-    // linux rows: the Debian architecture whose golang-1.NN-go holds Go's standard library for
-    // this go_arch/go_value (xx-go, go_std.hpp); "" when Debian ships no Go for it. arm/v6 says
-    // armhf, not its armel: only GOARM=5 picks Debian's armel build.
+    // linux rows: the Debian architecture whose golang-1.NN-go holds Go's standard library built
+    // for this go_arch/go_value (xx-go, go_std.hpp); "" when Debian ships none that go takes as up
+    // to date for it (another GO* value, as armhf's GOARM=6 for arm/v7). arm/v6 says armhf, not its
+    // armel: only GOARM=5 picks Debian's armel build.
     std::string_view debian_go;
 
     // --- QEMU user mode -------------------------------------------------------------------

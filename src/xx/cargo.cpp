@@ -12,6 +12,7 @@
 #include "auto_install.hpp"
 #include "cc_common.hpp"
 #include "helpers.hpp"
+#include "rust_std.hpp"
 #include "xbuild/process.hpp"
 #include "xbuild/strings.hpp"
 #include "xbuild/toolchain/rust.hpp"
@@ -29,7 +30,10 @@ constexpr const char* usage_text =
     "pkg-config for build scripts. Variables already set in the environment win.\n"
     "  XX_RUSTFLAGS    flags added to RUSTFLAGS (target crates only)\n"
     "  XX_AUTO_INSTALL=1  install what is missing first (root, apt-get): Debian's libstd-rust-dev\n"
-    "                  for the target (Debian's rustc) and, with no C compiler for it, its gcc\n";
+    "                  for the target (Debian's rustc) and, with no C compiler for it, its gcc\n"
+    "Debian's rustc without the target's std (unless XX_AUTO_INSTALL=0): only the rlibs of\n"
+    "libstd-rust-dev:<arch> are fetched (xx-apt-get download, dpkg-deb) into /usr/lib/rustlib/<triple>/lib,\n"
+    "not the package with its libllvm; apt-get install libstd-rust-dev when that fails.\n";
 
 // rustc's flags that move the standard library: --sysroot in RUSTFLAGS / XX_RUSTFLAGS.
 std::vector<std::string> sysroot_flags() {
@@ -72,6 +76,7 @@ struct StdCheck {
     bool missing = false;
     bool debian = false;  // Debian's rustc (std in /usr/lib/rustlib): libstd-rust-dev would add it
     std::string error;    // what to say when it stays missing
+    std::string libdir;   // where rustc looks for it
 };
 
 StdCheck check_std(const xbuild::toolchain::RustToolchain& rust) {
@@ -89,7 +94,7 @@ StdCheck check_std(const xbuild::toolchain::RustToolchain& rust) {
                      triple.c_str());
         if (xbuild::run_program({"rustup", "target", "add", triple}) == 0) return {};
     }
-    StdCheck check {true, !rustup_managed && libdir.starts_with("/usr/lib/rustlib/"), {}};
+    StdCheck check {true, !rustup_managed && libdir.starts_with("/usr/lib/rustlib/"), {}, libdir};
     check.error = "the Rust standard library for " + triple + " is not installed for " + *rustc + " (" + libdir +
                   "): " + rust.missing_std_advice(rustup_managed);
     const std::string debian_std = "/usr/lib/rustlib/" + triple + "/lib";
@@ -99,7 +104,8 @@ StdCheck check_std(const xbuild::toolchain::RustToolchain& rust) {
 }
 
 // Makes sure the target's std, and a C compiler to link with, are there; with XX_AUTO_INSTALL=1
-// installs them (Debian's rustc: libstd-rust-dev; the cross gcc), else a clear error.
+// installs them (Debian's rustc: libstd-rust-dev's rlibs, else the package; the cross gcc), else
+// a clear error.
 void ensure_target_tools(const xbuild::toolchain::RustToolchain& rust, const xbuild::toolchain::CcToolchain& tc,
                          std::span<const std::string> user, bool target_inserted) {
     using xbuild::toolchain::Family;
@@ -109,11 +115,15 @@ void ensure_target_tools(const xbuild::toolchain::RustToolchain& rust, const xbu
     // The std is installed unless XX_AUTO_INSTALL=0: the shell helper always installs it.
     const char* setting = std::getenv("XX_AUTO_INSTALL");
     const bool std_auto = auto_on || !setting || !*setting;
+    // Debian's rustc: the rlibs alone first (rust_std.hpp), apt's whole libstd-rust-dev if that fails.
+    if (std_check.missing && std_check.debian && std_auto &&
+        fetch_rust_std(rust.target(), rust.triple(), std_check.libdir))
+        std_check = check_std(rust);
     xbuild::toolchain::Missing missing;
     missing.rust_std = std_check.missing && std_check.debian;
     // The linker is <triple>-clang (clang, else the cross gcc): only checked when we may install,
     // as `cargo check` and friends do not link.
-    const bool builds = auto_on && xbuild::toolchain::RustToolchain::takes_target(user);
+    const bool builds = auto_on && (xbuild::toolchain::RustToolchain::takes_target(user) || target_inserted);
     missing.c_compiler = builds && !has_compiler(tc, Lang::c, Family::any);
     missing.libc = builds && !missing.c_compiler && target_libc_missing(tc);
     if (std_check.missing && auto_on && !std_check.debian) throw std::runtime_error(std_check.error);
@@ -124,6 +134,15 @@ void ensure_target_tools(const xbuild::toolchain::RustToolchain& rust, const xbu
     if (std_check.missing)
         throw std::runtime_error(std_check.error +
                                  (std_check.debian && !std_auto ? xbuild::toolchain::auto_install_hint : ""));
+}
+
+// `cargo chef cook`: cargo-chef builds the dependencies with the CARGO_BUILD_TARGET xx-cargo sets
+// for plugins, so the target's std and linker must be there as for `cargo build`.
+bool plugin_builds(std::span<const std::string> user) {
+    namespace d = xbuild::toolchain::detail;
+    const auto sub = d::cargo_subcommand(user);
+    if (!sub || d::has_target_option(user) || std::getenv("CARGO_BUILD_TARGET")) return false;
+    return user[*sub] == "chef" && *sub + 1 < user.size() && user[*sub + 1] == "cook";
 }
 
 }  // namespace
@@ -151,7 +170,7 @@ int cargo_main(std::string_view invoked_as, Args args) {
         ensure_target_triple_links(tc);
         std::vector<std::string> cargo_args = rust.cargo_args(user);
         // We chose the target: are its std and linker there?
-        ensure_target_tools(rust, tc, user, cargo_args.size() > user.size());
+        ensure_target_tools(rust, tc, user, cargo_args.size() > user.size() || plugin_builds(user));
 
         std::vector<std::string> argv {"cargo"};
         for (auto& a : cargo_args) argv.push_back(std::move(a));

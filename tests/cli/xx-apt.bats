@@ -274,6 +274,37 @@ apt-get install -y --no-install-recommends libc6-dev:arm64 libgcc-13-dev:arm64 z
   assert_output "apt-get install libc6-dev-arm64-cross libgcc-13-dev-arm64-cross libstdc++-13-dev-arm64-cross zlib1g-dev:arm64"
 }
 
+@test "xx-apt-get update for a new architecture: added (and the sources fixed) before the one update; the install then runs no update (recording dpkg/apt-get)" {
+  make_fakes
+  local root
+  root=$(jammy_root)
+  export XX_ROOT=$root TARGETPLATFORM=linux/arm64
+  run xx-apt-get update
+  assert_success
+  refute_output --partial "running apt-get update"
+  run cat "$FAKE_LOG"
+  assert_output "dpkg --add-architecture arm64
+apt-get update"
+  run cat "$root/etc/apt/sources.list"
+  assert_output "$JAMMY_LIST_ARM64"
+  # the frontend's rewrite: `apt-get update && apt-get install -y gcc && xx-apt-get install -y zlib1g-dev`
+  : > "$FAKE_LOG"
+  run apt-get install -y gcc
+  assert_success
+  run xx-apt-get install -y zlib1g-dev
+  assert_success
+  refute_output --partial "running apt-get update"
+  run cat "$FAKE_LOG"
+  assert_output "apt-get install -y gcc
+apt-get install -y zlib1g-dev:arm64"
+  # the dry run too: no update, the install simulated
+  : > "$FAKE_LOG"
+  run xx-apt-get -s install zlib1g-dev
+  assert_success
+  run cat "$FAKE_LOG"
+  assert_output "apt-get -s install zlib1g-dev:arm64"
+}
+
 @test "a failed apt-get update is a warning naming what failed; the install runs and decides the status (recording apt-get)" {
   make_fakes
   local root
@@ -456,6 +487,33 @@ teardown() {
   TARGETPLATFORM=linux/arm64 run xx-apt-get install -y --no-install-recommends zlib1g-dev
   assert_success
   refute_output --partial "running apt-get update"
+}
+
+@test "real (Debian, root): xx-apt-get update adds arm64 before the one update; xx-apt-get install then runs no apt-get update; host apt-get install still works" {
+  require_real_debian
+  real_begin arm64
+  # a recording apt-get in front of the real one: every run is logged
+  printf '#!/bin/sh\necho "apt-get $*" >> "%s"\nexec /usr/bin/apt-get "$@"\n' "$FAKE_LOG" > "$FAKEBIN/apt-get"
+  chmod +x "$FAKEBIN/apt-get"
+  export PATH="$FAKEBIN:$PATH"
+  TARGETPLATFORM=linux/arm64 run xx-apt-get -q update
+  assert_success
+  dpkg --print-foreign-architectures | grep -qx arm64
+  ls /var/lib/apt/lists/*binary-arm64_Packages* >/dev/null
+  run cat "$FAKE_LOG"
+  assert_output "apt-get -q update"
+  : > "$FAKE_LOG"
+  TARGETPLATFORM=linux/arm64 run xx-apt-get install -y --no-install-recommends zlib1g-dev
+  printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/real.out"
+  assert_success
+  refute_output --partial "running apt-get update"
+  run cat "$FAKE_LOG"
+  assert_output "apt-get install -y --no-install-recommends zlib1g-dev:arm64"
+  [ -e /usr/lib/aarch64-linux-gnu/libz.so ]
+  # the build machine's own tools still resolve for amd64 (simulated: nothing changes)
+  run apt-get install -s -y --no-install-recommends --reinstall make
+  assert_success
+  assert_output --regexp "Inst make .*\[$(dpkg --print-architecture)\]"
 }
 
 @test "real (Debian, root): a fresh architecture, ppc64el: added, updated (failed indexes are warnings), installed, removed again" {

@@ -188,6 +188,20 @@ EOF
   [ ! -e "$BATS_TEST_TMPDIR/rustc-args" ] || fail "rustc ran: $(cat "$BATS_TEST_TMPDIR/rustc-args")"
 }
 
+@test "cargo chef cook: built for CARGO_BUILD_TARGET, so the std is checked as for cargo build" {
+  fake_tools
+  mkdir -p "$SYSROOT/lib/rustlib/aarch64-unknown-linux-gnu/lib"  # there, but empty
+  TARGETPLATFORM=linux/arm64 run xx-cargo chef cook --release --recipe-path recipe.json
+  assert_failure 1
+  assert_output --partial "libstd-rust-dev:arm64"
+  [ ! -e "$MARKER" ] || fail "cargo ran although the std is missing"
+  with_std aarch64-unknown-linux-gnu
+  TARGETPLATFORM=linux/arm64 run xx-cargo chef cook --release --recipe-path recipe.json
+  assert_success
+  assert_line --index 0 "chef cook --release --recipe-path recipe.json"
+  assert_line "CARGO_BUILD_TARGET=aarch64-unknown-linux-gnu"
+}
+
 @test "run: --target goes before --, the program's own --target stays after it" {
   fake_tools
   with_std aarch64-unknown-linux-gnu
@@ -303,4 +317,115 @@ bare() { env PATH="$FAKEBIN:$XXBIN" "$@"; }
   assert_line --index 0 "xx-cargo: the target's Rust std is missing: running xx-apt-get install -y --no-install-recommends libstd-rust-dev"
   run cat "$LOG"
   assert_output --partial "libstd-rust-dev"
+}
+
+@test "Debian's rustc, the rlibs cannot be fetched: a warning, then apt installs libstd-rust-dev as before (fakes)" {
+  [ "$(id -u)" = 0 ] || skip "the rlibs route is for root only"
+  fake_tools
+  private_xx_with_installer
+  [ ! -e /usr/lib/rustlib/s390x-unknown-linux-gnu/lib ] || fail "this machine has s390x's Rust std: the test needs it absent"
+  # dpkg-deb, tar and a Debian rustc package (dpkg-query) are there; the download fails.
+  printf '#!/bin/sh\nexit 0\n' > "$FAKEBIN/dpkg-deb"
+  printf '#!/bin/sh\nexit 0\n' > "$FAKEBIN/tar"
+  printf '#!/bin/sh\nprintf 1.63.0-fake\n' > "$FAKEBIN/dpkg-query"
+  cat > "$FAKEBIN/xx-apt-get" <<EOF2
+#!/bin/sh
+echo "xx-apt-get \$*" >> "$LOG"
+[ "\$2" = download ] && exit 100
+exit 0
+EOF2
+  chmod +x "$FAKEBIN"/*
+  FAKE_RUSTLIB=/usr/lib/rustlib XX_AUTO_INSTALL=1 TARGETPLATFORM=linux/s390x run bare "$XXBIN/xx-cargo" build
+  assert_line --index 0 "xx-cargo: the target's Rust std is missing: fetching only the rlibs of libstd-rust-dev:s390x=1.63.0-fake into /usr/lib/rustlib/s390x-unknown-linux-gnu/lib"
+  assert_line "xx-cargo: warning: xx-apt-get download libstd-rust-dev:s390x=1.63.0-fake failed (exit status 100); installing libstd-rust-dev with apt instead"
+  assert_line "xx-cargo: XX_AUTO_INSTALL=1: running xx-apt-get install -y --no-install-recommends gcc libc6-dev libstd-rust-dev"
+  run cat "$LOG"
+  assert_output "xx-apt-get -q download libstd-rust-dev:s390x=1.63.0-fake
+xx-apt-get install -y --no-install-recommends gcc libc6-dev libstd-rust-dev"
+  [ -z "$(ls -d /usr/lib/rustlib/.xx-rust-std.* 2>/dev/null)" ] || fail "a temporary folder was left"
+  [ ! -e /usr/lib/rustlib/s390x-unknown-linux-gnu ] || fail "something was written for s390x"
+}
+
+# (real) ---------------------------------------------------------------------------------------
+# Debian's /usr/bin/rustc on this machine, as root: xx-cargo fetches only the target's rlibs
+# (xx-apt-get download libstd-rust-dev:<arch>, dpkg-deb), not the package with its libllvm.
+# The teardown removes the rlibs folder, and the architecture with its lists when the test added it.
+
+require_real_rust() {
+  [ "$(id -u)" = 0 ] || fail "the real xx-cargo test needs root (it writes /usr/lib/rustlib): run bats as root"
+  grep -qx 'ID=debian' /etc/os-release || fail "the real xx-cargo test needs a Debian machine"
+  dpkg-query -W -f='${Version}' rustc >/dev/null 2>&1 || fail "Debian's rustc is missing: apt-get install rustc cargo"
+  local tool
+  for tool in /usr/bin/rustc /usr/bin/cargo apt-get dpkg-deb; do
+    command -v $tool >/dev/null || fail "$tool is missing: apt-get install rustc cargo apt dpkg"
+  done
+}
+
+# real_rust_begin ARCH TRIPLE: remember what to undo in the teardown.
+real_rust_begin() {
+  printf '%s %s\n' "$1" "$2" > "$BATS_TEST_TMPDIR/rust.real"
+  if [ -e "/usr/lib/rustlib/$2" ] || dpkg -s "libstd-rust-dev:$1" >/dev/null 2>&1; then
+    skip "this machine already has the $2 Rust std: the test needs it absent"
+  fi
+  if [ "$(dpkg --print-architecture)" = "$1" ] || dpkg --print-foreign-architectures | grep -qx "$1"; then
+    echo 0 > "$BATS_TEST_TMPDIR/rust.added"
+  else
+    echo 1 > "$BATS_TEST_TMPDIR/rust.added"
+  fi
+}
+
+teardown() {
+  [ -f "$BATS_TEST_TMPDIR/rust.real" ] || return 0
+  local arch triple
+  read -r arch triple < "$BATS_TEST_TMPDIR/rust.real"
+  [ -f "$BATS_TEST_TMPDIR/rust.added" ] || return 0  # skipped: nothing changed
+  dpkg -s "libstd-rust-dev:$arch" >/dev/null 2>&1 || rm -rf "/usr/lib/rustlib/$triple"
+  if [ "$(cat "$BATS_TEST_TMPDIR/rust.added")" = 1 ] &&
+     [ -z "$(dpkg-query -W -f='${binary:Package}\n' | grep ":$arch\$")" ]; then
+    dpkg --remove-architecture "$arch" || return 1
+    rm -f /var/lib/apt/lists/*binary-"${arch}"_Packages*
+  fi
+}
+
+# hello_crate: a crate printing "hello from Rust" in $BATS_TEST_TMPDIR/hello.
+hello_crate() {
+  mkdir -p "$BATS_TEST_TMPDIR/hello/src"
+  printf '[package]\nname = "hello"\nversion = "0.1.0"\nedition = "2021"\n' > "$BATS_TEST_TMPDIR/hello/Cargo.toml"
+  printf 'fn main() {\n    println!("hello from Rust");\n}\n' > "$BATS_TEST_TMPDIR/hello/src/main.rs"
+  cd "$BATS_TEST_TMPDIR/hello"
+}
+
+# real_std_only PLATFORM ARCH TRIPLE QEMU SYSROOT: the whole check for one target.
+real_std_only() {
+  local platform=$1 arch=$2 triple=$3 qemu=$4 sysroot=$5
+  require_real_rust
+  command -v "$qemu" >/dev/null || fail "$qemu is missing: apt-get install qemu-user-static"
+  real_rust_begin "$arch" "$triple"
+  hello_crate
+  export CARGO_HOME=$BATS_TEST_TMPDIR/cargo-home
+  PATH="/usr/bin:/bin:$XX_BIN" TARGETPLATFORM=$platform run "$XX_BIN/xx-cargo" build
+  assert_success
+  assert_output --partial "xx-cargo: the target's Rust std is missing: fetching only the rlibs of libstd-rust-dev:$arch="
+  assert_output --regexp "xx-cargo: installed the $triple Rust std \\([0-9.]+ MB of rlibs\\) in /usr/lib/rustlib/$triple/lib"
+  run "$qemu" -L "$sysroot" "target/$triple/debug/hello"
+  assert_success
+  assert_output "hello from Rust"
+  # only the rlibs: no package of the target's Rust, no libLLVM for it, no .so links
+  run dpkg-query -W -f='${binary:Package} ${db:Status-Status}\n' "libstd-rust-dev:$arch" "libstd-rust-1.*:$arch" "libllvm*:$arch"
+  refute_line --regexp ' installed$'
+  [ -z "$(ls "/usr/lib/${sysroot##*/}"/libLLVM* 2>/dev/null)" ] || fail "libLLVM for $arch: $(ls "/usr/lib/${sysroot##*/}"/libLLVM*)"
+  [ -z "$(find "/usr/lib/rustlib/$triple" -type f ! -name '*.rlib')" ] || fail "more than rlibs: $(find "/usr/lib/rustlib/$triple")"
+  [ -z "$(ls -d /usr/lib/rustlib/.xx-rust-std.* 2>/dev/null)" ] || fail "a temporary folder was left"
+  # the second build finds the std in place: nothing fetched
+  PATH="/usr/bin:/bin:$XX_BIN" TARGETPLATFORM=$platform run "$XX_BIN/xx-cargo" build
+  assert_success
+  refute_output --partial "fetching"
+}
+
+@test "real (Debian, root, Debian's rustc): linux/arm64 builds and runs under QEMU with only the std's rlibs fetched, no libllvm14:arm64" {
+  real_std_only linux/arm64 arm64 aarch64-unknown-linux-gnu qemu-aarch64-static /usr/aarch64-linux-gnu
+}
+
+@test "real (Debian, root, Debian's rustc): linux/arm/v7 (armhf) builds and runs under QEMU with only the std's rlibs fetched" {
+  real_std_only linux/arm/v7 armhf armv7-unknown-linux-gnueabihf qemu-arm-static /usr/arm-linux-gnueabihf
 }

@@ -59,8 +59,8 @@ else
   bad "with the frontend: the build failed"; show "$work/cross.log" 40; done_
 fi
 cross_s=$((SECONDS - t))
-if grep -E '\] RUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 xx-go build -o /out/server \. && xx-verify /out/server' "$work/cross.log" >/dev/null; then
-  ok "the build stage was rewritten: RUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 xx-go build -o /out/server . && xx-verify /out/server"
+if grep -E '\] RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/root/.cache/xx CGO_ENABLED=0 xx-go build -o /out/server \. && xx-verify /out/server' "$work/cross.log" >/dev/null; then
+  ok "the build stage was rewritten: RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/root/.cache/xx CGO_ENABLED=0 xx-go build -o /out/server . && xx-verify /out/server"
 else
   bad "no xx-go build step in the log"; show "$work/cross.log" 40
 fi

@@ -6,10 +6,10 @@
 #    (the toolchain's <triple>-clang runs aarch64-linux-gnu-gcc), ctest runs its tests under xx-run;
 #  - meson with `--cross-file=$(xx-cc --print-meson-cross-file-path)` builds and tests it too;
 #  - CGO_ENABLED=1 xx-go builds examples/go/cgo;
-#  - XX_AUTO_INSTALL=1 xx-cargo builds examples/rust with Debian's rustc, installing the missing
-#    libstd-rust-dev:arm64 itself;
-# each binary checked by xx-verify and run by xx-run. zlib1g-dev:arm64 and libstd-rust-dev:arm64
-# are installed for real and purged afterwards (multiarch.bash), as in rust_matrix.sh.
+#  - XX_AUTO_INSTALL=1 xx-cargo builds examples/rust with Debian's rustc, fetching the missing
+#    std itself (only libstd-rust-dev:arm64's rlibs, into /usr/lib/rustlib/aarch64-unknown-linux-gnu);
+# each binary checked by xx-verify and run by xx-run. zlib1g-dev:arm64 is installed for real and
+# purged afterwards (multiarch.bash), as in rust_matrix.sh; the rlibs folder is removed.
 # Usage: tests/matrix/no_clang.sh BIN_DIR   (as root)
 set -uo pipefail
 bin=$(cd "${1:?usage: no_clang.sh BIN_DIR}" && pwd)
@@ -29,7 +29,14 @@ done
 work=$(mktemp -d)
 source "$here/multiarch.bash"
 arches=()
-cleanup() { for a in "${arches[@]}"; do multiarch_end "$a"; done; rm -rf "$work"; }
+rust_std=/usr/lib/rustlib/aarch64-unknown-linux-gnu
+had_rust_std=no
+[ -e "$rust_std" ] && had_rust_std=yes
+cleanup() {
+  for a in "${arches[@]}"; do multiarch_end "$a"; done
+  if [ "$had_rust_std" = no ] && ! dpkg -s libstd-rust-dev:arm64 >/dev/null 2>&1; then rm -rf "$rust_std"; fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 source "$here/steps.bash"
 
@@ -38,6 +45,10 @@ multiarch_begin arm64 || { fail "cannot install packages"; finish no_clang; exit
 arches+=(arm64)
 if dpkg -s libstd-rust-dev:arm64 >/dev/null 2>&1; then
   fail "libstd-rust-dev:arm64 is installed already: purge it first (dpkg --purge libstd-rust-dev:arm64)"
+  finish no_clang; exit
+fi
+if [ "$had_rust_std" = yes ]; then
+  fail "$rust_std is there already (no package owns it?): remove it first"
   finish no_clang; exit
 fi
 check "xx-apt-get install zlib1g-dev (zlib1g-dev:arm64)" xx-apt-get install -y --no-install-recommends zlib1g-dev ||
@@ -71,9 +82,11 @@ check "xx-verify zinfo" xx-verify "$work/zinfo"
 expect_output "xx-run zinfo" "on linux/arm64" xx-run "$work/zinfo"
 
 cd "$work/rust"
-expect_output "XX_AUTO_INSTALL=1 xx-cargo build --release: installs libstd-rust-dev" \
-  "XX_AUTO_INSTALL=1: running xx-apt-get install -y --no-install-recommends libstd-rust-dev" \
+expect_output "XX_AUTO_INSTALL=1 xx-cargo build --release: fetches the rlibs of libstd-rust-dev:arm64" \
+  "fetching only the rlibs of libstd-rust-dev:arm64=" \
   env XX_AUTO_INSTALL=1 xx-cargo build --release --offline
+check "only the rlibs: libstd-rust-dev:arm64 and libllvm14:arm64 not installed" \
+  bash -c "! dpkg -s libstd-rust-dev:arm64 >/dev/null 2>&1 && ! dpkg -s libllvm14:arm64 >/dev/null 2>&1"
 check "xx-verify zhello" xx-verify target/aarch64-unknown-linux-gnu/release/zhello
 expect_output "xx-run zhello" "zlib 1.2.13 on linux/aarch64" xx-run target/aarch64-unknown-linux-gnu/release/zhello
 echo "$passed $failed" > "$work/counts"

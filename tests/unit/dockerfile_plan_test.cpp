@@ -191,7 +191,8 @@ TEST_CASE("rewrite: only the cross stage's lines change; everything else byte fo
           "WORKDIR /src\n"
           "COPY . .\n"
           "ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT XX_AUTO_INSTALL=1\n"
-          "RUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 xx-go build -o /out/app . && "
+          "RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/root/.cache/xx CGO_ENABLED=0 "
+          "xx-go build -o /out/app . && "
           "xx-verify /out/app && \\\n"
           "    ls -l /out\n"
           "FROM debian\n"
@@ -226,9 +227,8 @@ TEST_CASE("rewrite: line map, cargo's output folder, the syntax line, CRLF") {
 
     const std::string crlf = "FROM golang AS b\r\nRUN go build -o /x .\r\nFROM scratch\r\nCOPY --from=b /x /x\r\n";
     const std::string crlf_out = rewritten(crlf);
-    CHECK(
-        crlf_out.find("RUN --mount=type=cache,target=/root/.cache/go-build xx-go build -o /x . && xx-verify /x\r\n") !=
-        std::string::npos);
+    CHECK(crlf_out.find("RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/root/.cache/xx "
+                        "xx-go build -o /x . && xx-verify /x\r\n") != std::string::npos);
     CHECK(crlf_out.find("FROM scratch\r\nCOPY --from=b /x /x\r\n") != std::string::npos);
     CHECK_NOTHROW(parse(crlf_out));
 
@@ -339,7 +339,8 @@ TEST_CASE("routes: a heredoc that is the RUN's shell script is routed line by li
         {"RUN <<EOF",
          "golang",
          "RUN <<EOF\nset -e\ngo build -o /out/app .\nEOF\n",
-         {"RUN --mount=type=cache,target=/root/.cache/go-build <<EOF\nset -e\nxx-go build -o /out/app . && xx-verify "
+         {"RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/root/.cache/xx <<EOF\nset "
+          "-e\nxx-go build -o /out/app . && xx-verify "
           "/out/app\nEOF\n"}},
         {"a shell reading it, tabs stripped",
          "gcc",
@@ -407,13 +408,15 @@ TEST_CASE("routes: package installs split between the build machine and the targ
          "golang",
          "RUN apt-get update && apt-get install -y zlib1g-dev pkg-config\nRUN go build -o /out/z ./cgo\n",
          {"RUN xx-apt-get update && apt-get install -y pkg-config && xx-apt-get -y install zlib1g-dev gcc libc6-dev\n",
-          "RUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=1 xx-go build -o /out/z ./cgo && xx-verify "
+          "RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/root/.cache/xx CGO_ENABLED=1 "
+          "xx-go build -o /out/z ./cgo && xx-verify "
           "/out/z\n"}},
         {"CGO_ENABLED=0: the -dev packages are the build machine's business",
          "golang",
          "RUN apt-get install -y libz-dev\nRUN CGO_ENABLED=0 go build -o /out/z .\n",
          {"RUN apt-get install -y libz-dev\n",
-          "RUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 xx-go build -o /out/z . && xx-verify "
+          "RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/root/.cache/xx CGO_ENABLED=0 "
+          "xx-go build -o /out/z . && xx-verify "
           "/out/z\n"}},
         {"cargo: libraries for -sys crates, a cross linker",
          "rust",

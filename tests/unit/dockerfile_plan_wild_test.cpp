@@ -89,9 +89,11 @@ TEST_CASE("a hard-coded architecture is warned about, for the platforms it is wr
 
 TEST_CASE("go install and cargo install: the program is routed, a tool for the build machine is not") {
     const std::string gi = rewritten(go_image + "RUN go install ./cmd/app\n" + runtime);
-    CHECK(has(gi,
-              "RUN --mount=type=cache,target=/root/.cache/go-build xx-go install ./cmd/app && { xxd=$(go env "
-              "GOPATH)/bin/$(xx-go env GOOS)_$(xx-go env GOARCH);"));
+    CHECK(has(
+        gi,
+        "RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/root/.cache/xx xx-go install "
+        "./cmd/app && { xxd=$(go env "
+        "GOPATH)/bin/$(xx-go env GOOS)_$(xx-go env GOARCH);"));
     const std::string tool = go_image + "RUN go install github.com/a/tool@v1.2.3\n" + runtime;
     CHECK(plan_for(tool).stages[0].mode == StageMode::target);  // nothing of the program is built
 
@@ -166,7 +168,8 @@ TEST_CASE("the target's ARGs come right before the first step that depends on th
     // go mod download and the COPYs are the same for every platform: BuildKit builds them once.
     CHECK(has(out,
               "RUN go mod download\nCOPY . .\nARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT "
-              "XX_AUTO_INSTALL=1\nRUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 xx-go"));
+              "XX_AUTO_INSTALL=1\nRUN --mount=type=cache,target=/root/.cache/go-build "
+              "--mount=type=cache,target=/root/.cache/xx CGO_ENABLED=0 xx-go"));
     // An existing Go cache mount is kept, not doubled.
     const std::string mounted =
         rewritten(go_image + "RUN --mount=type=cache,target=/root/.cache/go-build go build -o /out/app .\n" + runtime);

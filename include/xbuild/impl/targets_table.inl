@@ -35,7 +35,8 @@ constexpr Target amd64(std::string_view variant, std::string_view goamd64, std::
             .debian = "amd64", .alpine = "x86_64", .rhel = "x86_64", .multiarch = "x86_64-linux-gnu",
             .triple_arch = "x86_64", .triple_arch_alpine = "x86_64", .cc_march = cc_march, .cpu_flags = cpu_flags,
             .meson_cpu_family = "x86_64", .go_arch = "amd64", .go_var = "GOAMD64", .go_value = goamd64,
-            .rust_gnu = "x86_64-unknown-linux-gnu", .rust_musl = "x86_64-unknown-linux-musl", .debian_go = "amd64",
+            .rust_gnu = "x86_64-unknown-linux-gnu", .rust_musl = "x86_64-unknown-linux-musl",
+            .debian_go = variant.empty() ? "amd64" : "",  // Debian's std is GOAMD64=v1's
             .qemu = "x86_64", .qemu_cpu = qemu_cpu,
             .machine_name = "x86-64", .bits = 64, .endian = little, .elf_machine = EM_X86_64};
 }
@@ -129,7 +130,9 @@ constexpr Target on_darwin(Target t, std::string_view triple_arch, std::string_v
 }
 
 // Debian's Go for another arch than the row's own Debian one ("" for none): Debian builds
-// golang-1.NN-go for its release architectures only, and armhf's serves GOARM=6 too.
+// golang-1.NN-go for its release architectures only, each with one value of the GO* variant
+// variable (amd64: GOAMD64=v1, i386: GO386=softfloat, armel: GOARM=5, armhf: GOARM=6), and go
+// takes those .a files as stale for any other value: the rows with another go_value have none.
 constexpr Target with_debian_go(Target t, std::string_view debian_arch) {
     t.debian_go = debian_arch;
     return t;
@@ -202,10 +205,11 @@ constexpr Target with_file_machine(Target t, std::string_view file_machine) {
     t.file_machine = file_machine;
     return t;
 }
-inline constexpr Target linux_386 = with_binfmt(with_file_machine(with_zig_arch(plain(
+// Debian builds its i386 Go std with GO386=softfloat: go takes it as stale for the row's sse2.
+inline constexpr Target linux_386 = with_binfmt(with_file_machine(with_zig_arch(with_debian_go(plain(
     "386", "i386", "i486 i586 i686", "i386 i486 i586 i686", "i386", "x86", "i386", "i386-linux-gnu",
     "i686", "i586", "", "x86", "GO386", "sse2", "i686-unknown-linux-gnu", "i686-unknown-linux-musl", "i386",
-    "Intel 80386", 32, little, EM_386), "x86"), "Intel 80386|Intel i386"), exit0_386);
+    "Intel 80386", 32, little, EM_386), ""), "x86"), "Intel 80386|Intel i386"), exit0_386);
 constexpr Target with_32bit(Target t, std::string_view arch32, std::string_view implied_variant) {
     t.runs_32bit = arch32;
     t.implied_variant = implied_variant;
@@ -215,10 +219,11 @@ inline constexpr Target linux_arm64 = with_binfmt(with_32bit(plain(
     "arm64", "aarch64", "arm64", "aarch64", "arm64", "aarch64", "aarch64", "aarch64-linux-gnu",
     "aarch64", "aarch64", "", "aarch64", "", "", "aarch64-unknown-linux-gnu", "aarch64-unknown-linux-musl",
     "aarch64", "ARM aarch64", 64, little, EM_AARCH64), "arm", "v8"), exit0_arm64);
-inline constexpr Target linux_armv7 = with_binfmt(arm(
+// Debian builds its armhf Go std with GOARM=6 (the arm/v6 row uses it): go takes it as stale for GOARM=7.
+inline constexpr Target linux_armv7 = with_binfmt(with_debian_go(arm(
     "v7", true, "armv7l", "armv7", "armhf", "armhf", "armv7", "armv7hl", "arm-linux-gnueabihf", "armv7",
     "eabihf", "eabihf", "7", "armv7-unknown-linux-gnueabihf", "armv7-unknown-linux-musleabihf", "",
-    "", 10, 13), exit0_arm, "", 0x05000000);
+    "", 10, 13), ""), exit0_arm, "", 0x05000000);
 
 #define XBUILD_X86_64_V2 "cx16 lahf_lm popcnt sse4_1 sse4_2 ssse3"
 #define XBUILD_X86_64_V3 XBUILD_X86_64_V2 " avx avx2 bmi1 bmi2 f16c fma abm movbe xsave"
@@ -249,11 +254,11 @@ inline constexpr Target table[] = {
         "armv5te-unknown-linux-musleabi", "arm926", "armv5te", 0, 5), exit0_arm, "", 0x05000000),
     // 32-bit code on an ARMv8 CPU: the armhf ABI, and v7's names (as the xx shell helper prints).
     // Its binaries are v7 code unless built with -march=armv8-a: both are built for arm/v8.
-    with_binfmt(accepting_arm_arch_from(
+    with_binfmt(with_debian_go(accepting_arm_arch_from(
         arm("v8", false, "armv7l", "armv8l", "", "armhf", "armv7", "armv7hl", "arm-linux-gnueabihf",
             "armv7", "eabihf", "eabihf", "7", "armv7-unknown-linux-gnueabihf",
             "armv7-unknown-linux-musleabihf", "", "", 14, 255),
-        10), exit0_arm, "", 0x05000000),
+        10), ""), exit0_arm, "", 0x05000000),
     with_binfmt(plain("riscv64", "riscv64", "", "", "riscv64", "riscv64", "riscv64", "riscv64-linux-gnu", "riscv64",
           "riscv64", "", "riscv64", "", "", "riscv64gc-unknown-linux-gnu", "riscv64gc-unknown-linux-musl",
           "riscv64", "RISC-V", 64, little, EM_RISCV), exit0_riscv64),

@@ -519,9 +519,13 @@ inline void route_run(std::string_view text, const Instruction& in, char escape,
     const bool has_go_cache = std::any_of(in.flags.begin(), in.flags.end(), [](const Flag& f) {
         return f.name == "mount" && f.value && f.value->find("go-build") != std::string::npos;
     });
+    // xx-go keeps the target's precompiled standard library in ~/.cache/xx (go_std.hpp): a
+    // rebuild copies it instead of fetching it again.
     if (go_build && !has_go_cache)
-        facts.edits.push_back({in.keyword_end, in.keyword_end, " --mount=type=cache,target=/root/.cache/go-build",
-                               line + ": Go's build cache kept between builds"});
+        facts.edits.push_back(
+            {in.keyword_end, in.keyword_end,
+             " --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/root/.cache/xx",
+             line + ": Go's build cache and xx-go's standard libraries kept between builds"});
 }
 
 inline void route_stage(StageFacts& facts) {
