@@ -97,7 +97,7 @@ print("ok")' <(xbuild dockerfile parse --format json -f "$TOP/examples/go/Docker
   assert_success
   assert_line "FROM --platform=\$BUILDPLATFORM 127.0.0.1:5000/xbuild/frontend:dev AS xbuild-xx"
   assert_line "FROM --platform=\$BUILDPLATFORM golang:1.19-bookworm AS build"
-  assert_line "RUN --mount=type=cache,target=/root/.cache/go-build CGO_ENABLED=0 xx-go build -o /out/server . && xx-verify /out/server"
+  assert_line "RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/root/.cache/xx CGO_ENABLED=0 xx-go build -o /out/server . && xx-verify /out/server"
   # Everything but the four inserted lines and the two edited ones is as the user wrote it.
   diff <(xbuild dockerfile rewrite -f "$TOP/examples/go/Dockerfile") "$TOP/examples/go/Dockerfile" | grep -c '^[<>]' | grep -qx 7
   xbuild dockerfile rewrite -f "$TOP/examples/go/Dockerfile" -o out.Dockerfile

@@ -41,7 +41,8 @@ TEST_CASE("the planner's rewrite, the helpers from the frontend's own image, and
           "FROM --platform=$BUILDPLATFORM golang AS b\n"
           "COPY --from=xbuild-xx /usr/bin/xx* /usr/bin/\n"
           "ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT XX_AUTO_INSTALL=1\n"
-          "RUN --mount=type=cache,target=/root/.cache/go-build xx-go build -o /x . && xx-verify /x\n"
+          "RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/root/.cache/xx xx-go build "
+          "-o /x . && xx-verify /x\n"
           "FROM scratch\nCOPY --from=b /x /x\n");
     // The engine's line numbers of that text, mapped back to the user's.
     CHECK(xbuild::frontend::map_lines("dockerfile parse error line 6: unknown flag", r) ==
