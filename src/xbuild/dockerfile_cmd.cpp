@@ -122,10 +122,16 @@ void run_explain(const PlanCommandOptions& o) {
         std::string label = "stage " + std::to_string(s.index) + (s.name.empty() ? "" : " (" + s.name + ")");
         std::printf("\n%s, line %d: %s\n  why: %s\n", label.c_str(), s.from_line,
                     std::string(df::mode_name(s.mode)).c_str(), s.reason.c_str());
-        if (s.mode == df::StageMode::cross)
-            std::printf(
-                "  FROM --platform=$BUILDPLATFORM; the helpers and ARG TARGETPLATFORM TARGETOS TARGETARCH "
-                "TARGETVARIANT added\n");
+        if (s.mode == df::StageMode::cross) {
+            std::vector<std::string> added;
+            added.push_back(s.pin_platform ? "FROM --platform=$BUILDPLATFORM"
+                                           : "the build machine's platform from its base stage");
+            if (s.add_helpers) added.push_back("the helpers copied in");
+            if (s.target_args_at != std::string::npos)
+                added.push_back("ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT before line " +
+                                std::to_string(s.target_args_line) + " (the steps above are shared by every platform)");
+            std::printf("  %s\n", xbuild::join(added, "; ").c_str());
+        }
         for (const auto& e : s.edits) std::printf("  %s\n", e.why.c_str());
     }
     print_warnings(plan);
