@@ -187,3 +187,19 @@ TEST_CASE("GOARCH=$TARGETARCH on a base the user put on the build machine is cro
     CHECK(has(plan.stages[1].reason, "GOOS=${TARGETOS} on the build machine"));
     CHECK(rewritten(text) == text);
 }
+
+TEST_CASE("the dummy main.rs trick: both cargo builds routed, the manifests' COPY shared by every platform") {
+    const std::string text =
+        "FROM rust AS build\nWORKDIR /app\nCOPY Cargo.toml Cargo.lock ./\n"
+        "RUN mkdir src && echo 'fn main() {}' > src/main.rs && cargo build --release && rm -rf src\n"
+        "COPY . .\nRUN touch src/main.rs && cargo build --release\n"
+        "FROM debian\nCOPY --from=build /app/target/release/app /app\n";
+    auto plan = plan_for(text, "linux/arm64,linux/arm/v7");
+    CHECK(plan.stages[0].mode == StageMode::cross);
+    const std::string out = rewritten(text);
+    CHECK(has(out, "COPY Cargo.toml Cargo.lock ./\nARG TARGETPLATFORM"));
+    CHECK(has(out,
+              "src/main.rs && xx-cargo build --release && mkdir -p target/release && cp -a "
+              "target/$(xx-cargo --print-target-triple)/release/. target/release/ && rm -rf src\n"));
+    CHECK(has(out, "RUN touch src/main.rs && xx-cargo build --release && mkdir -p target/release"));
+}
