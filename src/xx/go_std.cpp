@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "cc_common.hpp"
+#include "deb_download.hpp"
 #include "xbuild/process.hpp"
 #include "xbuild/strings.hpp"
 #include "xbuild/toolchain/go_std.hpp"
@@ -33,12 +34,6 @@ bool compiles_packages(Args args) {
     if (args.empty()) return false;
     const std::string_view c = args[0];
     return c == "build" || c == "install" || c == "run" || c == "test";
-}
-
-// xx-apt-get: the one on PATH (what the user would run), else the link next to xx.
-std::string apt_helper() {
-    if (auto found = xbuild::find_program("xx-apt-get")) return *found;
-    return xx_folder() + "/xx-apt-get";
 }
 
 GoStdFacts gather(const std::string& go, const std::vector<std::string>& env_changes, Args args) {
@@ -76,21 +71,6 @@ GoStdFacts gather(const std::string& go, const std::vector<std::string>& env_cha
     return f;
 }
 
-// Runs argv in `dir` (apt-get download writes into the current folder).
-int run_in(const fs::path& dir, const std::vector<std::string>& argv, const std::vector<std::string>& env_changes) {
-    const fs::path back = fs::current_path();
-    fs::current_path(dir);
-    int status;
-    try {
-        status = xbuild::run_program(argv, env_changes);
-    } catch (...) {
-        fs::current_path(back);
-        throw;
-    }
-    fs::current_path(back);
-    return status;
-}
-
 // A new folder `prefix`XXXXXX (mode 0700); nullopt when it cannot be made.
 std::optional<fs::path> make_temp(const fs::path& prefix) {
     std::string pattern = prefix.string() + "XXXXXX";
@@ -114,13 +94,7 @@ struct TempFolder {
 fs::path download_and_unpack(const GoStdPlan& plan, const fs::path& work) {
     std::vector<std::string> env;  // xx-apt-get's target: the package's architecture
     if (!plan.apt_platform.empty()) env.push_back("TARGETPLATFORM=" + plan.apt_platform);
-    if (int s = run_in(work, {apt_helper(), "-q", "download", plan.package}, env); s != 0)
-        throw std::runtime_error("xx-apt-get download " + plan.package + " failed (exit status " + std::to_string(s) +
-                                 ")");
-    fs::path deb;
-    for (const auto& e : fs::directory_iterator(work))
-        if (e.path().extension() == ".deb") deb = e.path();
-    if (deb.empty()) throw std::runtime_error("xx-apt-get download left no .deb");
+    const fs::path deb = download_deb(work, plan.package, env);
     // Only the target's folder, without cmd/ (the go tools' own packages: 60% of it, unused).
     // --occurrence=1: tar stops after the folder instead of decompressing the quarter of the
     // package that follows it; dpkg-deb then complains of a broken pipe, so what it says is

@@ -12,7 +12,7 @@
 #include <system_error>
 #include <vector>
 
-#include "cc_common.hpp"
+#include "deb_download.hpp"
 #include "xbuild/process.hpp"
 #include "xbuild/strings.hpp"
 
@@ -24,12 +24,6 @@ namespace {
 
 constexpr const char* me = "xx-cargo";
 
-// xx-apt-get: the one on PATH (what the user would run), else the link next to xx.
-std::string apt_helper() {
-    if (auto found = xbuild::find_program("xx-apt-get")) return *found;
-    return xx_folder() + "/xx-apt-get";
-}
-
 bool has_std(const fs::path& dir) {
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(dir, ec)) {
@@ -39,31 +33,11 @@ bool has_std(const fs::path& dir) {
     return false;
 }
 
-// Runs argv in `dir` (apt-get download writes into the current folder).
-int run_in(const fs::path& dir, const std::vector<std::string>& argv) {
-    const fs::path back = fs::current_path();
-    fs::current_path(dir);
-    int status;
-    try {
-        status = xbuild::run_program(argv);
-    } catch (...) {
-        fs::current_path(back);
-        throw;
-    }
-    fs::current_path(back);
-    return status;
-}
-
 // Downloads `package` into `tmp`, unpacks its rlibs there and renames their folder to `libdir`;
 // returns the bytes unpacked.
 std::uintmax_t fetch(const std::string& package, const std::string& triple, const fs::path& tmp,
                      const fs::path& libdir) {
-    if (int s = run_in(tmp, {apt_helper(), "-q", "download", package}); s != 0)
-        throw std::runtime_error("xx-apt-get download " + package + " failed (exit status " + std::to_string(s) + ")");
-    fs::path deb;
-    for (const auto& e : fs::directory_iterator(tmp))
-        if (e.path().extension() == ".deb") deb = e.path();
-    if (deb.empty()) throw std::runtime_error("xx-apt-get download left no .deb");
+    const fs::path deb = download_deb(tmp, package);
     const std::string member = "./usr/lib/rustlib/" + triple + "/lib";
     const std::string script = "dpkg-deb --fsys-tarfile \"$1\" | tar -x -C \"$2\" --wildcards \"$3/*.rlib\"";
     if (int s = xbuild::run_program({"sh", "-c", script, "sh", deb.string(), tmp.string(), member}); s != 0)
