@@ -72,7 +72,8 @@ struct StageFacts {
     bool compiles_c = false;                   // C/C++ compilers or build systems run
     bool compiles_cxx = false;                 // C++ compilers run
     bool build_system = false;                 // make, cmake, meson, ninja, configure run
-    bool tools_only = false;          // a base stage: go/cargo install build the build machine's tools, not routed
+    bool tools_only =
+        false;  // a base stage: go, cargo, compilers, build systems build the build machine's tools: not routed
     std::string target_os = "linux";  // the platforms' OS: GOOS set to it is not cross-compiling by hand
     std::vector<Edit> edits;
 };

@@ -187,8 +187,7 @@ inline void route_go(Routing& r, const ShellCommand& c, const std::string& sub, 
         return;
     }
     if (sub != "build" && sub != "install") return;
-    if (sub == "install" && (facts.tools_only || installs_a_tool(c))) return;  // runs here: stays native
-    if (facts.tools_only) return;
+    if (sub == "install" && installs_a_tool(c)) return;  // runs here: stays native
     facts.builds.push_back("go " + sub);
     r.replace_program(c, "xx-go", "go " + sub + " -> xx-go " + sub);
     if (sub == "install") {
@@ -224,7 +223,7 @@ inline void route_cargo(Routing& r, const ShellCommand& c, const std::string& su
     }
     // `cargo install NAME` (not --path): a tool for the build machine, like cargo-chef.
     const bool tool = sub == "install" && !any_word(c, {"--path"}) && !any_word_starts(c, "--path=");
-    if (facts.tools_only || tool) return;
+    if (tool) return;
     if (sub == "chef" && c.words.size() > 2 && c.words[2] == "cook") {
         // cargo-chef builds the dependencies as `cargo build` would: for the target, into target/<triple>.
         facts.builds.push_back("cargo chef cook");
